@@ -1,0 +1,55 @@
+// Events the SFU pushes to the signaling plane.
+import { z } from 'zod';
+
+const id = z.string();
+
+export const closeReasonSchema = z.enum([
+  'producerClosed',
+  'transportClosed',
+  'peerClosed',
+  'roomClosed',
+  'workerDied',
+]);
+export type CloseReason = z.infer<typeof closeReasonSchema>;
+
+export const sfuEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('consumerClosed'),
+    roomId: id,
+    peerId: id,
+    consumerId: id,
+    producerId: id,
+    reason: closeReasonSchema,
+  }),
+  z.object({
+    type: z.literal('consumerPaused'),
+    roomId: id,
+    peerId: id,
+    consumerId: id,
+    byProducer: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('consumerResumed'),
+    roomId: id,
+    peerId: id,
+    consumerId: id,
+    byProducer: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('producerClosed'),
+    roomId: id,
+    peerId: id,
+    producerId: id,
+    reason: closeReasonSchema,
+  }),
+  /** The room's media is gone (its worker died); peers must rebuild transports. */
+  z.object({ type: z.literal('roomMediaLost'), roomId: id, reason: closeReasonSchema }),
+  z.object({
+    type: z.literal('workerDied'),
+    workerIndex: z.number().int(),
+    pid: z.number().int(),
+    replaced: z.boolean(),
+  }),
+]);
+export type SfuEvent = z.infer<typeof sfuEventSchema>;
+export type SfuEventListener = (event: SfuEvent) => void;

@@ -1,0 +1,99 @@
+// Every request the signaling plane can make of the SFU, as schemas. The SFU
+// is room-scoped from signaling's side: signaling names rooms and peers, the
+// SFU names transports, producers and consumers.
+import { z } from 'zod';
+import {
+  dtlsParametersSchema,
+  iceParametersSchema,
+  mediaKindSchema,
+  rtpCapabilitiesSchema,
+  rtpParametersSchema,
+  webRtcTransportOptionsSchema,
+} from './rtp.js';
+
+const idSchema = z.string().min(1).max(128);
+const roomScope = { roomId: idSchema };
+const peerScope = { roomId: idSchema, peerId: idSchema };
+const empty = z.object({});
+
+export const transportDirectionSchema = z.enum(['send', 'recv']);
+export type TransportDirection = z.infer<typeof transportDirectionSchema>;
+
+const roomInspectionSchema = z.object({
+  exists: z.boolean(),
+  peers: z.number().int(),
+  transports: z.number().int(),
+  producers: z.number().int(),
+  consumers: z.number().int(),
+});
+
+const loadSchema = z.object({
+  workers: z.array(
+    z.object({
+      index: z.number().int(),
+      pid: z.number().int(),
+      rooms: z.number().int(),
+      transports: z.number().int(),
+      consumers: z.number().int(),
+    }),
+  ),
+});
+
+export const sfuMethods = {
+  openRoom: {
+    request: z.object(roomScope),
+    response: z.object({ rtpCapabilities: rtpCapabilitiesSchema }),
+  },
+  closeRoom: { request: z.object(roomScope), response: empty },
+  createWebRtcTransport: {
+    request: z.object({ ...peerScope, direction: transportDirectionSchema }),
+    response: webRtcTransportOptionsSchema,
+  },
+  connectWebRtcTransport: {
+    request: z.object({ ...peerScope, transportId: idSchema, dtlsParameters: dtlsParametersSchema }),
+    response: empty,
+  },
+  restartIce: {
+    request: z.object({ ...peerScope, transportId: idSchema }),
+    response: z.object({ iceParameters: iceParametersSchema }),
+  },
+  produce: {
+    request: z.object({
+      ...peerScope,
+      transportId: idSchema,
+      kind: mediaKindSchema,
+      rtpParameters: rtpParametersSchema,
+      paused: z.boolean().optional(),
+    }),
+    response: z.object({ producerId: z.string() }),
+  },
+  pauseProducer: { request: z.object({ ...peerScope, producerId: idSchema }), response: empty },
+  resumeProducer: { request: z.object({ ...peerScope, producerId: idSchema }), response: empty },
+  closeProducer: { request: z.object({ ...peerScope, producerId: idSchema }), response: empty },
+  consume: {
+    request: z.object({
+      ...peerScope,
+      transportId: idSchema,
+      producerId: idSchema,
+      rtpCapabilities: rtpCapabilitiesSchema,
+    }),
+    response: z.object({
+      consumerId: z.string(),
+      producerId: z.string(),
+      kind: mediaKindSchema,
+      rtpParameters: rtpParametersSchema,
+      type: z.enum(['simple', 'simulcast', 'svc', 'pipe']),
+      producerPaused: z.boolean(),
+    }),
+  },
+  resumeConsumer: { request: z.object({ ...peerScope, consumerId: idSchema }), response: empty },
+  closePeer: { request: z.object(peerScope), response: empty },
+  inspectRoom: { request: z.object(roomScope), response: roomInspectionSchema },
+  getLoad: { request: empty, response: loadSchema },
+} as const;
+
+export type SfuMethods = typeof sfuMethods;
+export type SfuMethodName = keyof SfuMethods;
+export type SfuRequest<M extends SfuMethodName> = z.input<SfuMethods[M]['request']>;
+export type SfuResponse<M extends SfuMethodName> = z.output<SfuMethods[M]['response']>;
+export const sfuMethodNames = Object.keys(sfuMethods) as SfuMethodName[];

@@ -1,0 +1,214 @@
+// The SFU running inside the signaling process: an SfuApi over a local
+// worker pool. Every method is one small handler; the map is exhaustive, so a
+// method added to the contract without a handler does not compile.
+import type { types } from 'mediasoup';
+import type { SfuApi } from '../api/index.js';
+import { SfuError } from '../api/errors.js';
+import type { SfuEvent, SfuEventListener } from '../api/events.js';
+import type { SfuMethodName, SfuRequest, SfuResponse } from '../api/methods.js';
+import type { RtpParameters, WebRtcTransportOptions } from '../api/rtp.js';
+import type { SfuLogger } from './logger.js';
+import type { SfuOptions } from './options.js';
+import { createRoom, type Room } from './room.js';
+import { createWorkerPool, type WorkerPool } from './workerPool.js';
+
+type Handlers = { [M in SfuMethodName]: (req: SfuRequest<M>) => Promise<SfuResponse<M>> };
+
+// The schemas above check the fields Veche uses and let others through; the
+// objects come from mediasoup(-client) and go back to it unchanged.
+const toMediasoup = <T>(value: unknown): T => value as T;
+const fromMediasoup = <T>(value: unknown): T => value as T;
+
+function transportOptions(t: types.WebRtcTransport): WebRtcTransportOptions {
+  return {
+    id: t.id,
+    iceParameters: fromMediasoup(t.iceParameters),
+    iceCandidates: fromMediasoup(t.iceCandidates),
+    dtlsParameters: fromMediasoup(t.dtlsParameters),
+  };
+}
+
+export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger): Promise<SfuApi> {
+  const pool: WorkerPool = await createWorkerPool(options, logger);
+  const rooms = new Map<string, Room>();
+  const opening = new Map<string, Promise<Room>>();
+  const listeners = new Set<SfuEventListener>();
+
+  function emit(event: SfuEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        logger.error({ err: error, event: event.type }, 'SFU event listener threw');
+      }
+    }
+  }
+
+  pool.onWorkerDied(({ index, pid, replaced }) =>
+    emit({ type: 'workerDied', workerIndex: index, pid, replaced }),
+  );
+
+  function room(roomId: string): Room {
+    const found = rooms.get(roomId);
+    if (!found || found.closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} is not open`);
+    return found;
+  }
+
+  async function openRoom(roomId: string): Promise<Room> {
+    const existing = rooms.get(roomId);
+    if (existing && !existing.closed) return existing;
+    const pending = opening.get(roomId);
+    if (pending) return pending;
+    const promise = createRoom({
+      id: roomId,
+      pooled: pool.pickWorker(),
+      options,
+      logger,
+      emit,
+      onClosed: () => {
+        if (rooms.get(roomId) === created) rooms.delete(roomId);
+      },
+    });
+    let created: Room | undefined;
+    opening.set(roomId, promise);
+    try {
+      created = await promise;
+      rooms.set(roomId, created);
+      return created;
+    } finally {
+      opening.delete(roomId);
+    }
+  }
+
+  const handlers: Handlers = {
+    async openRoom({ roomId }) {
+      const r = await openRoom(roomId);
+      return { rtpCapabilities: fromMediasoup(r.router.rtpCapabilities) };
+    },
+    async closeRoom({ roomId }) {
+      rooms.get(roomId)?.close('roomClosed');
+      return {};
+    },
+    async createWebRtcTransport({ roomId, peerId, direction }) {
+      return transportOptions(await room(roomId).createTransport(peerId, direction));
+    },
+    async connectWebRtcTransport({ roomId, peerId, transportId, dtlsParameters }) {
+      await room(roomId).transport(peerId, transportId).connect({ dtlsParameters: toMediasoup(dtlsParameters) });
+      return {};
+    },
+    async restartIce({ roomId, peerId, transportId }) {
+      const iceParameters = await room(roomId).transport(peerId, transportId).restartIce();
+      return { iceParameters: fromMediasoup(iceParameters) };
+    },
+    async produce({ roomId, peerId, transportId, kind, rtpParameters, paused }) {
+      const r = room(roomId);
+      const transport = r.transport(peerId, transportId);
+      let producer: types.Producer;
+      try {
+        producer = await transport.produce({
+          kind,
+          rtpParameters: toMediasoup<types.RtpParameters>(rtpParameters),
+          paused: paused ?? false,
+        });
+      } catch (error) {
+        throw new SfuError('MEDIA_REJECTED', error instanceof Error ? error.message : String(error));
+      }
+      r.addProducer(peerId, producer);
+      return { producerId: producer.id };
+    },
+    async pauseProducer({ roomId, peerId, producerId }) {
+      await producerOf(roomId, peerId, producerId).pause();
+      return {};
+    },
+    async resumeProducer({ roomId, peerId, producerId }) {
+      await producerOf(roomId, peerId, producerId).resume();
+      return {};
+    },
+    async closeProducer({ roomId, peerId, producerId }) {
+      producerOf(roomId, peerId, producerId).close();
+      return {};
+    },
+    async consume({ roomId, peerId, transportId, producerId, rtpCapabilities }) {
+      const r = room(roomId);
+      const transport = r.transport(peerId, transportId);
+      const found = r.findProducer(producerId);
+      if (!found) throw new SfuError('PRODUCER_NOT_FOUND', `unknown producer ${producerId}`);
+      const caps = toMediasoup<types.RtpCapabilities>(rtpCapabilities);
+      if (!r.router.canConsume({ producerId, rtpCapabilities: caps })) {
+        throw new SfuError('CANNOT_CONSUME', `peer cannot receive producer ${producerId}`);
+      }
+      // Created paused: the client resumes once its consumer exists, so no
+      // keyframe is lost before it can be decoded.
+      const consumer = await transport.consume({ producerId, rtpCapabilities: caps, paused: true });
+      r.addConsumer(peerId, consumer);
+      return {
+        consumerId: consumer.id,
+        producerId,
+        kind: consumer.kind,
+        rtpParameters: fromMediasoup<RtpParameters>(consumer.rtpParameters),
+        type: consumer.type,
+        producerPaused: consumer.producerPaused,
+      };
+    },
+    async resumeConsumer({ roomId, peerId, consumerId }) {
+      const consumer = room(roomId).existingPeer(peerId).consumers.get(consumerId);
+      if (!consumer) throw new SfuError('CONSUMER_NOT_FOUND', `unknown consumer ${consumerId}`);
+      await consumer.resume();
+      return {};
+    },
+    async closePeer({ roomId, peerId }) {
+      rooms.get(roomId)?.closePeer(peerId);
+      return {};
+    },
+    async inspectRoom({ roomId }) {
+      const r = rooms.get(roomId);
+      if (!r || r.closed) return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
+      return { exists: true, ...r.counts() };
+    },
+    async getLoad() {
+      const workers = pool.all().map((pooled) => {
+        let roomCount = 0;
+        let transports = 0;
+        let consumers = 0;
+        for (const r of rooms.values()) {
+          if (r.closed || r.router.closed) continue;
+          if (r.workerPid !== pooled.worker.pid) continue;
+          const c = r.counts();
+          roomCount += 1;
+          transports += c.transports;
+          consumers += c.consumers;
+        }
+        return { index: pooled.index, pid: pooled.worker.pid, rooms: roomCount, transports, consumers };
+      });
+      return { workers };
+    },
+  };
+
+  function producerOf(roomId: string, peerId: string, producerId: string): types.Producer {
+    const producer = room(roomId).existingPeer(peerId).producers.get(producerId);
+    if (!producer) throw new SfuError('PRODUCER_NOT_FOUND', `unknown producer ${producerId}`);
+    return producer;
+  }
+
+  return {
+    async call<M extends SfuMethodName>(method: M, request: SfuRequest<M>): Promise<SfuResponse<M>> {
+      const handler = handlers[method] as (req: SfuRequest<M>) => Promise<SfuResponse<M>>;
+      try {
+        return await handler(request);
+      } catch (error) {
+        if (error instanceof SfuError) throw error;
+        logger.error({ err: error, method }, 'SFU request failed');
+        throw new SfuError('INTERNAL', error instanceof Error ? error.message : String(error));
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      for (const r of rooms.values()) r.close('roomClosed');
+      rooms.clear();
+      await pool.close();
+    },
+  };
+}

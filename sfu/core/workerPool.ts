@@ -1,0 +1,124 @@
+// One mediasoup worker per core, each with a WebRtcServer so browsers reach it
+// on a single UDP+TCP port. A worker that dies is logged and replaced on the
+// same port; routers on it close and their rooms report their media lost.
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { SfuLogger } from './logger.js';
+import type { SfuOptions } from './options.js';
+
+export interface PooledWorker {
+  readonly index: number;
+  readonly worker: types.Worker;
+  readonly webRtcServer: types.WebRtcServer;
+}
+
+export interface WorkerPool {
+  /** The live worker that currently serves the fewest routers. */
+  pickWorker(): PooledWorker;
+  all(): readonly PooledWorker[];
+  onWorkerDied(listener: (info: { index: number; pid: number; replaced: boolean }) => void): void;
+  close(): Promise<void>;
+}
+
+export async function createWorkerPool(options: SfuOptions, logger: SfuLogger): Promise<WorkerPool> {
+  const slots: (PooledWorker | undefined)[] = new Array<PooledWorker | undefined>(options.workers);
+  const routerCounts = new Map<types.Worker, number>();
+  const diedListeners: ((info: { index: number; pid: number; replaced: boolean }) => void)[] = [];
+  let closed = false;
+
+  function listenInfos(index: number): types.TransportListenInfo[] {
+    const port = options.rtcPort === 0 ? undefined : options.rtcPort + index;
+    const base = {
+      ip: options.listenIp,
+      ...(options.announcedAddress ? { announcedAddress: options.announcedAddress } : {}),
+      ...(port === undefined ? {} : { port }),
+    };
+    return [
+      { ...base, protocol: 'udp' },
+      { ...base, protocol: 'tcp' },
+    ];
+  }
+
+  async function start(index: number): Promise<PooledWorker> {
+    const worker = await mediasoup.createWorker({ logLevel: options.workerLogLevel });
+    const log = logger.child({ worker: index, pid: worker.pid });
+    try {
+      const webRtcServer = await worker.createWebRtcServer({ listenInfos: listenInfos(index) });
+      const pooled: PooledWorker = { index, worker, webRtcServer };
+      routerCounts.set(worker, 0);
+      worker.observer.on('newrouter', (router) => {
+        routerCounts.set(worker, (routerCounts.get(worker) ?? 0) + 1);
+        router.observer.once('close', () => {
+          routerCounts.set(worker, Math.max(0, (routerCounts.get(worker) ?? 1) - 1));
+        });
+      });
+      worker.once('died', (error) => {
+        routerCounts.delete(worker);
+        slots[index] = undefined;
+        log.error({ err: error }, 'mediasoup worker died');
+        void replace(index, worker.pid);
+      });
+      log.info(
+        { webRtcServerId: webRtcServer.id, listen: listenInfos(index).map((l) => `${l.protocol}:${l.port ?? 'any'}`) },
+        'mediasoup worker ready',
+      );
+      return pooled;
+    } catch (error) {
+      worker.close();
+      throw error;
+    }
+  }
+
+  async function replace(index: number, deadPid: number): Promise<void> {
+    if (closed) return;
+    let replaced = false;
+    try {
+      slots[index] = await start(index);
+      replaced = true;
+    } catch (error) {
+      logger.error({ err: error, worker: index }, 'could not replace mediasoup worker');
+    }
+    for (const listener of diedListeners) {
+      try {
+        listener({ index, pid: deadPid, replaced });
+      } catch (error) {
+        logger.error({ err: error }, 'workerDied listener threw');
+      }
+    }
+  }
+
+  mediasoup.setLogEventListeners({
+    ondebug: () => undefined,
+    onwarn: (namespace, log) => logger.warn({ namespace }, log),
+    onerror: (namespace, log, error) => logger.error({ namespace, err: error }, log),
+  });
+
+  try {
+    for (let i = 0; i < options.workers; i++) slots[i] = await start(i);
+  } catch (error) {
+    for (const slot of slots) slot?.worker.close();
+    throw error;
+  }
+
+  return {
+    pickWorker() {
+      let best: PooledWorker | undefined;
+      for (const slot of slots) {
+        if (!slot || slot.worker.closed) continue;
+        if (!best || (routerCounts.get(slot.worker) ?? 0) < (routerCounts.get(best.worker) ?? 0)) {
+          best = slot;
+        }
+      }
+      if (!best) throw new Error('no live mediasoup worker');
+      return best;
+    },
+    all: () => slots.filter((s): s is PooledWorker => s !== undefined),
+    onWorkerDied(listener) {
+      diedListeners.push(listener);
+    },
+    async close() {
+      closed = true;
+      for (const slot of slots) slot?.worker.close();
+    },
+  };
+}

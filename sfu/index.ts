@@ -1,0 +1,5 @@
+// The SFU's public factory for in-process use. Signaling must not import
+// this; only a process's composition root (main.ts) does.
+export { createInProcessSfu } from './core/inProcessSfu.js';
+export type { SfuOptions } from './core/options.js';
+export type { SfuLogger } from './core/logger.js';

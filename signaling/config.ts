@@ -1,0 +1,83 @@
+// The signaling process's configuration: read from the environment once, in
+// main, validated here, then passed down. No other module reads process.env.
+import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: optionalString.pipe(z.url().optional()),
+    RTC_PORT: port.default(40000),
+    RTC_LISTEN_IP: optionalString,
+    RTC_ANNOUNCED_ADDRESS: optionalString,
+    SFU_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+    TLS_CERT: optionalString,
+    TLS_KEY: optionalString,
+  })
+  .refine((env) => (env.TLS_CERT === undefined) === (env.TLS_KEY === undefined), {
+    message: 'TLS_CERT and TLS_KEY must be set together',
+  })
+  .refine((env) => env.RTC_LISTEN_IP === undefined || isIP(env.RTC_LISTEN_IP) !== 0, {
+    message: 'RTC_LISTEN_IP must be an IP address',
+  });
+
+export interface SignalingConfig {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  dataDir: string;
+  tls: { certFile: string; keyFile: string } | undefined;
+  sfu: {
+    workers: number;
+    rtcPort: number;
+    listenIp: string;
+    announcedAddress: string | undefined;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): SignalingConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  // Without an announced address browsers can only reach media on this host;
+  // with one, listen on every interface and announce it (LAN or public IP).
+  const listenIp = e.RTC_LISTEN_IP ?? (e.RTC_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    dataDir: e.DATA_DIR,
+    tls: e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined,
+    sfu: {
+      workers: e.SFU_WORKERS ?? availableParallelism(),
+      rtcPort: e.RTC_PORT,
+      listenIp,
+      announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
+    },
+  };
+}

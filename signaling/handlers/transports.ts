@@ -1,0 +1,41 @@
+import { AppError } from '../core/errors.js';
+import { requirePeer, type Handler } from './types.js';
+
+/** A peer needs one send and one recv transport; a few more allow reconnects. */
+const MAX_TRANSPORTS_PER_PEER = 4;
+
+export const createTransport: Handler<'createTransport'> = async (ctx, { direction }) => {
+  const peer = requirePeer(ctx);
+  if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) {
+    throw new AppError('BAD_REQUEST', 'too many transports');
+  }
+  const transport = await ctx.services.sfu.call('createWebRtcTransport', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    direction,
+  });
+  peer.transports.set(transport.id, direction);
+  return transport;
+};
+
+function ownTransport(ctx: Parameters<Handler<'connectTransport'>>[0], transportId: string) {
+  const peer = requirePeer(ctx);
+  if (!peer.transports.has(transportId)) throw new AppError('NOT_FOUND', 'unknown transport');
+  return peer;
+}
+
+export const connectTransport: Handler<'connectTransport'> = async (ctx, { transportId, dtlsParameters }) => {
+  const peer = ownTransport(ctx, transportId);
+  await ctx.services.sfu.call('connectWebRtcTransport', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    transportId,
+    dtlsParameters,
+  });
+  return {};
+};
+
+export const restartIce: Handler<'restartIce'> = async (ctx, { transportId }) => {
+  const peer = ownTransport(ctx, transportId);
+  return ctx.services.sfu.call('restartIce', { roomId: peer.roomName, peerId: peer.id, transportId });
+};

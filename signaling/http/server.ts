@@ -1,0 +1,65 @@
+// The HTTP side: health, the web client, and security headers on every answer.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Logger } from '../core/logger.js';
+import { createStaticHandler } from './static.js';
+
+export interface HttpOptions {
+  webRoot: string;
+  tls: { certFile: string; keyFile: string } | undefined;
+  health: () => Promise<Record<string, unknown>>;
+  log: Logger;
+}
+
+const securityHeaders: Record<string, string> = {
+  // Everything comes from this deployment: no CDN, font host or telemetry.
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)',
+};
+
+export function createWebServer(options: HttpOptions) {
+  const serveStatic = createStaticHandler(options.webRoot);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname === '/healthz') {
+      const body = JSON.stringify(await options.health());
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
+    if (await serveStatic(url.pathname, res)) return;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+  }
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      options.log.error({ err: error, url: req.url?.split('?')[0] }, 'http request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
+  return options.tls
+    ? createHttpsServer(
+        { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+        listener,
+      )
+    : createHttpServer(listener);
+}

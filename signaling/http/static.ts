@@ -1,0 +1,49 @@
+// Serves the built web client. Hashed assets are cached for a year; the page
+// itself never, so a deploy reaches clients at once. /r/<room> is the page.
+import { readFile, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export function createStaticHandler(root: string) {
+  const rootWithSep = normalize(root + sep);
+
+  async function send(res: ServerResponse, file: string, cache: string): Promise<boolean> {
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return false;
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'content-length': body.length,
+        'cache-control': cache,
+      });
+      res.end(body);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Returns false when nothing matched (the caller answers 404). */
+  return async function serve(pathname: string, res: ServerResponse): Promise<boolean> {
+    if (pathname === '/' || pathname.startsWith('/r/')) {
+      return send(res, join(root, 'index.html'), 'no-cache');
+    }
+    const file = normalize(join(root, decodeURIComponent(pathname)));
+    if (!file.startsWith(rootWithSep)) return false;
+    const immutable = pathname.startsWith('/assets/');
+    return send(res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  };
+}

@@ -1,0 +1,53 @@
+// Turns SFU events into registry updates and client notifications.
+import type { SfuEvent } from '../../sfu/api/index.js';
+import type { Services } from '../core/context.js';
+import { resetMedia } from './registry.js';
+
+async function reopen(services: Services, roomId: string, reason: string): Promise<void> {
+  try {
+    const { rtpCapabilities } = await services.sfu.call('openRoom', { roomId });
+    services.notify.toRoom(roomId, 'mediaReset', { reason, routerRtpCapabilities: rtpCapabilities });
+  } catch (error) {
+    services.log.error({ err: error, room: roomId }, 'could not reopen room media');
+  }
+}
+
+export function handleSfuEvent(services: Services, event: SfuEvent): void {
+  switch (event.type) {
+    case 'consumerClosed': {
+      const peer = services.rooms.peer(event.roomId, event.peerId);
+      if (!peer || !peer.consumers.delete(event.consumerId)) return;
+      services.notify.toSocket(peer.socketId, 'consumerClosed', {
+        consumerId: event.consumerId,
+        producerId: event.producerId,
+      });
+      return;
+    }
+    case 'producerClosed': {
+      services.rooms.peer(event.roomId, event.peerId)?.producers.delete(event.producerId);
+      return;
+    }
+    case 'roomMediaLost': {
+      const room = services.rooms.room(event.roomId);
+      if (!room) return;
+      services.log.warn({ room: event.roomId, reason: event.reason }, 'room media lost; peers rebuild');
+      for (const peer of room.peers.values()) resetMedia(peer);
+      void reopen(services, event.roomId, event.reason);
+      return;
+    }
+    case 'workerDied':
+      services.log.error(
+        { worker: event.workerIndex, pid: event.pid, replaced: event.replaced },
+        'SFU worker died',
+      );
+      return;
+    case 'consumerPaused':
+    case 'consumerResumed':
+      // Producer pause/resume reaches clients as producerPaused/Resumed.
+      return;
+    default: {
+      const unhandled: never = event;
+      services.log.warn({ event: unhandled }, 'unhandled SFU event');
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// One connection's requests: size and rate limits, schema validation, the
+// handler, and the reply. Whatever a client sends, it gets a reply with a
+// stable code and the server keeps serving everyone else.
+import type { Socket } from 'socket.io';
+import type { HandlerContext, Services, Session } from '../core/context.js';
+import { AppError, toProtocolError } from '../core/errors.js';
+import { handlers, leaveRoom } from '../handlers/index.js';
+import type { Handler } from '../handlers/types.js';
+import {
+  MAX_PAYLOAD_BYTES,
+  isRequestType,
+  requests,
+  type ClientToServerEvents,
+  type ProtocolError,
+  type Reply,
+  type RequestType,
+  type ServerToClientEvents,
+} from '../protocol/index.js';
+import { createRateLimiter } from './rateLimiter.js';
+
+type AnyAck = (reply: Reply<unknown>) => void;
+
+function payloadSize(payload: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload) ?? '');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+export function attachConnection(
+  socket: Socket<ClientToServerEvents, ServerToClientEvents>,
+  services: Services,
+): void {
+  const session: Session = {
+    socketId: socket.id,
+    peer: undefined,
+    log: services.log.child({ socket: socket.id }),
+  };
+  const ctx: HandlerContext = {
+    session,
+    services,
+    joinGroup: (group) => void socket.join(group),
+    leaveGroup: (group) => void socket.leave(group),
+  };
+  const limiter = createRateLimiter(30, 60);
+  // Requests of one connection run one at a time, in order: a client's
+  // produce cannot overtake its own createTransport.
+  let queue: Promise<void> = Promise.resolve();
+
+  async function handle(type: string, payload: unknown): Promise<Reply<unknown>> {
+    if (!isRequestType(type)) throw new AppError('UNKNOWN_MESSAGE', `unknown message type "${type}"`);
+    if (payloadSize(payload) > MAX_PAYLOAD_BYTES) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+    }
+    const parsed = requests[type].request.safeParse(payload);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+      throw new AppError('BAD_REQUEST', `${type}: ${where}${first?.message ?? 'invalid payload'}`);
+    }
+    const handler = handlers[type] as Handler<RequestType>;
+    const data = await handler(ctx, parsed.data as never);
+    return { ok: true, data };
+  }
+
+  socket.onAny((type: string, ...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof ack !== 'function') {
+      session.log.debug({ type }, 'message without acknowledgement ignored');
+      return;
+    }
+    const reply = ack as AnyAck;
+    if (!limiter.take()) {
+      reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests' } });
+      return;
+    }
+    const payload = args.length > 1 ? args[0] : undefined;
+    queue = queue.then(async () => {
+      try {
+        reply(await handle(type, payload));
+      } catch (error) {
+        const { error: protocolError, internal } = toProtocolError(error);
+        if (internal) session.log.error({ err: error, type }, 'request failed');
+        else session.log.debug({ type, code: protocolError.code }, 'request refused');
+        reply({ ok: false, error: protocolError satisfies ProtocolError });
+      }
+    });
+  });
+
+  socket.on('disconnect', (reason) => {
+    session.log.debug({ reason }, 'disconnected');
+    queue = queue.then(() => leaveRoom(ctx)).catch((error: unknown) => {
+      session.log.error({ err: error }, 'cleanup after disconnect failed');
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per test tier; `npm test` runs them all (test/run-all.mjs).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'webrtc',
+          include: ['test/webrtc/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          // One file at a time: the machine has two cores and Chromium is heavy.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

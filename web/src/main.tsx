@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<main>Veche</main>, document.getElementById('app')!);
