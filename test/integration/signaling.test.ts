@@ -1,0 +1,177 @@
+// The signaling server over real socket.io connections, with a real SFU:
+// the join/leave lifecycle and every kind of bad input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
+import { connectClient, type TestClient } from '../harness/client.js';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
+
+describe('signaling server', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  const client = async () => {
+    const c = await connectClient(server.url);
+    clients.push(c);
+    return c;
+  };
+  const roomExists = async (roomId: string) =>
+    (await server.sfu.sfu.call('inspectRoom', { roomId })).exists;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+  });
+
+  it('answers health checks', async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', protocolVersion: PROTOCOL_VERSION, workers: 1 });
+  });
+
+  it('tells peers who joined and who left, and cleans up on disconnect', async () => {
+    const anna = await client();
+    const joinedA = await anna.join('Совет', 'Анна');
+    expect(joinedA).toMatchObject({ room: 'Совет', peers: [], protocolVersion: PROTOCOL_VERSION });
+    expect(joinedA.routerRtpCapabilities.codecs?.length).toBeGreaterThan(0);
+
+    const boris = await client();
+    const joinedB = await boris.join('Совет', 'Борис');
+    expect(joinedB.peers).toEqual([{ id: joinedA.peerId, displayName: 'Анна', producers: [] }]);
+    const seen = await anna.next('peerJoined');
+    expect(seen.peer).toMatchObject({ id: joinedB.peerId, displayName: 'Борис' });
+
+    await boris.request('createTransport', { direction: 'send' });
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'Совет' })).toMatchObject({ peers: 1, transports: 1 });
+
+    // Boris closes his tab without leaving.
+    boris.close();
+    expect(await anna.next('peerLeft')).toEqual({ peerId: joinedB.peerId });
+    await waitFor(async () => (await server.sfu.sfu.call('inspectRoom', { roomId: 'Совет' })).transports === 0, 'transport gone');
+
+    await anna.request('leave', {});
+    await waitFor(async () => !(await roomExists('Совет')), 'room closed after last peer');
+    expect(await anna.send('createTransport', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_JOINED' },
+    });
+  });
+
+  it('rejects room names outside the rule', async () => {
+    const c = await client();
+    for (const room of ['', 'x'.repeat(65), 'two words', '../admin', 'a/b', 'комната!']) {
+      const reply = await c.send('join', { room, displayName: 'Eve', protocolVersion: PROTOCOL_VERSION });
+      expect(reply, room).toMatchObject({ ok: false, error: { code: 'INVALID_ROOM_NAME' } });
+    }
+    expect((await c.send('join', { room: 'Комната_2-b', displayName: 'Eve', protocolVersion: PROTOCOL_VERSION })).ok).toBe(true);
+    expect(await c.send('join', { room: 'other', displayName: 'Eve', protocolVersion: PROTOCOL_VERSION })).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_JOINED' },
+    });
+    await c.request('leave', {});
+  });
+
+  it('answers malformed, unknown and oversized messages with stable codes', async () => {
+    const c = await client();
+    expect(await c.raw('dropAllRooms', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_MESSAGE' } });
+    expect(await c.raw('__proto__', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_MESSAGE' } });
+    expect(await c.raw('join', 'not an object')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await c.raw('join')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await c.raw('join', { room: 5, displayName: [], protocolVersion: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(
+      await c.raw('join', { room: 'big', displayName: 'Big', protocolVersion: PROTOCOL_VERSION, pad: 'x'.repeat(70_000) }),
+    ).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(await c.send('join', { room: 'r', displayName: 'Old', protocolVersion: '0.9' })).toMatchObject({
+      ok: false,
+      error: { code: 'PROTOCOL_VERSION_MISMATCH' },
+    });
+    // A message without an acknowledgement is ignored; the connection still works.
+    c.socket.emit('join', { room: 'noack', displayName: 'X', protocolVersion: PROTOCOL_VERSION });
+    // Requests of one connection are handled in order: once this reply is
+    // back, the ack-less join has been seen (and ignored).
+    expect(await c.raw('nothing', {})).toMatchObject({ ok: false });
+    expect(await roomExists('noack')).toBe(false);
+    expect(c.socket.connected).toBe(true);
+  });
+
+  it('refuses media requests before join and for objects the peer does not own', async () => {
+    const mallory = await client();
+    const produce = {
+      transportId: 'x',
+      kind: 'audio' as const,
+      source: 'mic' as const,
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000 }] },
+    };
+    expect(await mallory.send('produce', produce)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+    expect(await mallory.send('resumeConsumer', { consumerId: 'c' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_JOINED' },
+    });
+
+    const victim = await client();
+    await victim.join('secure', 'Victim');
+    const victimTransport = await victim.request('createTransport', { direction: 'send' });
+    await mallory.join('secure', 'Mallory');
+    expect(
+      await mallory.send('connectTransport', {
+        transportId: victimTransport.id,
+        dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await mallory.send('produce', { ...produce, transportId: victimTransport.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await mallory.send('resumeConsumer', { consumerId: 'unknown' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await mallory.send('pauseProducer', { producerId: 'unknown' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await mallory.send('ready', { rtpCapabilities: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    // Mic must be audio: a video "mic" is refused before it reaches the SFU.
+    const own = await mallory.request('createTransport', { direction: 'send' });
+    expect(await mallory.send('produce', { ...produce, transportId: own.id, kind: 'video' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'secure' })).toMatchObject({ producers: 0, transports: 2 });
+    mallory.close();
+    victim.close();
+    await waitFor(async () => !(await roomExists('secure')), 'room closed when both disconnected');
+  });
+
+  it('rate-limits a flooding connection without disturbing others', async () => {
+    const flood = await client();
+    const replies = await Promise.all(
+      Array.from({ length: 120 }, () => flood.raw('leave', {})),
+    );
+    const limited = replies.filter((r) => (r as { error?: { code: string } }).error?.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    const calm = await client();
+    expect((await calm.join('calm', 'Calm')).room).toBe('calm');
+    await calm.request('leave', {});
+  });
+
+  it('refuses sockets from a foreign origin', async () => {
+    await expect(connectClient(server.url, { origin: 'https://evil.example' })).rejects.toThrow();
+    const same = await connectClient(server.url, { origin: server.url });
+    clients.push(same);
+    expect(same.socket.connected).toBe(true);
+  });
+
+  it('leaves no router behind in the worker', async () => {
+    for (const c of clients) c.close();
+    await waitFor(async () => (await server.sfu.workers[0]!.dump()).routerIds.length === 0, 'all routers closed');
+  });
+});
