@@ -55,7 +55,13 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
         roomCount += 1;
         peers += room.peers.size;
       }
-      return { status: 'ok', protocolVersion: PROTOCOL_VERSION, rooms: roomCount, peers, workers: load.workers.length };
+      return {
+        status: 'ok',
+        protocolVersion: PROTOCOL_VERSION,
+        rooms: roomCount,
+        peers,
+        workers: load.workers.length,
+      };
     },
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {

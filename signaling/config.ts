@@ -23,7 +23,9 @@ const envSchema = z
     RTC_ANNOUNCED_ADDRESS: optionalString,
     SFU_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     TRUST_PROXY: bool.default(false),
     TLS_CERT: optionalString,
     TLS_KEY: optionalString,
@@ -58,7 +60,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): SignalingConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || 'config'}: ${i.message}`,
+    );
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;

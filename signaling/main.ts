@@ -40,7 +40,12 @@ async function main(): Promise<void> {
   });
   const { url } = await server.listen(config.port, config.host);
   log.info(
-    { url, workers: config.sfu.workers, rtcPort: config.sfu.rtcPort, rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp },
+    {
+      url,
+      workers: config.sfu.workers,
+      rtcPort: config.sfu.rtcPort,
+      rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+    },
     `Veche is running at ${url}`,
   );
 

@@ -22,7 +22,15 @@ for (const tier of tiers) {
   const report = join(reportDir, `${tier}.json`);
   const run = spawnSync(
     'npx',
-    ['vitest', 'run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile=${report}`],
+    [
+      'vitest',
+      'run',
+      '--project',
+      tier,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ],
     { stdio: 'inherit' },
   );
   if (!existsSync(report)) {
@@ -34,7 +42,9 @@ for (const tier of tiers) {
   passed += result.numPassedTests;
   failed += result.numFailedTests;
   skipped += result.numPendingTests + (result.numTodoTests ?? 0);
-  const failedSuites = result.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0);
+  const failedSuites = result.testResults.filter(
+    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+  );
   for (const suite of failedSuites) {
     broken.push(`${tier}: ${suite.name} failed to run`);
     failed += 1;

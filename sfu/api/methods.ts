@@ -50,7 +50,11 @@ export const sfuMethods = {
     response: webRtcTransportOptionsSchema,
   },
   connectWebRtcTransport: {
-    request: z.object({ ...peerScope, transportId: idSchema, dtlsParameters: dtlsParametersSchema }),
+    request: z.object({
+      ...peerScope,
+      transportId: idSchema,
+      dtlsParameters: dtlsParametersSchema,
+    }),
     response: empty,
   },
   restartIce: {

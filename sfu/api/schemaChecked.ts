@@ -13,7 +13,10 @@ function overTheWire(value: unknown): unknown {
 
 export function createSchemaCheckedSfu(inner: SfuApi): SfuApi {
   return {
-    async call<M extends SfuMethodName>(method: M, request: SfuRequest<M>): Promise<SfuResponse<M>> {
+    async call<M extends SfuMethodName>(
+      method: M,
+      request: SfuRequest<M>,
+    ): Promise<SfuResponse<M>> {
       const spec = sfuMethods[method];
       if (!spec) throw new SfuError('INVALID_REQUEST', `unknown SFU method ${String(method)}`);
       const parsedRequest = spec.request.safeParse(overTheWire(request));

@@ -93,7 +93,9 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       return transportOptions(await room(roomId).createTransport(peerId, direction));
     },
     async connectWebRtcTransport({ roomId, peerId, transportId, dtlsParameters }) {
-      await room(roomId).transport(peerId, transportId).connect({ dtlsParameters: toMediasoup(dtlsParameters) });
+      await room(roomId)
+        .transport(peerId, transportId)
+        .connect({ dtlsParameters: toMediasoup(dtlsParameters) });
       return {};
     },
     async restartIce({ roomId, peerId, transportId }) {
@@ -111,7 +113,10 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
           paused: paused ?? false,
         });
       } catch (error) {
-        throw new SfuError('MEDIA_REJECTED', error instanceof Error ? error.message : String(error));
+        throw new SfuError(
+          'MEDIA_REJECTED',
+          error instanceof Error ? error.message : String(error),
+        );
       }
       r.addProducer(peerId, producer);
       return { producerId: producer.id };
@@ -162,7 +167,8 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
     },
     async inspectRoom({ roomId }) {
       const r = rooms.get(roomId);
-      if (!r || r.closed) return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
+      if (!r || r.closed)
+        return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
       return { exists: true, ...r.counts() };
     },
     async getLoad() {
@@ -178,7 +184,13 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
           transports += c.transports;
           consumers += c.consumers;
         }
-        return { index: pooled.index, pid: pooled.worker.pid, rooms: roomCount, transports, consumers };
+        return {
+          index: pooled.index,
+          pid: pooled.worker.pid,
+          rooms: roomCount,
+          transports,
+          consumers,
+        };
       });
       return { workers };
     },
@@ -191,7 +203,10 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
   }
 
   return {
-    async call<M extends SfuMethodName>(method: M, request: SfuRequest<M>): Promise<SfuResponse<M>> {
+    async call<M extends SfuMethodName>(
+      method: M,
+      request: SfuRequest<M>,
+    ): Promise<SfuResponse<M>> {
       const handler = handlers[method] as (req: SfuRequest<M>) => Promise<SfuResponse<M>>;
       try {
         return await handler(request);

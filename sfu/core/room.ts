@@ -72,7 +72,8 @@ export async function createRoom(params: {
 
   function existingPeer(peerId: string): PeerMedia {
     const media = peers.get(peerId);
-    if (!media) throw new SfuError('PEER_NOT_FOUND', `peer ${peerId} has no media in room ${roomId}`);
+    if (!media)
+      throw new SfuError('PEER_NOT_FOUND', `peer ${peerId} has no media in room ${roomId}`);
     return media;
   }
 
@@ -115,7 +116,13 @@ export async function createRoom(params: {
       producer.observer.once('close', () => {
         media.producers.delete(producer.id);
         if (!closingReason) {
-          emit({ type: 'producerClosed', roomId, peerId, producerId: producer.id, reason: 'producerClosed' });
+          emit({
+            type: 'producerClosed',
+            roomId,
+            peerId,
+            producerId: producer.id,
+            reason: 'producerClosed',
+          });
         }
       });
     },
@@ -139,7 +146,13 @@ export async function createRoom(params: {
         emit({ type: 'consumerPaused', roomId, peerId, consumerId: consumer.id, byProducer: true }),
       );
       consumer.on('producerresume', () =>
-        emit({ type: 'consumerResumed', roomId, peerId, consumerId: consumer.id, byProducer: true }),
+        emit({
+          type: 'consumerResumed',
+          roomId,
+          peerId,
+          consumerId: consumer.id,
+          byProducer: true,
+        }),
       );
       consumer.observer.once('close', () => media.consumers.delete(consumer.id));
     },

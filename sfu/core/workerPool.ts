@@ -20,7 +20,10 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
-export async function createWorkerPool(options: SfuOptions, logger: SfuLogger): Promise<WorkerPool> {
+export async function createWorkerPool(
+  options: SfuOptions,
+  logger: SfuLogger,
+): Promise<WorkerPool> {
   const slots: (PooledWorker | undefined)[] = new Array<PooledWorker | undefined>(options.workers);
   const routerCounts = new Map<types.Worker, number>();
   const diedListeners: ((info: { index: number; pid: number; replaced: boolean }) => void)[] = [];
@@ -59,7 +62,10 @@ export async function createWorkerPool(options: SfuOptions, logger: SfuLogger): 
         void replace(index, worker.pid);
       });
       log.info(
-        { webRtcServerId: webRtcServer.id, listen: listenInfos(index).map((l) => `${l.protocol}:${l.port ?? 'any'}`) },
+        {
+          webRtcServerId: webRtcServer.id,
+          listen: listenInfos(index).map((l) => `${l.protocol}:${l.port ?? 'any'}`),
+        },
         'mediasoup worker ready',
       );
       return pooled;

@@ -28,7 +28,8 @@ const fromSfu: Record<SfuErrorCode, ErrorCode> = {
 
 /** The reply-safe form of an error; `internal` is true when it should be logged as a bug. */
 export function toProtocolError(error: unknown): { error: ProtocolError; internal: boolean } {
-  if (error instanceof AppError) return { error: { code: error.code, message: error.message }, internal: false };
+  if (error instanceof AppError)
+    return { error: { code: error.code, message: error.message }, internal: false };
   if (error instanceof SfuError) {
     const code = fromSfu[error.code];
     return { error: { code, message: error.message }, internal: code === 'SFU_ERROR' };

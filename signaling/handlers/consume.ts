@@ -37,7 +37,13 @@ export async function consumeFor(
     // One receiver that cannot take one stream must not disturb the others.
     const { error: reason } = toProtocolError(error);
     services.log.warn(
-      { room: receiver.roomName, peer: receiver.id, producer: producerId, code: reason.code, msg: reason.message },
+      {
+        room: receiver.roomName,
+        peer: receiver.id,
+        producer: producerId,
+        code: reason.code,
+        msg: reason.message,
+      },
       'could not consume',
     );
   }
@@ -65,6 +71,10 @@ export const ready: Handler<'ready'> = async (ctx, { rtpCapabilities }) => {
 export const resumeConsumer: Handler<'resumeConsumer'> = async (ctx, { consumerId }) => {
   const peer = requirePeer(ctx);
   if (!peer.consumers.has(consumerId)) throw new AppError('NOT_FOUND', 'unknown consumer');
-  await ctx.services.sfu.call('resumeConsumer', { roomId: peer.roomName, peerId: peer.id, consumerId });
+  await ctx.services.sfu.call('resumeConsumer', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    consumerId,
+  });
   return {};
 };

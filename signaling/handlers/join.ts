@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors.js';
-import {
-  PROTOCOL_VERSION,
-  protocolMajor,
-  roomNameSchema,
-} from '../protocol/index.js';
+import { PROTOCOL_VERSION, protocolMajor, roomNameSchema } from '../protocol/index.js';
 import { toPeerInfo } from '../rooms/registry.js';
 import { roomGroup } from '../socket/notifier.js';
 import type { Handler } from './types.js';
@@ -21,7 +17,8 @@ export const join: Handler<'join'> = async (ctx, req) => {
   if (!room.success) {
     throw new AppError('INVALID_ROOM_NAME', 'room names are 1–64 letters, digits, - and _');
   }
-  if (ctx.session.peer) throw new AppError('ALREADY_JOINED', 'this connection already joined a room');
+  if (ctx.session.peer)
+    throw new AppError('ALREADY_JOINED', 'this connection already joined a room');
 
   const roomName = room.data;
   const { services, session } = ctx;
@@ -46,7 +43,9 @@ export const join: Handler<'join'> = async (ctx, req) => {
   services.notify.toRoom(roomName, 'peerJoined', { peer: toPeerInfo(peer) }, session.socketId);
   session.log.info({ displayName: req.displayName }, 'peer joined');
 
-  const others = [...(services.rooms.room(roomName)?.peers.values() ?? [])].filter((p) => p.id !== peer.id);
+  const others = [...(services.rooms.room(roomName)?.peers.values() ?? [])].filter(
+    (p) => p.id !== peer.id,
+  );
   return {
     protocolVersion: PROTOCOL_VERSION,
     peerId: peer.id,

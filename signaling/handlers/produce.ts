@@ -8,10 +8,12 @@ export const produce: Handler<'produce'> = async (ctx, req) => {
     throw new AppError('NOT_FOUND', 'unknown send transport');
   }
   for (const existing of peer.producers.values()) {
-    if (existing.source === req.source) throw new AppError('BAD_REQUEST', `already producing ${req.source}`);
+    if (existing.source === req.source)
+      throw new AppError('BAD_REQUEST', `already producing ${req.source}`);
   }
   const expectedKind = req.source === 'mic' ? 'audio' : 'video';
-  if (req.kind !== expectedKind) throw new AppError('BAD_REQUEST', `${req.source} must be ${expectedKind}`);
+  if (req.kind !== expectedKind)
+    throw new AppError('BAD_REQUEST', `${req.source} must be ${expectedKind}`);
   const paused = req.paused ?? false;
   const { producerId } = await ctx.services.sfu.call('produce', {
     roomId: peer.roomName,
@@ -26,7 +28,9 @@ export const produce: Handler<'produce'> = async (ctx, req) => {
   const receivers = [...(room?.peers.values() ?? [])].filter((p) => p.id !== peer.id);
   // Reply first so the sender's track starts flowing, then fan out.
   queueMicrotask(() => {
-    void Promise.all(receivers.map((receiver) => consumeFor(ctx.services, receiver, peer, producerId)));
+    void Promise.all(
+      receivers.map((receiver) => consumeFor(ctx.services, receiver, peer, producerId)),
+    );
   });
   return { producerId };
 };
@@ -40,23 +44,45 @@ function ownProducer(ctx: Parameters<Handler<'pauseProducer'>>[0], producerId: s
 
 export const pauseProducer: Handler<'pauseProducer'> = async (ctx, { producerId }) => {
   const { peer, producer } = ownProducer(ctx, producerId);
-  await ctx.services.sfu.call('pauseProducer', { roomId: peer.roomName, peerId: peer.id, producerId });
+  await ctx.services.sfu.call('pauseProducer', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    producerId,
+  });
   producer.paused = true;
-  ctx.services.notify.toRoom(peer.roomName, 'producerPaused', { peerId: peer.id, producerId }, peer.socketId);
+  ctx.services.notify.toRoom(
+    peer.roomName,
+    'producerPaused',
+    { peerId: peer.id, producerId },
+    peer.socketId,
+  );
   return {};
 };
 
 export const resumeProducer: Handler<'resumeProducer'> = async (ctx, { producerId }) => {
   const { peer, producer } = ownProducer(ctx, producerId);
-  await ctx.services.sfu.call('resumeProducer', { roomId: peer.roomName, peerId: peer.id, producerId });
+  await ctx.services.sfu.call('resumeProducer', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    producerId,
+  });
   producer.paused = false;
-  ctx.services.notify.toRoom(peer.roomName, 'producerResumed', { peerId: peer.id, producerId }, peer.socketId);
+  ctx.services.notify.toRoom(
+    peer.roomName,
+    'producerResumed',
+    { peerId: peer.id, producerId },
+    peer.socketId,
+  );
   return {};
 };
 
 export const closeProducer: Handler<'closeProducer'> = async (ctx, { producerId }) => {
   const { peer } = ownProducer(ctx, producerId);
   peer.producers.delete(producerId);
-  await ctx.services.sfu.call('closeProducer', { roomId: peer.roomName, peerId: peer.id, producerId });
+  await ctx.services.sfu.call('closeProducer', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    producerId,
+  });
   return {};
 };

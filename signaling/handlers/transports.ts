@@ -24,7 +24,10 @@ function ownTransport(ctx: Parameters<Handler<'connectTransport'>>[0], transport
   return peer;
 }
 
-export const connectTransport: Handler<'connectTransport'> = async (ctx, { transportId, dtlsParameters }) => {
+export const connectTransport: Handler<'connectTransport'> = async (
+  ctx,
+  { transportId, dtlsParameters },
+) => {
   const peer = ownTransport(ctx, transportId);
   await ctx.services.sfu.call('connectWebRtcTransport', {
     roomId: peer.roomName,
@@ -37,5 +40,9 @@ export const connectTransport: Handler<'connectTransport'> = async (ctx, { trans
 
 export const restartIce: Handler<'restartIce'> = async (ctx, { transportId }) => {
   const peer = ownTransport(ctx, transportId);
-  return ctx.services.sfu.call('restartIce', { roomId: peer.roomName, peerId: peer.id, transportId });
+  return ctx.services.sfu.call('restartIce', {
+    roomId: peer.roomName,
+    peerId: peer.id,
+    transportId,
+  });
 };

@@ -1,6 +1,10 @@
 // The HTTP side: health, the web client, and security headers on every answer.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Logger } from '../core/logger.js';
 import { createStaticHandler } from './static.js';
@@ -27,7 +31,8 @@ const securityHeaders: Record<string, string> = {
   ].join('; '),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-  'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)',
+  'permissions-policy':
+    'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)',
 };
 
 export function createWebServer(options: HttpOptions) {
@@ -42,7 +47,9 @@ export function createWebServer(options: HttpOptions) {
     }
     if (url.pathname === '/healthz') {
       const body = JSON.stringify(await options.health());
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(body);
       return;
     }
     if (await serveStatic(url.pathname, res)) return;

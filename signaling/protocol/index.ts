@@ -60,7 +60,10 @@ export const rtpParametersSchema = z.looseObject({
 });
 export const dtlsParametersSchema = z.looseObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z.array(z.looseObject({ algorithm: z.string(), value: z.string() })).min(1).max(8),
+  fingerprints: z
+    .array(z.looseObject({ algorithm: z.string(), value: z.string() }))
+    .min(1)
+    .max(8),
 });
 const transportOptionsSchema = z.object({
   id: z.string(),
@@ -73,7 +76,12 @@ export const peerSchema = z.object({
   id,
   displayName: z.string(),
   producers: z.array(
-    z.object({ producerId: id, kind: mediaKindSchema, source: mediaSourceSchema, paused: z.boolean() }),
+    z.object({
+      producerId: id,
+      kind: mediaKindSchema,
+      source: mediaSourceSchema,
+      paused: z.boolean(),
+    }),
   ),
 });
 export type PeerInfo = z.infer<typeof peerSchema>;

@@ -29,7 +29,9 @@ export interface RoomState {
 
 export interface RoomRegistry {
   room(name: string): RoomState | undefined;
-  addPeer(peer: Omit<PeerState, 'rtpCapabilities' | 'transports' | 'producers' | 'consumers'>): PeerState;
+  addPeer(
+    peer: Omit<PeerState, 'rtpCapabilities' | 'transports' | 'producers' | 'consumers'>,
+  ): PeerState;
   /** Removes the peer; returns true when its room is now empty (and gone). */
   removePeer(roomName: string, peerId: string): boolean;
   peer(roomName: string, peerId: string): PeerState | undefined;

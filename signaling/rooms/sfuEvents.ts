@@ -6,7 +6,10 @@ import { resetMedia } from './registry.js';
 async function reopen(services: Services, roomId: string, reason: string): Promise<void> {
   try {
     const { rtpCapabilities } = await services.sfu.call('openRoom', { roomId });
-    services.notify.toRoom(roomId, 'mediaReset', { reason, routerRtpCapabilities: rtpCapabilities });
+    services.notify.toRoom(roomId, 'mediaReset', {
+      reason,
+      routerRtpCapabilities: rtpCapabilities,
+    });
   } catch (error) {
     services.log.error({ err: error, room: roomId }, 'could not reopen room media');
   }
@@ -30,7 +33,10 @@ export function handleSfuEvent(services: Services, event: SfuEvent): void {
     case 'roomMediaLost': {
       const room = services.rooms.room(event.roomId);
       if (!room) return;
-      services.log.warn({ room: event.roomId, reason: event.reason }, 'room media lost; peers rebuild');
+      services.log.warn(
+        { room: event.roomId, reason: event.reason },
+        'room media lost; peers rebuild',
+      );
       for (const peer of room.peers.values()) resetMedia(peer);
       void reopen(services, event.roomId, event.reason);
       return;

@@ -49,7 +49,8 @@ export function attachConnection(
   let queue: Promise<void> = Promise.resolve();
 
   async function handle(type: string, payload: unknown): Promise<Reply<unknown>> {
-    if (!isRequestType(type)) throw new AppError('UNKNOWN_MESSAGE', `unknown message type "${type}"`);
+    if (!isRequestType(type))
+      throw new AppError('UNKNOWN_MESSAGE', `unknown message type "${type}"`);
     if (payloadSize(payload) > MAX_PAYLOAD_BYTES) {
       throw new AppError('PAYLOAD_TOO_LARGE', `payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
     }
@@ -90,8 +91,10 @@ export function attachConnection(
 
   socket.on('disconnect', (reason) => {
     session.log.debug({ reason }, 'disconnected');
-    queue = queue.then(() => leaveRoom(ctx)).catch((error: unknown) => {
-      session.log.error({ err: error }, 'cleanup after disconnect failed');
-    });
+    queue = queue
+      .then(() => leaveRoom(ctx))
+      .catch((error: unknown) => {
+        session.log.error({ err: error }, 'cleanup after disconnect failed');
+      });
   });
 }

@@ -8,7 +8,11 @@ import type {
 } from '../protocol/index.js';
 
 export interface Notifier {
-  toSocket<T extends NotificationType>(socketId: string, type: T, payload: NotificationPayload<T>): void;
+  toSocket<T extends NotificationType>(
+    socketId: string,
+    type: T,
+    payload: NotificationPayload<T>,
+  ): void;
   /** To everyone in a room's group, except one socket if given. */
   toRoom<T extends NotificationType>(
     room: string,
@@ -29,7 +33,9 @@ export function createNotifier(io: Server<ClientToServerEvents, ServerToClientEv
       (io.to(socketId).emit as unknown as Emit)(type, payload);
     },
     toRoom(room, type, payload, exceptSocketId) {
-      const target = exceptSocketId ? io.to(roomGroup(room)).except(exceptSocketId) : io.to(roomGroup(room));
+      const target = exceptSocketId
+        ? io.to(roomGroup(room)).except(exceptSocketId)
+        : io.to(roomGroup(room));
       (target.emit as unknown as Emit)(type, payload);
     },
   };

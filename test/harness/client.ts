@@ -18,13 +18,19 @@ export interface TestClient {
   request<T extends RequestType>(type: T, payload: RequestPayload<T>): Promise<ResponseData<T>>;
   /** Sends anything at all, for bad-input tests. */
   raw(event: string, ...args: unknown[]): Promise<unknown>;
-  next<T extends NotificationType>(type: T, match?: (p: NotificationPayload<T>) => boolean): Promise<NotificationPayload<T>>;
+  next<T extends NotificationType>(
+    type: T,
+    match?: (p: NotificationPayload<T>) => boolean,
+  ): Promise<NotificationPayload<T>>;
   received: { type: string; payload: unknown }[];
   join(room: string, displayName: string): Promise<ResponseData<'join'>>;
   close(): void;
 }
 
-export async function connectClient(url: string, extraHeaders?: Record<string, string>): Promise<TestClient> {
+export async function connectClient(
+  url: string,
+  extraHeaders?: Record<string, string>,
+): Promise<TestClient> {
   const socket = io(url, {
     transports: ['websocket'],
     forceNew: true,
@@ -36,7 +42,8 @@ export async function connectClient(url: string, extraHeaders?: Record<string, s
     socket.once('connect_error', reject);
   });
   const received: { type: string; payload: unknown }[] = [];
-  const waiters: { type: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+  const waiters: { type: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] =
+    [];
   socket.onAny((type: string, payload: unknown) => {
     received.push({ type, payload });
     const index = waiters.findIndex((w) => w.type === type && w.match(payload));
@@ -64,7 +71,10 @@ export async function connectClient(url: string, extraHeaders?: Record<string, s
         return Promise.resolve(seen.payload as never);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${type} notification within 10 s`)), 10_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${type} notification within 10 s`)),
+          10_000,
+        );
         waiters.push({
           type,
           match: (p) => match(p as never),

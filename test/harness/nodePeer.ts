@@ -36,13 +36,28 @@ const OPUS_PT = 111;
 const VP8_PT = 96;
 
 function opusPacket(seq: number, ssrc: number): RtpPacket {
-  const header = new RtpHeader({ payloadType: OPUS_PT, sequenceNumber: seq & 0xffff, timestamp: (seq * 960) >>> 0, ssrc, marker: true });
+  const header = new RtpHeader({
+    payloadType: OPUS_PT,
+    sequenceNumber: seq & 0xffff,
+    timestamp: (seq * 960) >>> 0,
+    ssrc,
+    marker: true,
+  });
   // TOC 0xF8: CELT fullband 20 ms, mono, one frame; then filler.
-  return new RtpPacket(header, Buffer.from([0xf8, 0xff, 0xfe, ...new Array<number>(40).fill(0x55)]));
+  return new RtpPacket(
+    header,
+    Buffer.from([0xf8, 0xff, 0xfe, ...new Array<number>(40).fill(0x55)]),
+  );
 }
 
 function vp8KeyframePacket(seq: number, picture: number, ssrc: number): RtpPacket {
-  const header = new RtpHeader({ payloadType: VP8_PT, sequenceNumber: seq & 0xffff, timestamp: (picture * 3000) >>> 0, ssrc, marker: true });
+  const header = new RtpHeader({
+    payloadType: VP8_PT,
+    sequenceNumber: seq & 0xffff,
+    timestamp: (picture * 3000) >>> 0,
+    ssrc,
+    marker: true,
+  });
   const pictureId = picture & 0x7fff;
   const descriptor = [
     0x90, // X=1, S=1, partition 0
@@ -53,27 +68,60 @@ function vp8KeyframePacket(seq: number, picture: number, ssrc: number): RtpPacke
     0x00, // TID 0
   ];
   // VP8 keyframe header: frame tag (key, shown), start code, 16x16.
-  const frame = [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x10, 0x00, 0x10, 0x00, ...new Array<number>(60).fill(0x33)];
+  const frame = [
+    0x10,
+    0x02,
+    0x00,
+    0x9d,
+    0x01,
+    0x2a,
+    0x10,
+    0x00,
+    0x10,
+    0x00,
+    ...new Array<number>(60).fill(0x33),
+  ];
   return new RtpPacket(header, Buffer.from([...descriptor, ...frame]));
 }
 
-export async function startNodePeer(url: string, room: string, displayName: string): Promise<NodePeer> {
+export async function startNodePeer(
+  url: string,
+  room: string,
+  displayName: string,
+): Promise<NodePeer> {
   const client = await connectClient(url);
   const joined = await client.join(room, displayName);
   const device = new Device({
     headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useAbsSendTime()] },
     codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: OPUS_PT })],
-      video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: VP8_PT, rtcpFeedback: [useNACK(), usePLI()] })],
+      audio: [
+        new RTCRtpCodecParameters({
+          mimeType: 'audio/opus',
+          clockRate: 48000,
+          channels: 2,
+          payloadType: OPUS_PT,
+        }),
+      ],
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/VP8',
+          clockRate: 90000,
+          payloadType: VP8_PT,
+          rtcpFeedback: [useNACK(), usePLI()],
+        }),
+      ],
     },
   });
-  await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as mscTypes.RtpCapabilities });
+  await device.load({
+    routerRtpCapabilities: joined.routerRtpCapabilities as mscTypes.RtpCapabilities,
+  });
 
   const transports: mscTypes.Transport[] = [];
   async function makeTransport(direction: 'send' | 'recv'): Promise<mscTypes.Transport> {
     const options = await client.request('createTransport', { direction });
     const init = options as unknown as mscTypes.TransportOptions;
-    const transport = direction === 'send' ? device.createSendTransport(init) : device.createRecvTransport(init);
+    const transport =
+      direction === 'send' ? device.createSendTransport(init) : device.createRecvTransport(init);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       client
         .request('connectTransport', { transportId: transport.id, dtlsParameters })

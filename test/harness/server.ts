@@ -13,7 +13,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { workers?: number; publicUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { workers?: number; publicUrl?: string } = {},
+): Promise<TestServer> {
   const sfu = await startTestSfu(options.workers ?? 1);
   const server = createSignalingServer({
     sfu: sfu.sfu,

@@ -46,7 +46,11 @@ export async function startTestSfu(workers = 1): Promise<TestSfu> {
 }
 
 /** Polls until the predicate holds; fails with the message after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, message: string, timeoutMs = 10_000) {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = 10_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`);

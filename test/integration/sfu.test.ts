@@ -6,13 +6,17 @@ import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
 
 const opusParameters = (ssrc: number) => ({
   mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
+  codecs: [
+    { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} },
+  ],
   encodings: [{ ssrc }],
   rtcp: { cname: `peer-${ssrc}` },
 });
 const vp8Parameters = (ssrc: number) => ({
   mid: '1',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }] }],
+  codecs: [
+    { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }] },
+  ],
   encodings: [{ ssrc }],
   rtcp: { cname: `peer-${ssrc}` },
 });
@@ -38,21 +42,41 @@ describe('in-process SFU with a real mediasoup worker', () => {
       expect.arrayContaining(['audio/opus', 'video/VP8', 'video/H264']),
     );
 
-    const send = await sfu.call('createWebRtcTransport', { roomId, peerId: 'alice', direction: 'send' });
+    const send = await sfu.call('createWebRtcTransport', {
+      roomId,
+      peerId: 'alice',
+      direction: 'send',
+    });
     expect(send.iceCandidates.length).toBeGreaterThan(0);
     expect(send.iceCandidates.every((c) => c.address === '127.0.0.1')).toBe(true);
     const audio = await sfu.call('produce', {
-      roomId, peerId: 'alice', transportId: send.id, kind: 'audio', rtpParameters: opusParameters(1111),
+      roomId,
+      peerId: 'alice',
+      transportId: send.id,
+      kind: 'audio',
+      rtpParameters: opusParameters(1111),
     });
     const video = await sfu.call('produce', {
-      roomId, peerId: 'alice', transportId: send.id, kind: 'video', rtpParameters: vp8Parameters(2222),
+      roomId,
+      peerId: 'alice',
+      transportId: send.id,
+      kind: 'video',
+      rtpParameters: vp8Parameters(2222),
     });
 
-    const recv = await sfu.call('createWebRtcTransport', { roomId, peerId: 'bob', direction: 'recv' });
+    const recv = await sfu.call('createWebRtcTransport', {
+      roomId,
+      peerId: 'bob',
+      direction: 'recv',
+    });
     const consumers = [];
     for (const producerId of [audio.producerId, video.producerId]) {
       const consumer = await sfu.call('consume', {
-        roomId, peerId: 'bob', transportId: recv.id, producerId, rtpCapabilities,
+        roomId,
+        peerId: 'bob',
+        transportId: recv.id,
+        producerId,
+        rtpCapabilities,
       });
       expect(consumer.producerId).toBe(producerId);
       await sfu.call('resumeConsumer', { roomId, peerId: 'bob', consumerId: consumer.consumerId });
@@ -60,7 +84,11 @@ describe('in-process SFU with a real mediasoup worker', () => {
     }
     expect(consumers.map((c) => c.kind)).toEqual(['audio', 'video']);
     expect(await sfu.call('inspectRoom', { roomId })).toEqual({
-      exists: true, peers: 2, transports: 2, producers: 2, consumers: 2,
+      exists: true,
+      peers: 2,
+      transports: 2,
+      producers: 2,
+      consumers: 2,
     });
 
     // Alice leaves: Bob's consumers close because their producers closed.
@@ -69,9 +97,14 @@ describe('in-process SFU with a real mediasoup worker', () => {
       () => t.events.filter((e) => e.type === 'consumerClosed' && e.peerId === 'bob').length === 2,
       'bob told about both closed consumers',
     );
-    expect(t.events).toContainEqual(expect.objectContaining({
-      type: 'consumerClosed', peerId: 'bob', producerId: video.producerId, reason: 'producerClosed',
-    }));
+    expect(t.events).toContainEqual(
+      expect.objectContaining({
+        type: 'consumerClosed',
+        peerId: 'bob',
+        producerId: video.producerId,
+        reason: 'producerClosed',
+      }),
+    );
 
     await sfu.call('closePeer', { roomId, peerId: 'bob' });
     await sfu.call('closeRoom', { roomId });
@@ -88,35 +121,65 @@ describe('in-process SFU with a real mediasoup worker', () => {
   it('rejects bad requests with stable codes and keeps serving', async () => {
     const { sfu } = t;
     const roomId = 'errors';
-    await expectSfuError(sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' }), 'ROOM_NOT_FOUND');
-    const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
-    const recv = await sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'recv' });
     await expectSfuError(
-      sfu.call('consume', { roomId, peerId: 'p', transportId: recv.id, producerId: 'nope', rtpCapabilities }),
+      sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' }),
+      'ROOM_NOT_FOUND',
+    );
+    const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
+    const recv = await sfu.call('createWebRtcTransport', {
+      roomId,
+      peerId: 'p',
+      direction: 'recv',
+    });
+    await expectSfuError(
+      sfu.call('consume', {
+        roomId,
+        peerId: 'p',
+        transportId: recv.id,
+        producerId: 'nope',
+        rtpCapabilities,
+      }),
       'PRODUCER_NOT_FOUND',
     );
     await expectSfuError(
       sfu.call('connectWebRtcTransport', {
-        roomId, peerId: 'p', transportId: 'missing', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+        roomId,
+        peerId: 'p',
+        transportId: 'missing',
+        dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
       }),
       'TRANSPORT_NOT_FOUND',
     );
     // Schema violation: the request never reaches the worker.
     await expectSfuError(
       sfu.call('produce', {
-        roomId, peerId: 'p', transportId: recv.id, kind: 'audio', rtpParameters: { codecs: [] },
+        roomId,
+        peerId: 'p',
+        transportId: recv.id,
+        kind: 'audio',
+        rtpParameters: { codecs: [] },
       }),
       'INVALID_REQUEST',
     );
     // Well-formed but unacceptable media: mediasoup rejects, we report it.
     await expectSfuError(
       sfu.call('produce', {
-        roomId, peerId: 'p', transportId: recv.id, kind: 'audio',
-        rtpParameters: { codecs: [{ mimeType: 'audio/nonsense', payloadType: 100, clockRate: 8000 }], encodings: [{ ssrc: 1 }] },
+        roomId,
+        peerId: 'p',
+        transportId: recv.id,
+        kind: 'audio',
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/nonsense', payloadType: 100, clockRate: 8000 }],
+          encodings: [{ ssrc: 1 }],
+        },
       }),
       'MEDIA_REJECTED',
     );
-    expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({ exists: true, producers: 0, transports: 1 });
+    expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({
+      exists: true,
+      producers: 0,
+      transports: 1,
+    });
     await sfu.call('closeRoom', { roomId });
     expect((await t.workers[0]!.dump()).routerIds).toEqual([]);
   });
@@ -127,8 +190,14 @@ describe('in-process SFU with a real mediasoup worker', () => {
     const [first] = t.workers;
     process.kill(first!.pid, 'SIGKILL');
     await waitFor(() => t.events.some((e) => e.type === 'workerDied'), 'worker death reported');
-    expect(t.events).toContainEqual({ type: 'roomMediaLost', roomId: 'doomed', reason: 'workerDied' });
-    expect(t.events).toContainEqual(expect.objectContaining({ type: 'workerDied', pid: first!.pid, replaced: true }));
+    expect(t.events).toContainEqual({
+      type: 'roomMediaLost',
+      roomId: 'doomed',
+      reason: 'workerDied',
+    });
+    expect(t.events).toContainEqual(
+      expect.objectContaining({ type: 'workerDied', pid: first!.pid, replaced: true }),
+    );
     // The room reopens on the replacement worker.
     await sfu.call('openRoom', { roomId: 'doomed' });
     const load = await sfu.call('getLoad', {});

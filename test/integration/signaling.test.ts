@@ -28,7 +28,11 @@ describe('signaling server', () => {
   it('answers health checks', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', protocolVersion: PROTOCOL_VERSION, workers: 1 });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      protocolVersion: PROTOCOL_VERSION,
+      workers: 1,
+    });
   });
 
   it('tells peers who joined and who left, and cleans up on disconnect', async () => {
@@ -44,12 +48,18 @@ describe('signaling server', () => {
     expect(seen.peer).toMatchObject({ id: joinedB.peerId, displayName: 'Борис' });
 
     await boris.request('createTransport', { direction: 'send' });
-    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'Совет' })).toMatchObject({ peers: 1, transports: 1 });
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'Совет' })).toMatchObject({
+      peers: 1,
+      transports: 1,
+    });
 
     // Boris closes his tab without leaving.
     boris.close();
     expect(await anna.next('peerLeft')).toEqual({ peerId: joinedB.peerId });
-    await waitFor(async () => (await server.sfu.sfu.call('inspectRoom', { roomId: 'Совет' })).transports === 0, 'transport gone');
+    await waitFor(
+      async () => (await server.sfu.sfu.call('inspectRoom', { roomId: 'Совет' })).transports === 0,
+      'transport gone',
+    );
 
     await anna.request('leave', {});
     await waitFor(async () => !(await roomExists('Совет')), 'room closed after last peer');
@@ -62,11 +72,29 @@ describe('signaling server', () => {
   it('rejects room names outside the rule', async () => {
     const c = await client();
     for (const room of ['', 'x'.repeat(65), 'two words', '../admin', 'a/b', 'комната!']) {
-      const reply = await c.send('join', { room, displayName: 'Eve', protocolVersion: PROTOCOL_VERSION });
+      const reply = await c.send('join', {
+        room,
+        displayName: 'Eve',
+        protocolVersion: PROTOCOL_VERSION,
+      });
       expect(reply, room).toMatchObject({ ok: false, error: { code: 'INVALID_ROOM_NAME' } });
     }
-    expect((await c.send('join', { room: 'Комната_2-b', displayName: 'Eve', protocolVersion: PROTOCOL_VERSION })).ok).toBe(true);
-    expect(await c.send('join', { room: 'other', displayName: 'Eve', protocolVersion: PROTOCOL_VERSION })).toMatchObject({
+    expect(
+      (
+        await c.send('join', {
+          room: 'Комната_2-b',
+          displayName: 'Eve',
+          protocolVersion: PROTOCOL_VERSION,
+        })
+      ).ok,
+    ).toBe(true);
+    expect(
+      await c.send('join', {
+        room: 'other',
+        displayName: 'Eve',
+        protocolVersion: PROTOCOL_VERSION,
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'ALREADY_JOINED' },
     });
@@ -75,18 +103,34 @@ describe('signaling server', () => {
 
   it('answers malformed, unknown and oversized messages with stable codes', async () => {
     const c = await client();
-    expect(await c.raw('dropAllRooms', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_MESSAGE' } });
-    expect(await c.raw('__proto__', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_MESSAGE' } });
-    expect(await c.raw('join', 'not an object')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await c.raw('dropAllRooms', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_MESSAGE' },
+    });
+    expect(await c.raw('__proto__', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_MESSAGE' },
+    });
+    expect(await c.raw('join', 'not an object')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(await c.raw('join')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await c.raw('join', { room: 5, displayName: [], protocolVersion: 1 })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
     expect(
-      await c.raw('join', { room: 'big', displayName: 'Big', protocolVersion: PROTOCOL_VERSION, pad: 'x'.repeat(70_000) }),
+      await c.raw('join', {
+        room: 'big',
+        displayName: 'Big',
+        protocolVersion: PROTOCOL_VERSION,
+        pad: 'x'.repeat(70_000),
+      }),
     ).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
-    expect(await c.send('join', { room: 'r', displayName: 'Old', protocolVersion: '0.9' })).toMatchObject({
+    expect(
+      await c.send('join', { room: 'r', displayName: 'Old', protocolVersion: '0.9' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'PROTOCOL_VERSION_MISMATCH' },
     });
@@ -107,7 +151,10 @@ describe('signaling server', () => {
       source: 'mic' as const,
       rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000 }] },
     };
-    expect(await mallory.send('produce', produce)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+    expect(await mallory.send('produce', produce)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_JOINED' },
+    });
     expect(await mallory.send('resumeConsumer', { consumerId: 'c' })).toMatchObject({
       ok: false,
       error: { code: 'NOT_JOINED' },
@@ -120,10 +167,15 @@ describe('signaling server', () => {
     expect(
       await mallory.send('connectTransport', {
         transportId: victimTransport.id,
-        dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] },
+        dtlsParameters: {
+          role: 'client',
+          fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }],
+        },
       }),
     ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await mallory.send('produce', { ...produce, transportId: victimTransport.id })).toMatchObject({
+    expect(
+      await mallory.send('produce', { ...produce, transportId: victimTransport.id }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
@@ -141,11 +193,16 @@ describe('signaling server', () => {
     });
     // Mic must be audio: a video "mic" is refused before it reaches the SFU.
     const own = await mallory.request('createTransport', { direction: 'send' });
-    expect(await mallory.send('produce', { ...produce, transportId: own.id, kind: 'video' })).toMatchObject({
+    expect(
+      await mallory.send('produce', { ...produce, transportId: own.id, kind: 'video' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
-    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'secure' })).toMatchObject({ producers: 0, transports: 2 });
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'secure' })).toMatchObject({
+      producers: 0,
+      transports: 2,
+    });
     mallory.close();
     victim.close();
     await waitFor(async () => !(await roomExists('secure')), 'room closed when both disconnected');
@@ -153,10 +210,10 @@ describe('signaling server', () => {
 
   it('rate-limits a flooding connection without disturbing others', async () => {
     const flood = await client();
-    const replies = await Promise.all(
-      Array.from({ length: 120 }, () => flood.raw('leave', {})),
+    const replies = await Promise.all(Array.from({ length: 120 }, () => flood.raw('leave', {})));
+    const limited = replies.filter(
+      (r) => (r as { error?: { code: string } }).error?.code === 'RATE_LIMITED',
     );
-    const limited = replies.filter((r) => (r as { error?: { code: string } }).error?.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThan(0);
     const calm = await client();
     expect((await calm.join('calm', 'Calm')).room).toBe('calm');
@@ -172,6 +229,9 @@ describe('signaling server', () => {
 
   it('leaves no router behind in the worker', async () => {
     for (const c of clients) c.close();
-    await waitFor(async () => (await server.sfu.workers[0]!.dump()).routerIds.length === 0, 'all routers closed');
+    await waitFor(
+      async () => (await server.sfu.workers[0]!.dump()).routerIds.length === 0,
+      'all routers closed',
+    );
   });
 });

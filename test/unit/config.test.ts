@@ -13,8 +13,17 @@ describe('configuration', () => {
   });
 
   it('listens on all interfaces when an address is announced', () => {
-    const config = loadConfig({ RTC_ANNOUNCED_ADDRESS: '192.0.2.10', SFU_WORKERS: '3', RTC_PORT: '45000' });
-    expect(config.sfu).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '192.0.2.10', workers: 3, rtcPort: 45000 });
+    const config = loadConfig({
+      RTC_ANNOUNCED_ADDRESS: '192.0.2.10',
+      SFU_WORKERS: '3',
+      RTC_PORT: '45000',
+    });
+    expect(config.sfu).toMatchObject({
+      listenIp: '0.0.0.0',
+      announcedAddress: '192.0.2.10',
+      workers: 3,
+      rtcPort: 45000,
+    });
   });
 
   it.each([

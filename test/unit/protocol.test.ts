@@ -42,8 +42,12 @@ describe('display names', () => {
 describe('requests', () => {
   it('accepts a valid join and rejects wrong types', () => {
     const join = requests.join.request;
-    expect(join.safeParse({ room: 'r1', displayName: 'Anna', protocolVersion: '1.0' }).success).toBe(true);
-    expect(join.safeParse({ room: 'r1', displayName: 42, protocolVersion: '1.0' }).success).toBe(false);
+    expect(
+      join.safeParse({ room: 'r1', displayName: 'Anna', protocolVersion: '1.0' }).success,
+    ).toBe(true);
+    expect(join.safeParse({ room: 'r1', displayName: 42, protocolVersion: '1.0' }).success).toBe(
+      false,
+    );
     expect(join.safeParse({ room: 'r1', displayName: 'Anna' }).success).toBe(false);
     expect(join.safeParse(null).success).toBe(false);
   });
@@ -54,16 +58,24 @@ describe('requests', () => {
     expect(
       produce.safeParse({
         ...base,
-        rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, extra: 1 }] },
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, extra: 1 }],
+        },
       }).success,
     ).toBe(true);
     expect(produce.safeParse({ ...base, rtpParameters: { codecs: [] } }).success).toBe(false);
-    expect(produce.safeParse({ ...base, rtpParameters: { codecs: [{ payloadType: 1 }] } }).success).toBe(false);
-    expect(produce.safeParse({ ...base, source: 'screen', rtpParameters: { codecs: [] } }).success).toBe(false);
+    expect(
+      produce.safeParse({ ...base, rtpParameters: { codecs: [{ payloadType: 1 }] } }).success,
+    ).toBe(false);
+    expect(
+      produce.safeParse({ ...base, source: 'screen', rtpParameters: { codecs: [] } }).success,
+    ).toBe(false);
   });
 
   it('keeps unknown fields of mediasoup objects (newer clients add them)', () => {
-    const parsed = requests.ready.request.parse({ rtpCapabilities: { codecs: [], futureField: { a: 1 } } });
+    const parsed = requests.ready.request.parse({
+      rtpCapabilities: { codecs: [], futureField: { a: 1 } },
+    });
     expect(parsed.rtpCapabilities).toHaveProperty('futureField');
   });
 
@@ -75,9 +87,15 @@ describe('requests', () => {
   });
 
   it('has a schema for every notification', () => {
-    expect(Object.keys(notifications).sort()).toEqual(
-      ['consumerClosed', 'mediaReset', 'newConsumer', 'peerJoined', 'peerLeft', 'producerPaused', 'producerResumed'],
-    );
+    expect(Object.keys(notifications).sort()).toEqual([
+      'consumerClosed',
+      'mediaReset',
+      'newConsumer',
+      'peerJoined',
+      'peerLeft',
+      'producerPaused',
+      'producerResumed',
+    ]);
   });
 });
 
@@ -85,8 +103,12 @@ describe('reply shape', () => {
   const reply = replySchema(z.object({ producerId: z.string() }));
   it('is either ok with data or an error with a known code', () => {
     expect(reply.safeParse({ ok: true, data: { producerId: 'p' } }).success).toBe(true);
-    expect(reply.safeParse({ ok: false, error: { code: 'NOT_JOINED', message: 'join first' } }).success).toBe(true);
-    expect(reply.safeParse({ ok: false, error: { code: 'TEAPOT', message: '' } }).success).toBe(false);
+    expect(
+      reply.safeParse({ ok: false, error: { code: 'NOT_JOINED', message: 'join first' } }).success,
+    ).toBe(true);
+    expect(reply.safeParse({ ok: false, error: { code: 'TEAPOT', message: '' } }).success).toBe(
+      false,
+    );
     expect(reply.safeParse({ ok: true }).success).toBe(false);
     expect(reply.safeParse({ ok: false, data: {} }).success).toBe(false);
   });

@@ -21,7 +21,7 @@ describe('two WebRTC peers in one room', () => {
   const streamsFrom = (receiver: NodePeer, sender: NodePeer) =>
     [...receiver.received.values()].filter((s) => s.peerId === sender.peerId);
 
-  it('each receives the other\'s audio and video RTP', async () => {
+  it("each receives the other's audio and video RTP", async () => {
     const alice = await startNodePeer(server.url, 'webrtc-room', 'Alice');
     peers.push(alice);
     await alice.startSending();
@@ -30,19 +30,29 @@ describe('two WebRTC peers in one room', () => {
     await bob.startSending();
 
     await waitFor(
-      () => streamsFrom(bob, alice).length === 2 && streamsFrom(bob, alice).every((s) => s.packets >= 20),
-      'Bob receives Alice\'s audio and video',
+      () =>
+        streamsFrom(bob, alice).length === 2 &&
+        streamsFrom(bob, alice).every((s) => s.packets >= 20),
+      "Bob receives Alice's audio and video",
       20_000,
     );
     await waitFor(
-      () => streamsFrom(alice, bob).length === 2 && streamsFrom(alice, bob).every((s) => s.packets >= 20),
-      'Alice receives Bob\'s audio and video',
+      () =>
+        streamsFrom(alice, bob).length === 2 &&
+        streamsFrom(alice, bob).every((s) => s.packets >= 20),
+      "Alice receives Bob's audio and video",
       20_000,
     );
-    for (const [receiver, sender] of [[bob, alice], [alice, bob]] as const) {
-      const kinds = streamsFrom(receiver, sender).map((s) => s.kind).sort();
+    for (const [receiver, sender] of [
+      [bob, alice],
+      [alice, bob],
+    ] as const) {
+      const kinds = streamsFrom(receiver, sender)
+        .map((s) => s.kind)
+        .sort();
       expect(kinds).toEqual(['audio', 'video']);
-      for (const s of streamsFrom(receiver, sender)) expect(s.bytes).toBeGreaterThan(s.packets * 10);
+      for (const s of streamsFrom(receiver, sender))
+        expect(s.bytes).toBeGreaterThan(s.packets * 10);
     }
   });
 
