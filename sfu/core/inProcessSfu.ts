@@ -59,16 +59,18 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
     if (existing && !existing.closed) return existing;
     const pending = opening.get(roomId);
     if (pending) return pending;
-    const promise = createRoom({
-      id: roomId,
-      pooled: pool.pickWorker(),
-      options,
-      logger,
-      emit,
-      onClosed: () => {
-        if (rooms.get(roomId) === created) rooms.delete(roomId);
-      },
-    });
+    const promise = pool.pickWorker().then((pooled) =>
+      createRoom({
+        id: roomId,
+        pooled,
+        options,
+        logger,
+        emit,
+        onClosed: () => {
+          if (rooms.get(roomId) === created) rooms.delete(roomId);
+        },
+      }),
+    );
     let created: Room | undefined;
     opening.set(roomId, promise);
     try {

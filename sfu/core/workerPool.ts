@@ -3,6 +3,7 @@
 // same port; routers on it close and their rooms report their media lost.
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import { SfuError } from '../api/errors.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
 
@@ -13,12 +14,17 @@ export interface PooledWorker {
 }
 
 export interface WorkerPool {
-  /** The live worker that currently serves the fewest routers. */
-  pickWorker(): PooledWorker;
+  /**
+   * The live worker that currently serves the fewest routers. While every
+   * worker is dead and being replaced, waits for a replacement.
+   */
+  pickWorker(): Promise<PooledWorker>;
   all(): readonly PooledWorker[];
   onWorkerDied(listener: (info: { index: number; pid: number; replaced: boolean }) => void): void;
   close(): Promise<void>;
 }
+
+const REPLACEMENT_WAIT_MS = 10_000;
 
 export async function createWorkerPool(
   options: SfuOptions,
@@ -26,6 +32,8 @@ export async function createWorkerPool(
 ): Promise<WorkerPool> {
   const slots: (PooledWorker | undefined)[] = new Array<PooledWorker | undefined>(options.workers);
   const routerCounts = new Map<types.Worker, number>();
+  // Callers waiting for a worker while every worker is being replaced.
+  const waiting: (() => void)[] = [];
   const diedListeners: ((info: { index: number; pid: number; replaced: boolean }) => void)[] = [];
   let closed = false;
 
@@ -81,6 +89,7 @@ export async function createWorkerPool(
     try {
       slots[index] = await start(index);
       replaced = true;
+      for (const wake of waiting.splice(0)) wake();
     } catch (error) {
       logger.error({ err: error, worker: index }, 'could not replace mediasoup worker');
     }
@@ -107,16 +116,30 @@ export async function createWorkerPool(
   }
 
   return {
-    pickWorker() {
-      let best: PooledWorker | undefined;
-      for (const slot of slots) {
-        if (!slot || slot.worker.closed) continue;
-        if (!best || (routerCounts.get(slot.worker) ?? 0) < (routerCounts.get(best.worker) ?? 0)) {
-          best = slot;
+    async pickWorker() {
+      // mediasoup closes a dead worker's routers before it reports the death,
+      // so a room reopened at once may find no worker yet: wait a little.
+      const deadline = Date.now() + REPLACEMENT_WAIT_MS;
+      for (;;) {
+        let best: PooledWorker | undefined;
+        for (const slot of slots) {
+          if (!slot || slot.worker.closed) continue;
+          if (
+            !best ||
+            (routerCounts.get(slot.worker) ?? 0) < (routerCounts.get(best.worker) ?? 0)
+          ) {
+            best = slot;
+          }
         }
+        if (best) return best;
+        if (closed || Date.now() > deadline) {
+          throw new SfuError('SFU_UNAVAILABLE', 'no live mediasoup worker');
+        }
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          setTimeout(resolve, 250);
+        });
       }
-      if (!best) throw new Error('no live mediasoup worker');
-      return best;
     },
     all: () => slots.filter((s): s is PooledWorker => s !== undefined),
     onWorkerDied(listener) {

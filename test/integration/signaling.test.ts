@@ -227,10 +227,29 @@ describe('signaling server', () => {
     expect(same.socket.connected).toBe(true);
   });
 
+  it('tells everyone in a room to rebuild media when its worker dies', async () => {
+    const a = await client();
+    const b = await client();
+    await a.join('resilient', 'A');
+    await b.join('resilient', 'B');
+    await a.request('createTransport', { direction: 'send' });
+    const deadPid = server.sfu.workers.at(-1)!.pid;
+    process.kill(deadPid, 'SIGKILL');
+    const [resetA, resetB] = await Promise.all([a.next('mediaReset'), b.next('mediaReset')]);
+    expect(resetA.reason).toBe('workerDied');
+    expect(resetB.routerRtpCapabilities.codecs?.length).toBeGreaterThan(0);
+    // The room is open again on the replacement worker and media can be rebuilt.
+    const transport = await a.request('createTransport', { direction: 'send' });
+    expect(transport.iceCandidates.length).toBeGreaterThan(0);
+    expect(server.sfu.workers.at(-1)!.pid).not.toBe(deadPid);
+    await a.request('leave', {});
+    await b.request('leave', {});
+  });
+
   it('leaves no router behind in the worker', async () => {
     for (const c of clients) c.close();
     await waitFor(
-      async () => (await server.sfu.workers[0]!.dump()).routerIds.length === 0,
+      async () => (await server.sfu.workers.at(-1)!.dump()).routerIds.length === 0,
       'all routers closed',
     );
   });
