@@ -12,6 +12,12 @@ import type { SfuOptions } from './options.js';
 import { createRoom, type Room } from './room.js';
 import { createWorkerPool, type WorkerPool } from './workerPool.js';
 
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+/** mediasoup's error when the worker (or the object) closed under a request. */
+const isWorkerGone = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'InvalidStateError';
+
 type Handlers = { [M in SfuMethodName]: (req: SfuRequest<M>) => Promise<SfuResponse<M>> };
 
 // The schemas above check the fields Veche uses and let others through; the
@@ -115,10 +121,7 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
           paused: paused ?? false,
         });
       } catch (error) {
-        throw new SfuError(
-          'MEDIA_REJECTED',
-          error instanceof Error ? error.message : String(error),
-        );
+        throw isWorkerGone(error) ? error : new SfuError('MEDIA_REJECTED', messageOf(error));
       }
       r.addProducer(peerId, producer);
       return { producerId: producer.id };
@@ -214,8 +217,9 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
         return await handler(request);
       } catch (error) {
         if (error instanceof SfuError) throw error;
+        if (isWorkerGone(error)) throw new SfuError('SFU_UNAVAILABLE', messageOf(error));
         logger.error({ err: error, method }, 'SFU request failed');
-        throw new SfuError('INTERNAL', error instanceof Error ? error.message : String(error));
+        throw new SfuError('INTERNAL', messageOf(error));
       }
     },
     onEvent(listener) {
