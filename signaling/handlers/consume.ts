@@ -23,6 +23,10 @@ export async function consumeFor(
       producerId,
       rtpCapabilities: receiver.rtpCapabilities,
     });
+    // The owner may have left (or stopped this track) while the SFU worked:
+    // the SFU closes such a consumer itself; the receiver never hears of it.
+    const current = owner.producers.get(producerId);
+    if (!current || services.rooms.peer(owner.roomName, owner.id) !== owner) return;
     receiver.consumers.set(consumer.consumerId, producerId);
     services.notify.toSocket(receiver.socketId, 'newConsumer', {
       consumerId: consumer.consumerId,
@@ -31,7 +35,9 @@ export async function consumeFor(
       kind: consumer.kind,
       source: producer.source,
       rtpParameters: consumer.rtpParameters,
-      producerPaused: consumer.producerPaused,
+      // The registry holds the latest pause state (a pause may have landed
+      // while this consumer was being created).
+      producerPaused: current.paused || consumer.producerPaused,
     });
   } catch (error) {
     // One receiver that cannot take one stream must not disturb the others.

@@ -44,6 +44,10 @@ export function attachConnection(
     leaveGroup: (group) => void socket.leave(group),
   };
   const limiter = createRateLimiter(30, 60);
+  // Joining a large room resumes one consumer per remote track at once; those
+  // requests only touch consumers the server made for this peer, so they get
+  // a bucket of their own sized for a full room.
+  const resumeLimiter = createRateLimiter(100, 400);
   // Requests of one connection run one at a time, in order: a client's
   // produce cannot overtake its own createTransport.
   let queue: Promise<void> = Promise.resolve();
@@ -72,7 +76,7 @@ export function attachConnection(
       return;
     }
     const reply = ack as AnyAck;
-    if (!limiter.take()) {
+    if (!(type === 'resumeConsumer' ? resumeLimiter : limiter).take()) {
       reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests' } });
       return;
     }

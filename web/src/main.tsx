@@ -1,3 +1,15 @@
 import { render } from 'preact';
+import { App } from './app.js';
+import { language, t } from './i18n/index.js';
+import './app.css';
 
-render(<main>Veche</main>, document.getElementById('app')!);
+document.documentElement.lang = language;
+document.title = t('app.title');
+
+const root = document.getElementById('app');
+if (root) render(<App pathname={location.pathname} />, root);
+
+// A page restored from the back/forward cache has a closed session: start over.
+addEventListener('pageshow', (event) => {
+  if (event.persisted) location.reload();
+});

@@ -1,0 +1,102 @@
+// npm run bench:join — join -> first remote frame, measured in Chromium.
+// One page publishes camera and mic; then, 20 times, a fresh page opens the
+// room, clicks `join`, and we time from the click to the first rendered frame
+// of the publisher's video (requestVideoFrameCallback). A benchmark, not a
+// test: it prints a table and asserts nothing.
+import { cpus } from 'node:os';
+import type { Browser } from 'playwright-core';
+import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
+import { startTestServer } from '../harness/server.js';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
+const ROOM = 'bench-join';
+const PUBLISHER = 'Publisher';
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)]!;
+}
+
+/** Resolves with ms from the click on `join` to the first frame of the publisher's video. */
+const firstFrameScript = `(publisher) => new Promise((resolve, reject) => {
+  let clickedAt;
+  document.addEventListener('click', (e) => {
+    if (e.target.closest('[data-testid="join"]')) clickedAt = performance.now();
+  }, { capture: true });
+  const timeout = setTimeout(() => reject(new Error('no frame within 30 s')), 30000);
+  const watch = () => {
+    const tile = [...document.querySelectorAll('[data-testid="tile"]')]
+      .find((el) => el.getAttribute('data-peer-name') === publisher);
+    const video = tile && tile.querySelector('video[data-testid="remote-video"]');
+    if (!video) { requestAnimationFrame(watch); return; }
+    video.requestVideoFrameCallback((now) => {
+      clearTimeout(timeout);
+      resolve(now - (clickedAt === undefined ? now : clickedAt));
+    });
+  };
+  watch();
+})`;
+
+async function measureOnce(browser: Browser, url: string, run: number): Promise<number> {
+  const page = await openRoomPage(browser, url, ROOM);
+  try {
+    await page.getByTestId('display-name').fill(`Viewer ${run}`);
+    // Plain JavaScript source: the TypeScript runner would otherwise inject
+    // its own helpers into a function serialised into the page.
+    const firstFrame = page.evaluate(
+      `(${firstFrameScript})(${JSON.stringify(PUBLISHER)})`,
+    ) as Promise<number>;
+    await page.getByTestId('join').click();
+    return await firstFrame;
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await startTestServer({ workers: 1 });
+  const browser = await launchChromium();
+  const cpuBefore = process.cpuUsage();
+  try {
+    const publisher = await openRoomPage(browser, server.url, ROOM);
+    await joinAs(publisher, PUBLISHER);
+    await publisher.getByTestId('local-video').waitFor();
+    // Let the publisher's producers exist before the first viewer arrives.
+    const deadline = Date.now() + 20_000;
+    while ((await server.sfu.sfu.call('inspectRoom', { roomId: ROOM })).producers < 2) {
+      if (Date.now() > deadline) throw new Error('publisher did not start producing');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const samples: number[] = [];
+    const started = Date.now();
+    for (let run = 1; run <= RUNS; run++) {
+      const ms = await measureOnce(browser, server.url, run);
+      samples.push(ms);
+      process.stdout.write(`run ${String(run).padStart(2)}: ${ms.toFixed(0)} ms\n`);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    const cpu = process.cpuUsage(cpuBefore);
+    const seconds = (Date.now() - started) / 1000;
+    const row = (label: string, value: string) => `| ${label.padEnd(26)} | ${value.padStart(12)} |`;
+    console.log('');
+    console.log(`join -> first remote frame, ${RUNS} fresh Chromium pages, ${cpus().length} cores`);
+    console.log(row('metric', 'value'));
+    console.log(`|${'-'.repeat(28)}|${'-'.repeat(14)}|`);
+    console.log(row('p50', `${percentile(sorted, 50).toFixed(0)} ms`));
+    console.log(row('p95', `${percentile(sorted, 95).toFixed(0)} ms`));
+    console.log(row('max', `${sorted.at(-1)!.toFixed(0)} ms`));
+    console.log(row('min', `${sorted[0]!.toFixed(0)} ms`));
+    console.log(
+      row(
+        'signaling CPU (of 1 core)',
+        `${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(1)} %`,
+      ),
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await main();

@@ -1,0 +1,93 @@
+// Two people meet in Chromium through the real UI, server and SFU: each sees
+// the other's video playing and has their live audio; one leaves and the
+// other's tile for them disappears.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  framesRendered,
+  hasLiveRemoteAudio,
+  joinAs,
+  launchChromium,
+  openRoomPage,
+} from '../harness/browser.js';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
+
+const tileOf = (page: Page, name: string) =>
+  page.locator(`[data-testid="tile"][data-peer-name="${name}"]`);
+
+describe('a meeting in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let anna: Page;
+  let boris: Page;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('two participants see and hear each other', async () => {
+    anna = await openRoomPage(browser, server.url, 'Совещание-1');
+    boris = await openRoomPage(browser, server.url, 'Совещание-1');
+    await joinAs(anna, 'Анна Иванова');
+    await anna.getByTestId('local-video').waitFor();
+    await joinAs(boris, 'Boris');
+
+    await tileOf(anna, 'Boris').getByTestId('remote-video').waitFor({ timeout: 20_000 });
+    await tileOf(boris, 'Анна Иванова').getByTestId('remote-video').waitFor({ timeout: 20_000 });
+    // The local preview is never a tile: each page has exactly one tile.
+    expect(await anna.getByTestId('tile').count()).toBe(1);
+    expect(await boris.getByTestId('tile').count()).toBe(1);
+
+    // Frames advance on both sides: the video is really playing.
+    await waitFor(
+      async () => (await framesRendered(anna, 'Boris', 500)) >= 3,
+      'Boris plays for Anna',
+      20_000,
+    );
+    await waitFor(
+      async () => (await framesRendered(boris, 'Анна Иванова', 500)) >= 3,
+      'Anna plays for Boris',
+      20_000,
+    );
+    await waitFor(() => hasLiveRemoteAudio(anna, 'Boris'), 'Anna hears Boris', 20_000);
+    await waitFor(() => hasLiveRemoteAudio(boris, 'Анна Иванова'), 'Boris hears Anna', 20_000);
+
+    expect(await anna.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('true');
+    expect(await anna.getByTestId('cam-toggle').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('muting the camera is shown on the button and stops frames for the other side', async () => {
+    await boris.getByTestId('cam-toggle').click();
+    await waitFor(
+      async () => (await boris.getByTestId('cam-toggle').getAttribute('aria-pressed')) === 'false',
+      'camera button shows off',
+    );
+    await waitFor(
+      async () => (await framesRendered(anna, 'Boris', 700)) === 0,
+      'no frames while camera off',
+      20_000,
+    );
+    await boris.getByTestId('cam-toggle').click();
+    await waitFor(
+      async () => (await framesRendered(anna, 'Boris', 500)) >= 3,
+      'frames again after unmute',
+      20_000,
+    );
+  });
+
+  it('when one leaves, the other loses the tile and the SFU is empty of them', async () => {
+    await boris.getByTestId('leave').click();
+    await tileOf(anna, 'Boris').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await anna.getByTestId('tile').count()).toBe(0);
+    await waitFor(
+      async () => (await server.sfu.sfu.call('inspectRoom', { roomId: 'Совещание-1' })).peers === 1,
+      'only Anna left in the SFU',
+    );
+  });
+});

@@ -1,0 +1,94 @@
+// Debian's Chromium driven by playwright-core, with a fake camera and
+// microphone. Never downloads a browser: CHROMIUM_PATH or `chromium` on PATH.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Several meeting pages share one headless browser: keep background tabs live.
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export function chromiumPath(env: Record<string, string | undefined> = process.env): string {
+  const configured = env['CHROMIUM_PATH'];
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist`);
+    return configured;
+  }
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('Chromium not found: run `npm run setup` or set CHROMIUM_PATH');
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags, headless: true });
+}
+
+/** Opens a room page in a fresh browser context (its own camera, cookies, storage). */
+export async function openRoomPage(browser: Browser, baseUrl: string, room: string): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/r/${encodeURIComponent(room)}`);
+  return page;
+}
+
+export async function joinAs(page: Page, name: string): Promise<void> {
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('join').click();
+}
+
+/** Frames the remote <video> of `peerName`'s tile renders during `ms` (requestVideoFrameCallback). */
+export function framesRendered(page: Page, peerName: string, ms: number): Promise<number> {
+  return page.evaluate(
+    ({ name, ms }) =>
+      new Promise<number>((resolve) => {
+        const tile = [...document.querySelectorAll('[data-testid="tile"]')].find(
+          (el) => el.getAttribute('data-peer-name') === name,
+        );
+        const video = tile?.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+        if (!video) {
+          // No video element (e.g. a camera-off placeholder) renders no frames.
+          resolve(0);
+          return;
+        }
+        let frames = 0;
+        const onFrame = () => {
+          frames += 1;
+          video.requestVideoFrameCallback(onFrame);
+        };
+        video.requestVideoFrameCallback(onFrame);
+        setTimeout(() => resolve(frames), ms);
+      }),
+    { name: peerName, ms },
+  );
+}
+
+/** Whether `peerName`'s tile has a live remote audio track in a playing media element. */
+export function hasLiveRemoteAudio(page: Page, peerName: string): Promise<boolean> {
+  return page.evaluate((name) => {
+    const tile = [...document.querySelectorAll('[data-testid="tile"]')].find(
+      (el) => el.getAttribute('data-peer-name') === name,
+    );
+    if (!tile) return false;
+    const elements = [...tile.querySelectorAll<HTMLMediaElement>('audio, video')];
+    return elements.some((el) => {
+      const stream = el.srcObject;
+      if (!(stream instanceof MediaStream)) return false;
+      return !el.paused && stream.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
+    });
+  }, peerName);
+}

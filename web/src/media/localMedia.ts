@@ -1,0 +1,32 @@
+// The camera and microphone. Asks for both; when that fails, tries each alone
+// so one broken or refused device does not silence the other.
+export interface LocalTracks {
+  mic: MediaStreamTrack | undefined;
+  camera: MediaStreamTrack | undefined;
+}
+
+const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
+
+async function request(constraints: MediaStreamConstraints): Promise<MediaStream | undefined> {
+  try {
+    return await navigator.mediaDevices.getUserMedia(constraints);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function acquireLocalTracks(): Promise<LocalTracks> {
+  if (!navigator.mediaDevices?.getUserMedia) return { mic: undefined, camera: undefined };
+  const both = await request({ audio: true, video: VIDEO });
+  if (both) {
+    return { mic: both.getAudioTracks()[0], camera: both.getVideoTracks()[0] };
+  }
+  const audio = await request({ audio: true });
+  const video = await request({ video: VIDEO });
+  return { mic: audio?.getAudioTracks()[0], camera: video?.getVideoTracks()[0] };
+}
+
+export function stopTracks(tracks: LocalTracks): void {
+  tracks.mic?.stop();
+  tracks.camera?.stop();
+}

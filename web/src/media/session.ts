@@ -1,0 +1,105 @@
+// The media side of a meeting: a mediasoup-client Device, the two transports,
+// local producers and remote consumers, behind a store the UI reads.
+// start() builds everything for a router; stop() tears it down locally (the
+// tracks stay), so a media reset or a reconnect is stop() + start().
+import { Device, type types } from 'mediasoup-client';
+import type { MediaSource, ResponseData } from '../../../signaling/protocol/index.js';
+import { createStore, type Store } from '../lib/store.js';
+import type { SignalingClient } from '../signaling/client.js';
+import { createConsumerSet, type RemoteTrack } from './consumers.js';
+import type { LocalTracks } from './localMedia.js';
+import { createProducerSet, type SourceState } from './producers.js';
+import { createTransports, type Transports } from './transports.js';
+
+export type { RemoteTrack } from './consumers.js';
+export type { SourceState } from './producers.js';
+
+export interface MediaState {
+  readonly mic: SourceState;
+  readonly camera: SourceState;
+  /** What we receive, one entry per consumer. */
+  readonly remote: readonly RemoteTrack[];
+}
+
+type RouterRtpCapabilities = ResponseData<'join'>['routerRtpCapabilities'];
+
+export interface MediaSession {
+  readonly store: Store<MediaState>;
+  setTracks(tracks: LocalTracks): void;
+  start(routerRtpCapabilities: RouterRtpCapabilities): Promise<void>;
+  stop(): void;
+  setEnabled(source: MediaSource, enabled: boolean): void;
+  /** Closes whatever is left of a peer that went away. */
+  removePeer(peerId: string): void;
+  /** stop(), stops the tracks and ignores the server from now on. */
+  close(): void;
+}
+
+export interface MediaSessionOptions {
+  signaling: SignalingClient;
+  /** Producing failed (the meeting goes on receive-only for that source). */
+  onError(error: unknown): void;
+}
+
+export function createMediaSession({ signaling, onError }: MediaSessionOptions): MediaSession {
+  const store = createStore<MediaState>({ mic: 'pending', camera: 'pending', remote: [] });
+  const publish = () =>
+    store.set({
+      mic: producers.state('mic'),
+      camera: producers.state('camera'),
+      remote: consumers.tracks(),
+    });
+  const consumers = createConsumerSet(signaling, publish);
+  const producers = createProducerSet(signaling, publish, onError);
+  let transports: Transports | undefined;
+  /** Bumped by every start and stop: a start that was overtaken gives up. */
+  let epoch = 0;
+
+  const unsubscribe = [
+    signaling.on('newConsumer', (n) => consumers.add(n)),
+    signaling.on('consumerClosed', ({ consumerId }) => consumers.remove(consumerId)),
+  ];
+
+  function stop(): void {
+    epoch += 1;
+    consumers.detach();
+    producers.detach();
+    transports?.send.close();
+    transports?.recv.close();
+    transports = undefined;
+  }
+
+  return {
+    store,
+    setTracks: (tracks) => producers.setTracks(tracks),
+    async start(routerRtpCapabilities) {
+      stop();
+      const mine = epoch;
+      const device = await Device.factory();
+      await device.load({
+        routerRtpCapabilities: routerRtpCapabilities as unknown as types.RtpCapabilities,
+      });
+      if (mine !== epoch) return;
+      const created = await createTransports(device, signaling);
+      if (mine !== epoch) {
+        created.send.close();
+        created.recv.close();
+        return;
+      }
+      transports = created;
+      consumers.attach(created.recv);
+      producers.attach(created.send, device);
+      // From here on the server sends newConsumer for every remote producer.
+      await signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
+    },
+    stop,
+    setEnabled: (source, enabled) => producers.setEnabled(source, enabled),
+    removePeer: (peerId) => consumers.removePeer(peerId),
+    close() {
+      for (const off of unsubscribe) off();
+      stop();
+      producers.release();
+      publish();
+    },
+  };
+}

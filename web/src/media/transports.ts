@@ -1,0 +1,80 @@
+// Creates the send and receive WebRTC transports of one media epoch and wires
+// their events to signaling: DTLS connect, produce, and an ICE restart when
+// the connection fails.
+import type { types } from 'mediasoup-client';
+import type { MediaSource, ResponseData } from '../../../signaling/protocol/index.js';
+import type { SignalingClient } from '../signaling/client.js';
+
+type Transport = types.Transport;
+type Device = types.Device;
+
+export interface Transports {
+  send: Transport;
+  recv: Transport;
+}
+
+/** appData a producer carries from produce() to the transport's 'produce' event. */
+export interface ProducerAppData {
+  [key: string]: unknown;
+  source: MediaSource;
+  paused: boolean;
+}
+
+function toOptions(options: ResponseData<'createTransport'>): types.TransportOptions {
+  return {
+    id: options.id,
+    iceParameters: options.iceParameters as unknown as types.IceParameters,
+    iceCandidates: options.iceCandidates as unknown as types.IceCandidate[],
+    dtlsParameters: options.dtlsParameters as unknown as types.DtlsParameters,
+  };
+}
+
+function wire(transport: Transport, signaling: SignalingClient): void {
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    signaling
+      .request('connectTransport', { transportId: transport.id, dtlsParameters })
+      .then(() => callback(), errback);
+  });
+
+  let restarting = false;
+  transport.on('connectionstatechange', (state) => {
+    if (state !== 'failed' || restarting || transport.closed) return;
+    restarting = true;
+    signaling
+      .request('restartIce', { transportId: transport.id })
+      .then(({ iceParameters }) =>
+        transport.closed
+          ? undefined
+          : transport.restartIce({
+              iceParameters: iceParameters as unknown as types.IceParameters,
+            }),
+      )
+      .catch((error: unknown) => console.warn('ICE restart failed', error))
+      .finally(() => {
+        restarting = false;
+      });
+  });
+}
+
+export async function createTransports(
+  device: Device,
+  signaling: SignalingClient,
+): Promise<Transports> {
+  // Both requests go out at once; the server answers them in order.
+  const [sendOptions, recvOptions] = await Promise.all([
+    signaling.request('createTransport', { direction: 'send' }),
+    signaling.request('createTransport', { direction: 'recv' }),
+  ]);
+  const send = device.createSendTransport(toOptions(sendOptions));
+  const recv = device.createRecvTransport(toOptions(recvOptions));
+  wire(send, signaling);
+  wire(recv, signaling);
+
+  send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+    const { source, paused } = appData as ProducerAppData;
+    signaling
+      .request('produce', { transportId: send.id, kind, rtpParameters, source, paused })
+      .then(({ producerId }) => callback({ id: producerId }), errback);
+  });
+  return { send, recv };
+}

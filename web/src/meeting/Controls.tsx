@@ -1,0 +1,83 @@
+// The bottom bar: microphone, camera, leave.
+import type { ComponentChildren } from 'preact';
+import { t, type MessageKey } from '../i18n/index.js';
+import type { SourceState } from '../media/session.js';
+import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons.js';
+
+interface ToggleProps {
+  testId: string;
+  state: SourceState;
+  labels: { on: MessageKey; off: MessageKey; unavailable: MessageKey };
+  onIcon: ComponentChildren;
+  offIcon: ComponentChildren;
+  onToggle(enabled: boolean): void;
+}
+
+function Toggle({ testId, state, labels, onIcon, offIcon, onToggle }: ToggleProps) {
+  const on = state === 'on';
+  const label = t(state === 'unavailable' ? labels.unavailable : on ? labels.on : labels.off);
+  return (
+    <button
+      type="button"
+      class={`control ${on ? '' : 'control--off'}`}
+      data-testid={testId}
+      aria-pressed={on ? 'true' : 'false'}
+      aria-label={label}
+      title={label}
+      disabled={state === 'pending' || state === 'unavailable'}
+      onClick={() => onToggle(!on)}
+    >
+      {on ? onIcon : offIcon}
+    </button>
+  );
+}
+
+export interface ControlsProps {
+  mic: SourceState;
+  camera: SourceState;
+  onMic(enabled: boolean): void;
+  onCamera(enabled: boolean): void;
+  onLeave(): void;
+}
+
+export function Controls({ mic, camera, onMic, onCamera, onLeave }: ControlsProps) {
+  return (
+    <nav class="controls" aria-label={t('controls.label')}>
+      <Toggle
+        testId="mic-toggle"
+        state={mic}
+        labels={{
+          on: 'controls.micOn',
+          off: 'controls.micOff',
+          unavailable: 'controls.micUnavailable',
+        }}
+        onIcon={<MicIcon />}
+        offIcon={<MicOffIcon />}
+        onToggle={onMic}
+      />
+      <Toggle
+        testId="cam-toggle"
+        state={camera}
+        labels={{
+          on: 'controls.camOn',
+          off: 'controls.camOff',
+          unavailable: 'controls.camUnavailable',
+        }}
+        onIcon={<CameraIcon />}
+        offIcon={<CameraOffIcon />}
+        onToggle={onCamera}
+      />
+      <button
+        type="button"
+        class="control control--leave"
+        data-testid="leave"
+        aria-label={t('controls.leave')}
+        title={t('controls.leave')}
+        onClick={onLeave}
+      >
+        <LeaveIcon />
+        <span class="control__text">{t('controls.leave')}</span>
+      </button>
+    </nav>
+  );
+}
