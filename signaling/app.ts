@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import type { SfuApi } from '../sfu/api/index.js';
 import type { Services } from './core/context.js';
 import type { Logger } from './core/logger.js';
-import { createWebServer } from './http/server.js';
+import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
 import { createRoomRegistry } from './rooms/registry.js';
@@ -20,6 +20,8 @@ export interface SignalingOptions {
   webRoot: string;
   publicUrl: string | undefined;
   tls: { certFile: string; keyFile: string } | undefined;
+  /** Extra HTTP routes (the REST API), tried before the web client. */
+  routes?: readonly RouteHandler[];
 }
 
 export interface SignalingServer {
@@ -45,6 +47,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
   const rooms = createRoomRegistry();
   const httpServer = createWebServer({
     webRoot: options.webRoot,
+    routes: options.routes ?? [],
     tls: options.tls,
     log,
     health: async () => {

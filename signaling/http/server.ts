@@ -9,8 +9,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Logger } from '../core/logger.js';
 import { createStaticHandler } from './static.js';
 
+/** Handles a request if it is its own (e.g. `/api/…`); resolves false otherwise. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
 export interface HttpOptions {
   webRoot: string;
+  /** Extra routes tried before the web client (the REST API). */
+  routes: readonly RouteHandler[];
   tls: { certFile: string; keyFile: string } | undefined;
   health: () => Promise<Record<string, unknown>>;
   log: Logger;
@@ -41,6 +46,9 @@ export function createWebServer(options: HttpOptions) {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    for (const handle of options.routes) {
+      if (await handle(req, res, url)) return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
