@@ -1,18 +1,26 @@
 // Builds the signaling server from its dependencies. main.ts (and tests)
-// decide which SFU implementation and which logger it gets.
+// decide which SFU, state store, chat store, audit sink and policy it gets.
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { SfuApi } from '../sfu/api/index.js';
+import type { AuditSink } from './audit/sink.js';
+import type { Identity } from './auth/identity.js';
+import { clientAddress, type Authenticator } from './auth/socketAuth.js';
+import { AuthError } from './auth/tokens.js';
+import type { ChatStore } from './chat/store.js';
 import type { Services } from './core/context.js';
 import type { Logger } from './core/logger.js';
 import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
+import type { EntryPolicy } from './rooms/entryPolicy.js';
 import { createRoomRegistry } from './rooms/registry.js';
 import { handleSfuEvent } from './rooms/sfuEvents.js';
+import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
 import { createNotifier } from './socket/notifier.js';
+import { createKeyedRateLimiter } from './socket/rateLimiter.js';
 
 export interface SignalingOptions {
   sfu: SfuApi;
@@ -20,13 +28,34 @@ export interface SignalingOptions {
   webRoot: string;
   publicUrl: string | undefined;
   tls: { certFile: string; keyFile: string } | undefined;
+  authenticator: Authenticator;
+  store: RoomStateStore;
+  chat: ChatStore;
+  audit: AuditSink;
+  policy: EntryPolicy;
+  /** This node's id in shared room state. */
+  nodeId: string;
+  trustProxy: boolean;
+  /** Origins allowed to frame the meeting page (CSP frame-ancestors). */
+  frameAncestors: readonly string[];
   /** Extra HTTP routes (the REST API), tried before the web client. */
   routes?: readonly RouteHandler[];
 }
 
 export interface SignalingServer {
+  readonly io: Server<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >;
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
+}
+
+interface SocketData {
+  identity: Identity;
+  ip: string;
 }
 
 /** Browsers may connect from this server's own origin or PUBLIC_URL's; tools send no Origin. */
@@ -49,6 +78,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     webRoot: options.webRoot,
     routes: options.routes ?? [],
     tls: options.tls,
+    frameAncestors: options.frameAncestors,
     log,
     health: async () => {
       const load = await sfu.call('getLoad', {});
@@ -67,7 +97,12 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       };
     },
   });
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+  const io = new Server<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >(httpServer, {
     serveClient: false,
     // Larger frames than a request may carry are cut off by socket.io itself;
     // below it, the dispatcher answers PAYLOAD_TOO_LARGE.
@@ -78,11 +113,54 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       callback(null, allowed);
     },
   });
-  const services: Services = { sfu, rooms, notify: createNotifier(io), log };
+  // Per client address: new connections (each one may try a passcode and a token).
+  const connections = createKeyedRateLimiter(2, 20);
+  const passcodeAttempts = createKeyedRateLimiter(5 / 60, 5);
+  io.use((socket, next) => {
+    const ip = clientAddress(socket.request, options.trustProxy);
+    const refuse = (code: string, message: string) => {
+      const error = new Error(message) as Error & { data: { code: string } };
+      error.data = { code };
+      next(error);
+    };
+    if (!connections.take(ip)) {
+      refuse('RATE_LIMITED', 'too many connections');
+      return;
+    }
+    options.authenticator.authenticate(socket.handshake.auth).then(
+      (identity) => {
+        socket.data.identity = identity;
+        socket.data.ip = ip;
+        next();
+      },
+      (error: unknown) => {
+        const code = error instanceof AuthError ? 'UNAUTHENTICATED' : 'INTERNAL';
+        const message = error instanceof AuthError ? error.message : 'internal error';
+        log.info({ ip, reason: message }, 'socket refused: authentication');
+        refuse(code, message);
+      },
+    );
+  });
+
+  const services: Services = {
+    sfu,
+    rooms,
+    store: options.store,
+    notify: createNotifier(io),
+    chat: options.chat,
+    audit: options.audit,
+    policy: options.policy,
+    node: options.nodeId,
+    log,
+    passcodeAttempts,
+  };
   const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));
-  io.on('connection', (socket) => attachConnection(socket, services));
+  io.on('connection', (socket) =>
+    attachConnection(socket, services, { identity: socket.data.identity, ip: socket.data.ip }),
+  );
 
   return {
+    io,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

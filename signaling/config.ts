@@ -29,15 +29,46 @@ const envSchema = z
     TRUST_PROXY: bool.default(false),
     TLS_CERT: optionalString,
     TLS_KEY: optionalString,
+    VECHE_MODE: z.enum(['embedded', 'production']).optional(),
+    JWT_SECRET: optionalString.pipe(
+      z.string().min(32, 'JWT_SECRET needs at least 32 characters').optional(),
+    ),
+    JWKS_URL: optionalString.pipe(z.url().optional()),
+    JWT_AUDIENCE: z.string().min(1).default('veche'),
+    JWT_ISSUER: optionalString,
+    ADHOC_ROOMS: bool.optional(),
+    FRAME_ANCESTORS: optionalString,
   })
   .refine((env) => (env.TLS_CERT === undefined) === (env.TLS_KEY === undefined), {
     message: 'TLS_CERT and TLS_KEY must be set together',
   })
   .refine((env) => env.RTC_LISTEN_IP === undefined || isIP(env.RTC_LISTEN_IP) !== 0, {
     message: 'RTC_LISTEN_IP must be an IP address',
-  });
+  })
+  .refine((env) => !(env.JWT_SECRET && env.JWKS_URL), {
+    message: 'set JWT_SECRET or JWKS_URL, not both',
+  })
+  .refine(
+    (env) =>
+      (env.FRAME_ANCESTORS ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .every((o) => /^https?:\/\/[^\s;,'"]+$/.test(o)),
+    { message: 'FRAME_ANCESTORS is a space-separated list of http(s) origins' },
+  );
 
 export interface SignalingConfig {
+  /** embedded: `npm start` defaults (ad-hoc rooms, first joiner hosts, generated secrets). */
+  mode: 'embedded' | 'production';
+  auth: {
+    /** HS256 secret given by the operator (else generated in DATA_DIR). */
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    audience: string;
+    issuer: string | undefined;
+  };
+  adHocRooms: boolean;
+  frameAncestors: string[];
   port: number;
   host: string;
   publicUrl: string | undefined;
@@ -69,7 +100,20 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
   // Without an announced address browsers can only reach media on this host;
   // with one, listen on every interface and announce it (LAN or public IP).
   const listenIp = e.RTC_LISTEN_IP ?? (e.RTC_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1');
+  const mode = e.VECHE_MODE ?? (e.JWKS_URL ? 'production' : 'embedded');
+  if (mode === 'production' && !e.JWKS_URL && !e.JWT_SECRET) {
+    throw new ConfigError('invalid configuration:\n  production mode needs JWKS_URL or JWT_SECRET');
+  }
   return {
+    mode,
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwksUrl: e.JWKS_URL,
+      audience: e.JWT_AUDIENCE,
+      issuer: e.JWT_ISSUER,
+    },
+    adHocRooms: e.ADHOC_ROOMS ?? mode === 'embedded',
+    frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,

@@ -1,10 +1,20 @@
-// Composition root of the signaling process (embedded mode: in-process SFU).
+// Composition root of the signaling process (embedded mode: in-process SFU,
+// in-memory room state).
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSchemaCheckedSfu } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createSignalingServer } from './app.js';
+import { createMemoryAuditSink } from './audit/sink.js';
+import { createInviteCodec } from './auth/invites.js';
+import { loadOrCreateSecrets } from './auth/secrets.js';
+import { createAuthenticator } from './auth/socketAuth.js';
+import { createStaffTokenVerifier } from './auth/tokens.js';
+import { createMemoryChatStore } from './chat/store.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './core/logger.js';
+import { createAdHocPolicy } from './rooms/entryPolicy.js';
+import { createMemoryStateStore } from './rooms/stateStore.js';
 
 async function main(): Promise<void> {
   let config;
@@ -18,6 +28,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  const secrets = await loadOrCreateSecrets(config.dataDir);
+  const verifyStaff = createStaffTokenVerifier({
+    secret: config.auth.jwksUrl
+      ? undefined
+      : config.auth.jwtSecret
+        ? new TextEncoder().encode(config.auth.jwtSecret)
+        : secrets.jwtSecret,
+    jwksUrl: config.auth.jwksUrl,
+    audience: config.auth.audience,
+    issuer: config.auth.issuer,
+  });
   const sfu = createSchemaCheckedSfu(
     await createInProcessSfu(
       {
@@ -37,11 +58,24 @@ async function main(): Promise<void> {
     webRoot: fileURLToPath(new URL('../web/', import.meta.url)),
     publicUrl: config.publicUrl,
     tls: config.tls,
+    authenticator: createAuthenticator({
+      verifyStaff,
+      invites: createInviteCodec(secrets.inviteSecret),
+      allowAnonymous: config.mode === 'embedded',
+    }),
+    store: createMemoryStateStore(),
+    chat: createMemoryChatStore(),
+    audit: createMemoryAuditSink(),
+    policy: createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms }),
+    nodeId: randomUUID(),
+    trustProxy: config.trustProxy,
+    frameAncestors: config.frameAncestors,
   });
   const { url } = await server.listen(config.port, config.host);
   log.info(
     {
       url,
+      mode: config.mode,
       workers: config.sfu.workers,
       rtcPort: config.sfu.rtcPort,
       rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,

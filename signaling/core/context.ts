@@ -1,27 +1,55 @@
 // What a request handler gets: the caller's session and the services.
 import type { SfuApi } from '../../sfu/api/index.js';
+import type { AuditSink } from '../audit/sink.js';
+import type { Identity } from '../auth/identity.js';
+import type { ChatStore } from '../chat/store.js';
 import type { Logger } from './logger.js';
+import type { MemberState } from '../rooms/control.js';
+import type { EntryPolicy } from '../rooms/entryPolicy.js';
 import type { RoomRegistry, PeerState } from '../rooms/registry.js';
+import type { RoomStateStore } from '../rooms/stateStore.js';
 import type { Notifier } from '../socket/notifier.js';
 
 export interface Session {
   readonly socketId: string;
-  /** Set once the connection has joined a room. */
+  readonly identity: Identity;
+  /** Client address (the forwarded one behind TRUST_PROXY). */
+  readonly ip: string;
+  /** Set once the connection is a member of a room (media state on this node). */
   peer: PeerState | undefined;
+  /** Set while the connection waits in a room's lobby. */
+  waiting: { room: string; peerId: string } | undefined;
   log: Logger;
 }
 
 export interface Services {
   readonly sfu: SfuApi;
+  /** Media state of the peers this node serves. */
   readonly rooms: RoomRegistry;
+  /** Control state of rooms, shared by all nodes. */
+  readonly store: RoomStateStore;
   readonly notify: Notifier;
+  readonly chat: ChatStore;
+  readonly audit: AuditSink;
+  readonly policy: EntryPolicy;
+  /** This signaling node's id. */
+  readonly node: string;
   readonly log: Logger;
+  /** Limits guessing: passcode attempts per client address. */
+  readonly passcodeAttempts: { take(key: string): boolean };
 }
 
 export interface HandlerContext {
   readonly session: Session;
   readonly services: Services;
+  /**
+   * The caller as a member of its room, read from the store when the request
+   * arrived (set for every request that is not an entry request).
+   */
+  readonly member: MemberState | undefined;
   /** Joins the connection to a broadcast group (socket.io room). */
   joinGroup(group: string): void;
   leaveGroup(group: string): void;
+  /** A per-connection budget for reactions. */
+  takeReaction(): boolean;
 }

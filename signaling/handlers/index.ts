@@ -1,14 +1,36 @@
 // Every request type has exactly one handler; a new message without one does
-// not compile.
+// not compile. Permissions are checked before these run (see permissions.ts).
+import { sendChat } from './chat.js';
 import { ready, resumeConsumer } from './consume.js';
 import { join } from './join.js';
 import { leave } from './leave.js';
+import { admit, deny } from './lobby.js';
+import {
+  askToUnmute,
+  banParticipant,
+  endMeeting,
+  muteAll,
+  muteParticipant,
+  removeParticipant,
+  setRole,
+  stopVideo,
+  transferHost,
+} from './moderation.js';
 import { closeProducer, pauseProducer, produce, resumeProducer } from './produce.js';
+import {
+  setChatEnabled,
+  setLobby,
+  setPasscode,
+  setRoomLock,
+  setScreenShareAllowed,
+} from './settings.js';
+import { lowerHand, raiseHand, react } from './social.js';
 import { connectTransport, createTransport, restartIce } from './transports.js';
 import type { HandlerMap } from './types.js';
 
 export const handlers: HandlerMap = {
   join,
+  leave,
   createTransport,
   connectTransport,
   restartIce,
@@ -18,7 +40,26 @@ export const handlers: HandlerMap = {
   resumeProducer,
   closeProducer,
   resumeConsumer,
-  leave,
+  admit,
+  deny,
+  setRoomLock,
+  setLobby,
+  setPasscode,
+  setChatEnabled,
+  setScreenShareAllowed,
+  muteParticipant,
+  muteAll,
+  stopVideo,
+  askToUnmute,
+  removeParticipant,
+  banParticipant,
+  setRole,
+  transferHost,
+  endMeeting,
+  raiseHand,
+  lowerHand,
+  react,
+  sendChat,
 };
 
 export { leaveRoom } from './leave.js';

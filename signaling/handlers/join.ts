@@ -1,10 +1,60 @@
-import { randomUUID } from 'node:crypto';
+// Entering a room: identity, ban, lock, passcode and lobby checks, then
+// membership (control state, shared by all nodes) and media (this node).
+import type { MeetingRole } from '../auth/identity.js';
 import { AppError } from '../core/errors.js';
-import { PROTOCOL_VERSION, protocolMajor, roomNameSchema } from '../protocol/index.js';
+import type { HandlerContext } from '../core/context.js';
+import {
+  PROTOCOL_VERSION,
+  protocolMajor,
+  roomNameSchema,
+  type ResponseData,
+} from '../protocol/index.js';
+import {
+  isModerator,
+  lobbyView,
+  newRoomControl,
+  settingsView,
+  type MemberState,
+  type RoomControl,
+} from '../rooms/control.js';
+import { verifyPasscode } from '../rooms/passcode.js';
 import { toPeerInfo } from '../rooms/registry.js';
-import { roomGroup } from '../socket/notifier.js';
-import type { Handler } from './types.js';
+import { moderatorGroup, roomGroup } from '../socket/notifier.js';
+import { chatView } from './chatView.js';
+import { displayNameOf, newPeerId, userIdOf } from './identityOf.js';
 import { leaveRoom } from './leave.js';
+import type { Handler } from './types.js';
+
+type Entry =
+  | { kind: 'joined'; control: RoomControl; member: MemberState }
+  | { kind: 'lobby'; control: RoomControl }
+  | { kind: 'refused'; code: 'BANNED' | 'ROOM_LOCKED' | 'PASSCODE_REQUIRED'; message: string };
+
+/** One host per room: a second would-be host enters one rank lower. */
+function roleGiven(control: RoomControl, role: MeetingRole, staffAdmin: boolean): MeetingRole {
+  if (role !== 'host') return role;
+  const hostPresent = Object.values(control.members).some((m) => m.role === 'host');
+  if (!hostPresent) return 'host';
+  return staffAdmin ? 'cohost' : 'participant';
+}
+
+async function checkPasscode(
+  ctx: HandlerContext,
+  control: RoomControl | undefined,
+  userId: string,
+  role: MeetingRole,
+  passcode: string | undefined,
+) {
+  if (!control?.passcodeHash || isModerator(role) || control.admitted.includes(userId)) return;
+  if (passcode === undefined || passcode === '')
+    throw new AppError('PASSCODE_REQUIRED', 'this room needs a passcode');
+  if (!ctx.services.passcodeAttempts.take(ctx.session.ip)) {
+    throw new AppError('RATE_LIMITED', 'too many passcode attempts; wait a minute');
+  }
+  if (!(await verifyPasscode(passcode, control.passcodeHash))) {
+    throw new AppError('PASSCODE_INVALID', 'wrong passcode');
+  }
+}
 
 export const join: Handler<'join'> = async (ctx, req) => {
   if (protocolMajor(req.protocolVersion) !== protocolMajor(PROTOCOL_VERSION)) {
@@ -13,21 +63,116 @@ export const join: Handler<'join'> = async (ctx, req) => {
       `server speaks protocol ${PROTOCOL_VERSION}; reload the page`,
     );
   }
-  const room = roomNameSchema.safeParse(req.room);
-  if (!room.success) {
+  const parsedRoom = roomNameSchema.safeParse(req.room);
+  if (!parsedRoom.success)
     throw new AppError('INVALID_ROOM_NAME', 'room names are 1–64 letters, digits, - and _');
+  const roomName = parsedRoom.data;
+  const { session, services } = ctx;
+  if (session.peer) throw new AppError('ALREADY_JOINED', 'this connection already joined a room');
+  if (session.waiting && session.waiting.room !== roomName) {
+    throw new AppError('ALREADY_JOINED', 'this connection waits in another room');
   }
-  if (ctx.session.peer)
-    throw new AppError('ALREADY_JOINED', 'this connection already joined a room');
+  const { identity } = session;
+  if (identity.kind === 'guest' && identity.room !== roomName) {
+    throw new AppError('FORBIDDEN', 'this invite is for another room');
+  }
 
-  const roomName = room.data;
-  const { services, session } = ctx;
-  // Registered before the SFU call so a concurrent last leave cannot close
-  // the room under this join.
+  const peerId = session.waiting?.peerId ?? newPeerId();
+  const userId = userIdOf(identity, peerId);
+  const displayName = displayNameOf(identity, req.displayName);
+  const staffAdmin = identity.kind === 'staff' && identity.globalRole === 'admin';
+  const current = await services.store.read(roomName);
+  if (current?.banned.includes(userId))
+    throw new AppError('BANNED', 'you were removed from this meeting');
+  const hasHost = Object.values(current?.members ?? {}).some((m) => m.role === 'host');
+  const decision = await services.policy.decide(roomName, identity, hasHost);
+  if (!decision.exists) throw new AppError('ROOM_NOT_FOUND', 'no such room');
+  await checkPasscode(ctx, current, userId, decision.role, req.passcode);
+
+  const entry = await services.store.update<Entry>(roomName, (state) => {
+    const control = state ?? newRoomControl(roomName, decision.lobbyByDefault);
+    if (control.banned.includes(userId)) {
+      return {
+        next: state,
+        result: { kind: 'refused', code: 'BANNED', message: 'you were removed from this meeting' },
+      };
+    }
+    const role = roleGiven(control, decision.role, staffAdmin);
+    const moderator = isModerator(role);
+    if (control.settings.locked && !moderator) {
+      return {
+        next: state,
+        result: { kind: 'refused', code: 'ROOM_LOCKED', message: 'the room is locked' },
+      };
+    }
+    // A passcode set after we checked: ask again rather than let this one in.
+    if (
+      control.passcodeHash !== current?.passcodeHash &&
+      !moderator &&
+      !control.admitted.includes(userId)
+    ) {
+      return {
+        next: state,
+        result: {
+          kind: 'refused',
+          code: 'PASSCODE_REQUIRED',
+          message: 'this room needs a passcode',
+        },
+      };
+    }
+    const base = {
+      peerId,
+      userId,
+      displayName,
+      guest: identity.kind === 'guest',
+      role,
+      node: services.node,
+      socketId: session.socketId,
+    };
+    if (
+      control.settings.lobby &&
+      !moderator &&
+      !decision.skipLobby &&
+      !control.admitted.includes(userId)
+    ) {
+      control.lobby[peerId] = { ...base, since: control.lobby[peerId]?.since ?? Date.now() };
+      return { next: control, result: { kind: 'lobby', control } };
+    }
+    delete control.lobby[peerId];
+    const member: MemberState = { ...base, joinedAt: Date.now() };
+    control.members[peerId] = member;
+    return { next: control, result: { kind: 'joined', control, member } };
+  });
+
+  if (entry.kind === 'refused') throw new AppError(entry.code, entry.message);
+  if (entry.kind === 'lobby') {
+    session.waiting = { room: roomName, peerId };
+    services.notify.toModerators(roomName, 'lobbyChanged', { lobby: lobbyView(entry.control) });
+    session.log.info({ room: roomName, peer: peerId }, 'waiting in lobby');
+    return {
+      status: 'lobby',
+      protocolVersion: PROTOCOL_VERSION,
+      peerId,
+      room: roomName,
+      displayName,
+    };
+  }
+  return enterMeeting(ctx, entry.control, entry.member);
+};
+
+async function enterMeeting(
+  ctx: HandlerContext,
+  control: RoomControl,
+  member: MemberState,
+): Promise<ResponseData<'join'>> {
+  const { session, services } = ctx;
+  const roomName = control.name;
+  session.waiting = undefined;
   const peer = services.rooms.addPeer({
-    id: randomUUID(),
+    id: member.peerId,
     roomName,
-    displayName: req.displayName,
+    userId: member.userId,
+    displayName: member.displayName,
     socketId: session.socketId,
   });
   session.peer = peer;
@@ -40,17 +185,32 @@ export const join: Handler<'join'> = async (ctx, req) => {
     throw error;
   }
   ctx.joinGroup(roomGroup(roomName));
-  services.notify.toRoom(roomName, 'peerJoined', { peer: toPeerInfo(peer) }, session.socketId);
-  session.log.info({ displayName: req.displayName }, 'peer joined');
-
-  const others = [...(services.rooms.room(roomName)?.peers.values() ?? [])].filter(
-    (p) => p.id !== peer.id,
+  if (isModerator(member.role)) ctx.joinGroup(moderatorGroup(roomName));
+  services.notify.toRoom(
+    roomName,
+    'peerJoined',
+    { peer: toPeerInfo(member, peer) },
+    session.socketId,
   );
+  if (Object.keys(control.lobby).length > 0) {
+    services.notify.toModerators(roomName, 'lobbyChanged', { lobby: lobbyView(control) });
+  }
+  session.log.info({ role: member.role, guest: member.guest }, 'peer joined');
+
+  const others = Object.values(control.members).filter((m) => m.peerId !== member.peerId);
+  const history = await services.chat.history(roomName, member.userId, 100);
   return {
+    status: 'joined',
     protocolVersion: PROTOCOL_VERSION,
-    peerId: peer.id,
+    peerId: member.peerId,
     room: roomName,
+    role: member.role,
+    displayName: member.displayName,
     routerRtpCapabilities: rtpCapabilities,
-    peers: others.map(toPeerInfo),
+    peers: others.map((m) => toPeerInfo(m, services.rooms.peer(roomName, m.peerId))),
+    settings: settingsView(control),
+    hands: control.hands,
+    chat: history.map((message) => chatView(message, control, member.userId)),
+    ...(isModerator(member.role) ? { lobby: lobbyView(control) } : {}),
   };
-};
+}

@@ -1,6 +1,19 @@
+import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
+import { can } from '../rooms/permissions.js';
 import { consumeFor } from './consume.js';
-import { requirePeer, type Handler } from './types.js';
+import { requireMember, requirePeer, type Handler } from './types.js';
+
+/** Screen sharing: everyone when the room allows it, otherwise hosts and co-hosts. */
+async function requireScreenShare(ctx: HandlerContext): Promise<void> {
+  const member = requireMember(ctx);
+  const control = await ctx.services.store.read(requirePeer(ctx).roomName);
+  const action = control?.settings.screenShareAllowed
+    ? 'screen.share'
+    : 'screen.shareWhenRestricted';
+  if (!can(member.role, action))
+    throw new AppError('FORBIDDEN', 'the host has not allowed screen sharing');
+}
 
 export const produce: Handler<'produce'> = async (ctx, req) => {
   const peer = requirePeer(ctx);
@@ -11,6 +24,7 @@ export const produce: Handler<'produce'> = async (ctx, req) => {
     if (existing.source === req.source)
       throw new AppError('BAD_REQUEST', `already producing ${req.source}`);
   }
+  if (req.source === 'screen') await requireScreenShare(ctx);
   const expectedKind = req.source === 'mic' ? 'audio' : 'video';
   if (req.kind !== expectedKind)
     throw new AppError('BAD_REQUEST', `${req.source} must be ${expectedKind}`);

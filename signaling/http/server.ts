@@ -10,10 +10,16 @@ import type { Logger } from '../core/logger.js';
 import { createStaticHandler } from './static.js';
 
 /** Handles a request if it is its own (e.g. `/api/…`); resolves false otherwise. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) => Promise<boolean>;
 
 export interface HttpOptions {
   webRoot: string;
+  /** Origins allowed to frame the meeting page, besides this one. */
+  frameAncestors: readonly string[];
   /** Extra routes tried before the web client (the REST API). */
   routes: readonly RouteHandler[];
   tls: { certFile: string; keyFile: string } | undefined;
@@ -21,30 +27,36 @@ export interface HttpOptions {
   log: Logger;
 }
 
-const securityHeaders: Record<string, string> = {
-  // Everything comes from this deployment: no CDN, font host or telemetry.
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'self'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'permissions-policy':
-    'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)',
-};
+function securityHeaders(frameAncestors: readonly string[]): Record<string, string> {
+  const allowed = frameAncestors.map((o) => ` "${o}"`).join('');
+  return {
+    // Everything comes from this deployment: no CDN, font host or telemetry.
+    'content-security-policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "media-src 'self' blob:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      `frame-ancestors 'self'${frameAncestors.map((o) => ` ${o}`).join('')}`,
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    // An embedding page must also grant these in its iframe's `allow` attribute.
+    'permissions-policy': ['camera', 'microphone', 'display-capture', 'fullscreen']
+      .map((feature) => `${feature}=(self${allowed})`)
+      .join(', '),
+  };
+}
 
 export function createWebServer(options: HttpOptions) {
   const serveStatic = createStaticHandler(options.webRoot);
+  const headers = securityHeaders(options.frameAncestors);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     for (const handle of options.routes) {
       if (await handle(req, res, url)) return;

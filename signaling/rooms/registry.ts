@@ -1,7 +1,8 @@
-// Live state of the rooms this signaling node serves: who is in which room and
-// which transports, producers and consumers each peer owns. (Cross-node state
-// arrives with the room-state store; this in-memory registry is its first user.)
+// Media state of the peers this signaling node serves: which transports,
+// producers and consumers each owns in the SFU. Roles, lobby and hands are
+// control state and live in the room-state store instead.
 import type { MediaSource, PeerInfo } from '../protocol/index.js';
+import type { MemberState } from './control.js';
 
 export interface ProducerState {
   readonly kind: 'audio' | 'video';
@@ -12,6 +13,7 @@ export interface ProducerState {
 export interface PeerState {
   readonly id: string;
   readonly roomName: string;
+  readonly userId: string;
   readonly displayName: string;
   readonly socketId: string;
   /** Set by `ready`: the peer can receive, and with what. */
@@ -32,17 +34,19 @@ export interface RoomRegistry {
   addPeer(
     peer: Omit<PeerState, 'rtpCapabilities' | 'transports' | 'producers' | 'consumers'>,
   ): PeerState;
-  /** Removes the peer; returns true when its room is now empty (and gone). */
+  /** Removes the peer; returns true when its room has no peer left on this node. */
   removePeer(roomName: string, peerId: string): boolean;
   peer(roomName: string, peerId: string): PeerState | undefined;
   rooms(): IterableIterator<RoomState>;
 }
 
-export function toPeerInfo(peer: PeerState): PeerInfo {
+export function toPeerInfo(member: MemberState, media: PeerState | undefined): PeerInfo {
   return {
-    id: peer.id,
-    displayName: peer.displayName,
-    producers: [...peer.producers].map(([producerId, p]) => ({
+    id: member.peerId,
+    displayName: member.displayName,
+    role: member.role,
+    guest: member.guest,
+    producers: [...(media?.producers ?? [])].map(([producerId, p]) => ({
       producerId,
       kind: p.kind,
       source: p.source,

@@ -1,7 +1,8 @@
 // One connection's requests: size and rate limits, schema validation, the
-// handler, and the reply. Whatever a client sends, it gets a reply with a
-// stable code and the server keeps serving everyone else.
+// permission check, the handler, and the reply. Whatever a client sends, it
+// gets a reply with a stable code and the server keeps serving everyone else.
 import type { Socket } from 'socket.io';
+import type { Identity } from '../auth/identity.js';
 import type { HandlerContext, Services, Session } from '../core/context.js';
 import { AppError, toProtocolError } from '../core/errors.js';
 import { handlers, leaveRoom } from '../handlers/index.js';
@@ -11,11 +12,12 @@ import {
   isRequestType,
   requests,
   type ClientToServerEvents,
-  type ProtocolError,
   type Reply,
   type RequestType,
   type ServerToClientEvents,
 } from '../protocol/index.js';
+import type { MemberState } from '../rooms/control.js';
+import { can, requestActions } from '../rooms/permissions.js';
 import { createRateLimiter } from './rateLimiter.js';
 
 type AnyAck = (reply: Reply<unknown>) => void;
@@ -28,21 +30,52 @@ function payloadSize(payload: unknown): number {
   }
 }
 
+/** The caller's membership, checked against the action the request needs. */
+async function authorise(
+  type: RequestType,
+  session: Session,
+  services: Services,
+): Promise<MemberState | undefined> {
+  const action = requestActions[type];
+  if (action === 'entry') return undefined;
+  if (session.waiting) throw new AppError('IN_LOBBY', 'wait until a host admits you');
+  const peer = session.peer;
+  if (!peer) throw new AppError('NOT_JOINED', 'join a room first');
+  const control = await services.store.read(peer.roomName);
+  const member = control?.members[peer.id];
+  if (!member) throw new AppError('NOT_JOINED', 'you are no longer in this room');
+  if (!can(member.role, action))
+    throw new AppError('FORBIDDEN', `a ${member.role} may not ${type}`);
+  return member;
+}
+
+export interface ConnectionInfo {
+  identity: Identity;
+  ip: string;
+}
+
 export function attachConnection(
   socket: Socket<ClientToServerEvents, ServerToClientEvents>,
   services: Services,
+  info: ConnectionInfo,
 ): void {
   const session: Session = {
     socketId: socket.id,
+    identity: info.identity,
+    ip: info.ip,
     peer: undefined,
+    waiting: undefined,
     log: services.log.child({ socket: socket.id }),
   };
-  const ctx: HandlerContext = {
+  const reactions = createRateLimiter(1, 5);
+  const context = (member: MemberState | undefined): HandlerContext => ({
     session,
     services,
+    member,
     joinGroup: (group) => void socket.join(group),
     leaveGroup: (group) => void socket.leave(group),
-  };
+    takeReaction: () => reactions.take(),
+  });
   const limiter = createRateLimiter(30, 60);
   // Joining a large room resumes one consumer per remote track at once; those
   // requests only touch consumers the server made for this peer, so they get
@@ -64,8 +97,9 @@ export function attachConnection(
       const where = first?.path.length ? `${first.path.join('.')}: ` : '';
       throw new AppError('BAD_REQUEST', `${type}: ${where}${first?.message ?? 'invalid payload'}`);
     }
+    const member = await authorise(type, session, services);
     const handler = handlers[type] as Handler<RequestType>;
-    const data = await handler(ctx, parsed.data as never);
+    const data = await handler(context(member), parsed.data as never);
     return { ok: true, data };
   }
 
@@ -88,7 +122,7 @@ export function attachConnection(
         const { error: protocolError, internal } = toProtocolError(error);
         if (internal) session.log.error({ err: error, type }, 'request failed');
         else session.log.debug({ type, code: protocolError.code }, 'request refused');
-        reply({ ok: false, error: protocolError satisfies ProtocolError });
+        reply({ ok: false, error: protocolError });
       }
     });
   });
@@ -96,7 +130,7 @@ export function attachConnection(
   socket.on('disconnect', (reason) => {
     session.log.debug({ reason }, 'disconnected');
     queue = queue
-      .then(() => leaveRoom(ctx))
+      .then(() => leaveRoom(context(undefined)))
       .catch((error: unknown) => {
         session.log.error({ err: error }, 'cleanup after disconnect failed');
       });

@@ -10,6 +10,8 @@ import {
   type ResponseData,
 } from '../../signaling/protocol/index.js';
 
+export type JoinedReply = Extract<ResponseData<'join'>, { status: 'joined' }>;
+
 export interface TestClient {
   socket: Socket;
   /** Sends a request and returns the whole reply (ok or error). */
@@ -23,23 +25,30 @@ export interface TestClient {
     match?: (p: NotificationPayload<T>) => boolean,
   ): Promise<NotificationPayload<T>>;
   received: { type: string; payload: unknown }[];
-  join(room: string, displayName: string): Promise<ResponseData<'join'>>;
+  /** Joins and expects to be in the meeting (not the lobby). */
+  join(room: string, displayName: string, passcode?: string): Promise<JoinedReply>;
   close(): void;
 }
 
-export async function connectClient(
-  url: string,
-  extraHeaders?: Record<string, string>,
-): Promise<TestClient> {
+export interface ConnectOptions {
+  headers?: Record<string, string>;
+  /** The handshake auth object: `{ token }` for staff, `{ invite }` for guests. */
+  auth?: Record<string, string>;
+}
+
+export async function connectClient(url: string, options: ConnectOptions = {}): Promise<TestClient> {
   const socket = io(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    ...(extraHeaders ? { extraHeaders } : {}),
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
+    socket.once('connect_error', (error: Error & { data?: { code?: string } }) => {
+      reject(Object.assign(error, { code: error.data?.code }));
+    });
   });
   const received: { type: string; payload: unknown }[] = [];
   const waiters: { type: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] =
@@ -87,8 +96,15 @@ export async function connectClient(
         });
       });
     },
-    join(room, displayName) {
-      return client.request('join', { room, displayName, protocolVersion: PROTOCOL_VERSION });
+    async join(room, displayName, passcode) {
+      const reply = await client.request('join', {
+        room,
+        displayName,
+        protocolVersion: PROTOCOL_VERSION,
+        ...(passcode === undefined ? {} : { passcode }),
+      });
+      if (reply.status !== 'joined') throw new Error(`expected to join ${room}, got ${reply.status}`);
+      return reply;
     },
     close() {
       socket.close();

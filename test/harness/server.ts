@@ -1,37 +1,97 @@
 // A real signaling server for tests: the same factory main.ts uses, on a
-// random port, with a real in-process SFU behind it.
+// random port, with a real in-process SFU behind it, real token checks and
+// secrets generated for this run.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createSignalingServer } from '../../signaling/app.js';
+import { SignJWT } from 'jose';
+import { createSignalingServer, type SignalingServer } from '../../signaling/app.js';
+import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
+import { createInviteCodec, type InviteCodec } from '../../signaling/auth/invites.js';
+import { createAuthenticator } from '../../signaling/auth/socketAuth.js';
+import { createStaffTokenVerifier } from '../../signaling/auth/tokens.js';
+import { createMemoryChatStore } from '../../signaling/chat/store.js';
+import { createAdHocPolicy } from '../../signaling/rooms/entryPolicy.js';
+import { createMemoryStateStore, type RoomStateStore } from '../../signaling/rooms/stateStore.js';
 import { startTestSfu, testLogger, type TestSfu } from './sfu.js';
 
 export const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+export interface StaffClaims {
+  sub: string;
+  name: string;
+  office?: string;
+  role?: 'staff' | 'admin';
+}
 
 export interface TestServer {
   url: string;
   port: number;
   sfu: TestSfu;
+  server: SignalingServer;
+  audit: ReturnType<typeof createMemoryAuditSink>;
+  invites: InviteCodec;
+  jwtSecret: Uint8Array;
+  /** A real HS256 staff token signed with this server's secret. */
+  staffToken(claims: StaffClaims, options?: { expiresIn?: string; audience?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  options: { workers?: number; publicUrl?: string } = {},
-): Promise<TestServer> {
-  const sfu = await startTestSfu(options.workers ?? 1);
+export interface TestServerOptions {
+  workers?: number;
+  publicUrl?: string;
+  mode?: 'embedded' | 'production';
+  adHocRooms?: boolean;
+  store?: RoomStateStore;
+  sfu?: TestSfu;
+  trustProxy?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const sfu = options.sfu ?? (await startTestSfu(options.workers ?? 1));
+  const mode = options.mode ?? 'embedded';
+  const jwtSecret = new Uint8Array(randomBytes(32));
+  const invites = createInviteCodec(new Uint8Array(randomBytes(32)));
+  const audit = createMemoryAuditSink();
   const server = createSignalingServer({
     sfu: sfu.sfu,
     log: testLogger(),
     webRoot,
     publicUrl: options.publicUrl,
     tls: undefined,
+    authenticator: createAuthenticator({
+      verifyStaff: createStaffTokenVerifier({ secret: jwtSecret, jwksUrl: undefined, audience: 'veche', issuer: undefined }),
+      invites,
+      allowAnonymous: mode === 'embedded',
+    }),
+    store: options.store ?? createMemoryStateStore(),
+    chat: createMemoryChatStore(),
+    audit,
+    policy: createAdHocPolicy({ mode, adHocRooms: options.adHocRooms ?? mode === 'embedded' }),
+    nodeId: randomUUID(),
+    trustProxy: options.trustProxy ?? false,
+    frameAncestors: [],
   });
   const { port } = await server.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     sfu,
+    server,
+    audit,
+    invites,
+    jwtSecret,
+    staffToken(claims, tokenOptions = {}) {
+      return new SignJWT({ name: claims.name, role: claims.role ?? 'staff', ...(claims.office ? { office: claims.office } : {}) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(claims.sub)
+        .setAudience(tokenOptions.audience ?? 'veche')
+        .setIssuedAt()
+        .setExpirationTime(tokenOptions.expiresIn ?? '1h')
+        .sign(jwtSecret);
+    },
     async close() {
       await server.close();
-      await sfu.close();
+      if (!options.sfu) await sfu.close();
     },
   };
 }

@@ -43,7 +43,11 @@ describe('signaling server', () => {
 
     const boris = await client();
     const joinedB = await boris.join('Совет', 'Борис');
-    expect(joinedB.peers).toEqual([{ id: joinedA.peerId, displayName: 'Анна', producers: [] }]);
+    expect(joinedA.role).toBe('host');
+    expect(joinedB.role).toBe('participant');
+    expect(joinedB.peers).toEqual([
+      { id: joinedA.peerId, displayName: 'Анна', role: 'host', guest: false, producers: [] },
+    ]);
     const seen = await anna.next('peerJoined');
     expect(seen.peer).toMatchObject({ id: joinedB.peerId, displayName: 'Борис' });
 
@@ -221,8 +225,8 @@ describe('signaling server', () => {
   });
 
   it('refuses sockets from a foreign origin', async () => {
-    await expect(connectClient(server.url, { origin: 'https://evil.example' })).rejects.toThrow();
-    const same = await connectClient(server.url, { origin: server.url });
+    await expect(connectClient(server.url, { headers: { origin: 'https://evil.example' } })).rejects.toThrow();
+    const same = await connectClient(server.url, { headers: { origin: server.url } });
     clients.push(same);
     expect(same.socket.connected).toBe(true);
   });

@@ -86,16 +86,13 @@ describe('requests', () => {
     expect(isRequestType('dropTables')).toBe(false);
   });
 
-  it('has a schema for every notification', () => {
-    expect(Object.keys(notifications).sort()).toEqual([
-      'consumerClosed',
-      'mediaReset',
-      'newConsumer',
-      'peerJoined',
-      'peerLeft',
-      'producerPaused',
-      'producerResumed',
-    ]);
+  it('checks every notification payload', () => {
+    for (const [type, schema] of Object.entries(notifications)) {
+      expect(schema.safeParse('not an object').success, type).toBe(false);
+      expect(schema.safeParse(null).success, type).toBe(false);
+    }
+    expect(notifications.removed.safeParse({ reason: 'banned' }).success).toBe(true);
+    expect(notifications.removed.safeParse({ reason: 'kicked-for-fun' }).success).toBe(false);
   });
 });
 
@@ -116,7 +113,7 @@ describe('reply shape', () => {
 
 describe('protocol version', () => {
   it('compares major versions', () => {
-    expect(protocolMajor(PROTOCOL_VERSION)).toBe(1);
+    expect(protocolMajor(PROTOCOL_VERSION)).toBe(2);
     expect(protocolMajor('2.7')).toBe(2);
   });
 });

@@ -1,0 +1,60 @@
+// The database audit sink. Appends take the chain head row FOR UPDATE, so
+// concurrent appends (any number of processes) queue up and form one chain.
+import type { Database, Queryable } from '../db/index.js';
+import { chainHash, canonicalJson, type ChainedFields } from './chain.js';
+import type { AuditEvent, AuditSink } from './sink.js';
+
+/**
+ * Appends one event inside the caller's transaction (booking changes and
+ * their audit rows commit together). Returns the new row's id.
+ */
+export async function appendAudit(tx: Queryable, event: AuditEvent): Promise<number> {
+  const head = await tx.query<{ last_id: number; last_hash: string }>(
+    'SELECT last_id, last_hash FROM audit_chain_head WHERE singleton FOR UPDATE',
+  );
+  const { last_id: lastId, last_hash: prevHash } = head.rows[0]!;
+  // Round-tripping through JSON now means the hash covers exactly what jsonb
+  // will give back (no undefined, no Dates, no functions).
+  const details = JSON.parse(canonicalJson(event.details)) as unknown;
+  const fields: ChainedFields = {
+    id: lastId + 1,
+    at: event.at,
+    action: event.action,
+    actor: event.actor,
+    target: event.target ?? null,
+    room: event.room ?? null,
+    details,
+    ip: event.ip ?? null,
+    prevHash,
+  };
+  const hash = chainHash(fields);
+  await tx.query(
+    `INSERT INTO audit_log (id, at, action, actor, target, room, details, ip, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)`,
+    [
+      fields.id,
+      fields.at,
+      fields.action,
+      fields.actor,
+      fields.target,
+      fields.room,
+      JSON.stringify(details),
+      fields.ip,
+      prevHash,
+      hash,
+    ],
+  );
+  await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2 WHERE singleton', [
+    fields.id,
+    hash,
+  ]);
+  return fields.id;
+}
+
+export function createDatabaseAuditSink(db: Database): AuditSink {
+  return {
+    async record(event) {
+      await db.transaction((tx) => appendAudit(tx, event));
+    },
+  };
+}

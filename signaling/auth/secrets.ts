@@ -1,0 +1,66 @@
+// Secrets generated at first start and kept in DATA_DIR (mode 0600). Nothing
+// secret is hard-coded; an operator may supply JWT_SECRET instead.
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  jwtSecret: z.string().min(43),
+  inviteSecret: z.string().min(43),
+  resumeSecret: z.string().min(43),
+});
+
+export interface Secrets {
+  /** HS256 key for staff tokens in embedded mode (and the dev token command). */
+  jwtSecret: Uint8Array;
+  /** Signs guest invite links. */
+  inviteSecret: Uint8Array;
+  /** Signs reconnect (resume) tokens. */
+  resumeSecret: Uint8Array;
+}
+
+const decode = (s: string) => new Uint8Array(Buffer.from(s, 'base64url'));
+
+async function readSecrets(file: string): Promise<z.infer<typeof fileSchema> | undefined> {
+  try {
+    return fileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
+  const file = join(dataDir, 'secrets.json');
+  let stored = await readSecrets(file);
+  if (!stored) {
+    const fresh = {
+      version: 1 as const,
+      jwtSecret: randomBytes(32).toString('base64url'),
+      inviteSecret: randomBytes(32).toString('base64url'),
+      resumeSecret: randomBytes(32).toString('base64url'),
+    };
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    // Written whole under a temporary name, then linked into place: link()
+    // fails if another process created the file first, and then we use theirs.
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(fresh, null, 2), { mode: 0o600 });
+    try {
+      await link(temp, file);
+      stored = fresh;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      stored = await readSecrets(file);
+    } finally {
+      await unlink(temp);
+    }
+    if (!stored) throw new Error(`cannot create ${file}`);
+  }
+  return {
+    jwtSecret: decode(stored.jwtSecret),
+    inviteSecret: decode(stored.inviteSecret),
+    resumeSecret: decode(stored.resumeSecret),
+  };
+}

@@ -1,0 +1,23 @@
+// Opening the database: a real PostgreSQL when DATABASE_URL is given,
+// otherwise PGlite files under DATA_DIR. Same migrations, same queries.
+import { join } from 'node:path';
+import type { Database } from './database.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+export type { Database, Queryable, QueryResult, Row } from './database.js';
+export { isDatabaseError, SqlState } from './database.js';
+export { migrate, appliedMigrations, MigrationError } from './migrate.js';
+export { migrations, type Migration } from './migrations/index.js';
+
+export interface DatabaseOptions {
+  /** postgres://… — a real server. */
+  databaseUrl?: string | undefined;
+  /** Embedded mode keeps its database in `<dataDir>/pglite`. */
+  dataDir: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  return openPglite({ dataDir: join(options.dataDir, 'pglite') });
+}

@@ -1,0 +1,143 @@
+// Moderation of other participants. The dispatcher has checked the caller's
+// role against the permission table; moderationTarget() checks rank.
+import type { HandlerContext } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+import { isModerator } from '../rooms/control.js';
+import { toPeerInfo } from '../rooms/registry.js';
+import { moderatorGroup } from '../socket/notifier.js';
+import { audit } from './audit.js';
+import { leaveRoom, removeMember } from './leave.js';
+import { pauseSources } from './mediaControl.js';
+import { moderationTarget, roomOf } from './moderationTarget.js';
+import type { Handler } from './types.js';
+import { requireMember } from './types.js';
+
+export const muteParticipant: Handler<'muteParticipant'> = async (ctx, { peerId }) => {
+  const { actor, target } = await moderationTarget(ctx, peerId);
+  await pauseSources(ctx.services, roomOf(ctx), target.peerId, ['mic'], actor.displayName);
+  await audit(ctx, 'peer.mute', target.userId, { source: 'mic' });
+  return {};
+};
+
+export const stopVideo: Handler<'stopVideo'> = async (ctx, { peerId }) => {
+  const { actor, target } = await moderationTarget(ctx, peerId);
+  await pauseSources(
+    ctx.services,
+    roomOf(ctx),
+    target.peerId,
+    ['camera', 'screen'],
+    actor.displayName,
+  );
+  await audit(ctx, 'peer.stopVideo', target.userId, {});
+  return {};
+};
+
+export const muteAll: Handler<'muteAll'> = async (ctx) => {
+  const actor = requireMember(ctx);
+  const room = roomOf(ctx);
+  const control = await ctx.services.store.read(room);
+  let muted = 0;
+  for (const member of Object.values(control?.members ?? {})) {
+    if (isModerator(member.role) || !ctx.services.rooms.peer(room, member.peerId)) continue;
+    muted +=
+      (await pauseSources(ctx.services, room, member.peerId, ['mic'], actor.displayName)) > 0
+        ? 1
+        : 0;
+  }
+  await audit(ctx, 'peer.mute', undefined, { all: true, muted });
+  return { muted };
+};
+
+export const askToUnmute: Handler<'askToUnmute'> = async (ctx, { peerId }) => {
+  const { actor, target } = await moderationTarget(ctx, peerId);
+  ctx.services.notify.toSocket(target.socketId, 'unmuteRequested', { byName: actor.displayName });
+  return {};
+};
+
+async function takeOut(ctx: HandlerContext, peerId: string, ban: boolean): Promise<void> {
+  const { target } = await moderationTarget(ctx, peerId);
+  const room = roomOf(ctx);
+  if (ban) {
+    await ctx.services.store.update(room, (state) => {
+      if (state && !state.banned.includes(target.userId)) state.banned.push(target.userId);
+      return { next: state, result: undefined };
+    });
+  }
+  // Out of the control state first, so the target can do nothing more; the
+  // disconnect then cleans up its media on whichever node serves it.
+  await removeMember(ctx.services, room, target.peerId);
+  ctx.services.notify.toSocket(target.socketId, 'removed', { reason: ban ? 'banned' : 'removed' });
+  ctx.services.notify.disconnect(target.socketId);
+  await audit(ctx, ban ? 'peer.ban' : 'peer.remove', target.userId, { name: target.displayName });
+}
+
+export const removeParticipant: Handler<'removeParticipant'> = async (ctx, { peerId }) => {
+  await takeOut(ctx, peerId, false);
+  return {};
+};
+
+export const banParticipant: Handler<'banParticipant'> = async (ctx, { peerId }) => {
+  await takeOut(ctx, peerId, true);
+  return {};
+};
+
+export const setRole: Handler<'setRole'> = async (ctx, { peerId, role }) => {
+  const { target } = await moderationTarget(ctx, peerId);
+  const room = roomOf(ctx);
+  const updated = await ctx.services.store.update(room, (state) => {
+    const member = state?.members[target.peerId];
+    if (!state || !member) return { next: state, result: undefined };
+    member.role = role;
+    return { next: state, result: member };
+  });
+  if (!updated) throw new AppError('NOT_FOUND', 'no such participant');
+  ctx.services.notify.setGroup(updated.socketId, moderatorGroup(room), isModerator(role));
+  ctx.services.notify.toRoom(room, 'peerUpdated', {
+    peer: toPeerInfo(updated, ctx.services.rooms.peer(room, updated.peerId)),
+  });
+  await audit(ctx, 'role.change', target.userId, { from: target.role, to: role });
+  return {};
+};
+
+export const transferHost: Handler<'transferHost'> = async (ctx, { peerId }) => {
+  const { actor, target } = await moderationTarget(ctx, peerId);
+  const room = roomOf(ctx);
+  const changed = await ctx.services.store.update(room, (state) => {
+    const from = state?.members[actor.peerId];
+    const to = state?.members[target.peerId];
+    if (!state || !from || !to || from.role !== 'host') return { next: state, result: undefined };
+    from.role = 'cohost';
+    to.role = 'host';
+    return { next: state, result: [from, to] as const };
+  });
+  if (!changed) throw new AppError('NOT_FOUND', 'no such participant');
+  for (const member of changed) {
+    ctx.services.notify.setGroup(member.socketId, moderatorGroup(room), true);
+    ctx.services.notify.toRoom(room, 'peerUpdated', {
+      peer: toPeerInfo(member, ctx.services.rooms.peer(room, member.peerId)),
+    });
+  }
+  await audit(ctx, 'role.change', target.userId, { to: 'host', previousHost: actor.userId });
+  return {};
+};
+
+export const endMeeting: Handler<'endMeeting'> = async (ctx) => {
+  const room = roomOf(ctx);
+  const ended = await ctx.services.store.update(room, (state) => ({
+    next: undefined,
+    result: state,
+  }));
+  await audit(ctx, 'meeting.end', undefined, {
+    participants: Object.keys(ended?.members ?? {}).length,
+  });
+  for (const person of [
+    ...Object.values(ended?.members ?? {}),
+    ...Object.values(ended?.lobby ?? {}),
+  ]) {
+    ctx.services.notify.toSocket(person.socketId, 'removed', { reason: 'meetingEnded' });
+    // The caller keeps its connection (its reply is still to come).
+    if (person.socketId !== ctx.session.socketId) ctx.services.notify.disconnect(person.socketId);
+  }
+  await leaveRoom(ctx);
+  return {};
+};

@@ -1,0 +1,143 @@
+// Pieces shared by requests and notifications.
+import { z } from 'zod';
+
+/** Major.minor. A client with another major version must reload. */
+export const PROTOCOL_VERSION = '2.0';
+export const protocolMajor = (version: string): number => Number.parseInt(version, 10);
+
+/** Largest request payload accepted, in bytes of JSON. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Longest chat message, in characters. */
+export const MAX_CHAT_LENGTH = 2000;
+
+/** 1–64 letters (any script, Cyrillic included), digits, '-' and '_'. */
+export const roomNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}_-]+$/u, 'room names are letters, digits, - and _');
+
+const noControlCharacters = (s: string) => !/[\p{Cc}\p{Cf}]/u.test(s);
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine(noControlCharacters, 'no control characters');
+
+export const chatTextSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_CHAT_LENGTH)
+  .refine(
+    (s) => !/[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/.test(s),
+    'no control characters',
+  );
+
+export const passcodeSchema = z.string().min(4).max(64);
+
+export const idSchema = z.string().min(1).max(128);
+export const mediaKindSchema = z.enum(['audio', 'video']);
+export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof mediaSourceSchema>;
+export const meetingRoleSchema = z.enum(['host', 'cohost', 'participant', 'guest']);
+export type MeetingRoleName = z.infer<typeof meetingRoleSchema>;
+export const reactionSchema = z.enum([
+  'thumbsUp',
+  'clap',
+  'laugh',
+  'heart',
+  'surprised',
+  'thinking',
+]);
+export type Reaction = z.infer<typeof reactionSchema>;
+
+// mediasoup(-client) objects: the fields we rely on are checked, the rest
+// passes through untouched (browsers and library versions add fields).
+export const looseRecord = z.record(z.string(), z.unknown());
+export const rtpCapabilitiesSchema = z.looseObject({
+  codecs: z.array(looseRecord).max(64).optional(),
+  headerExtensions: z.array(looseRecord).max(64).optional(),
+});
+export const rtpParametersSchema = z.looseObject({
+  codecs: z
+    .array(
+      z.looseObject({
+        mimeType: z.string().max(64),
+        payloadType: z.number().int().min(0).max(127),
+        clockRate: z.number().int().positive(),
+      }),
+    )
+    .min(1)
+    .max(32),
+  encodings: z.array(looseRecord).max(8).optional(),
+  headerExtensions: z
+    .array(z.looseObject({ uri: z.string().max(256), id: z.number().int().min(1).max(255) }))
+    .max(32)
+    .optional(),
+  rtcp: looseRecord.optional(),
+  mid: z.string().max(32).optional(),
+});
+export const dtlsParametersSchema = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(z.looseObject({ algorithm: z.string(), value: z.string() }))
+    .min(1)
+    .max(8),
+});
+export const transportOptionsSchema = z.object({
+  id: z.string(),
+  iceParameters: looseRecord,
+  iceCandidates: z.array(looseRecord),
+  dtlsParameters: looseRecord,
+});
+
+export const producerInfoSchema = z.object({
+  producerId: idSchema,
+  kind: mediaKindSchema,
+  source: mediaSourceSchema,
+  paused: z.boolean(),
+});
+
+export const peerSchema = z.object({
+  id: idSchema,
+  displayName: z.string(),
+  role: meetingRoleSchema,
+  /** Joined by invite link: shown as a guest everywhere. */
+  guest: z.boolean(),
+  producers: z.array(producerInfoSchema),
+});
+export type PeerInfo = z.infer<typeof peerSchema>;
+
+export const roomSettingsSchema = z.object({
+  locked: z.boolean(),
+  lobby: z.boolean(),
+  hasPasscode: z.boolean(),
+  chatEnabled: z.boolean(),
+  screenShareAllowed: z.boolean(),
+});
+export type RoomSettings = z.infer<typeof roomSettingsSchema>;
+
+export const lobbyEntrySchema = z.object({
+  peerId: idSchema,
+  displayName: z.string(),
+  guest: z.boolean(),
+  waitingSince: z.number().int(),
+});
+export type LobbyEntry = z.infer<typeof lobbyEntrySchema>;
+
+export const chatMessageSchema = z.object({
+  id: idSchema,
+  fromName: z.string(),
+  /** The sender's peer id while they are in the room. */
+  fromPeerId: z.string().optional(),
+  /** A private message: only its sender and recipient receive it. */
+  private: z.boolean(),
+  /** For a private message the viewer sent: the recipient's name. */
+  toName: z.string().optional(),
+  text: z.string(),
+  sentAt: z.number().int(),
+});
+export type ChatMessageInfo = z.infer<typeof chatMessageSchema>;

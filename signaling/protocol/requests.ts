@@ -1,0 +1,135 @@
+// Client -> server requests. Each is a socket.io event named by its type,
+// with one payload and an acknowledgement that receives a Reply.
+import { z } from 'zod';
+import {
+  chatMessageSchema,
+  chatTextSchema,
+  displayNameSchema,
+  dtlsParametersSchema,
+  idSchema,
+  lobbyEntrySchema,
+  looseRecord,
+  mediaKindSchema,
+  mediaSourceSchema,
+  meetingRoleSchema,
+  passcodeSchema,
+  peerSchema,
+  reactionSchema,
+  roomNameSchema,
+  roomSettingsSchema,
+  rtpCapabilitiesSchema,
+  rtpParametersSchema,
+  transportOptionsSchema,
+} from './common.js';
+
+const empty = z.object({});
+const peerTarget = z.object({ peerId: idSchema });
+
+const joinedSchema = z.object({
+  status: z.literal('joined'),
+  protocolVersion: z.string(),
+  peerId: idSchema,
+  room: roomNameSchema,
+  role: meetingRoleSchema,
+  /** Staff names come from the token; the client shows this one. */
+  displayName: z.string(),
+  routerRtpCapabilities: rtpCapabilitiesSchema,
+  peers: z.array(peerSchema),
+  settings: roomSettingsSchema,
+  /** Raised hands, oldest first. */
+  hands: z.array(idSchema),
+  chat: z.array(chatMessageSchema),
+  /** Only for hosts and co-hosts. */
+  lobby: z.array(lobbyEntrySchema).optional(),
+});
+
+const waitingSchema = z.object({
+  status: z.literal('lobby'),
+  protocolVersion: z.string(),
+  peerId: idSchema,
+  room: roomNameSchema,
+  displayName: z.string(),
+});
+
+export const requests = {
+  join: {
+    request: z.object({
+      room: z.string(),
+      /** Ignored for staff (their name comes from the token) and for named invites. */
+      displayName: displayNameSchema,
+      protocolVersion: z.string().regex(/^\d+\.\d+$/),
+      passcode: z.string().max(64).optional(),
+    }),
+    response: z.discriminatedUnion('status', [joinedSchema, waitingSchema]),
+  },
+  createTransport: {
+    request: z.object({ direction: z.enum(['send', 'recv']) }),
+    response: transportOptionsSchema,
+  },
+  connectTransport: {
+    request: z.object({ transportId: idSchema, dtlsParameters: dtlsParametersSchema }),
+    response: empty,
+  },
+  restartIce: {
+    request: z.object({ transportId: idSchema }),
+    response: z.object({ iceParameters: looseRecord }),
+  },
+  /** The client can receive media: the server starts consuming for it. */
+  ready: { request: z.object({ rtpCapabilities: rtpCapabilitiesSchema }), response: empty },
+  produce: {
+    request: z.object({
+      transportId: idSchema,
+      kind: mediaKindSchema,
+      rtpParameters: rtpParametersSchema,
+      source: mediaSourceSchema,
+      paused: z.boolean().optional(),
+    }),
+    response: z.object({ producerId: idSchema }),
+  },
+  pauseProducer: { request: z.object({ producerId: idSchema }), response: empty },
+  resumeProducer: { request: z.object({ producerId: idSchema }), response: empty },
+  closeProducer: { request: z.object({ producerId: idSchema }), response: empty },
+  resumeConsumer: { request: z.object({ consumerId: idSchema }), response: empty },
+  leave: { request: empty, response: empty },
+
+  // Lobby and room settings (hosts and co-hosts).
+  admit: { request: peerTarget, response: empty },
+  deny: { request: peerTarget, response: empty },
+  setRoomLock: { request: z.object({ locked: z.boolean() }), response: empty },
+  setLobby: { request: z.object({ enabled: z.boolean() }), response: empty },
+  setPasscode: { request: z.object({ passcode: passcodeSchema.nullable() }), response: empty },
+  setChatEnabled: { request: z.object({ enabled: z.boolean() }), response: empty },
+  setScreenShareAllowed: { request: z.object({ allowed: z.boolean() }), response: empty },
+
+  // Moderation of other participants.
+  muteParticipant: { request: peerTarget, response: empty },
+  muteAll: { request: empty, response: z.object({ muted: z.number().int() }) },
+  stopVideo: { request: peerTarget, response: empty },
+  askToUnmute: { request: peerTarget, response: empty },
+  removeParticipant: { request: peerTarget, response: empty },
+  banParticipant: { request: peerTarget, response: empty },
+  setRole: {
+    request: z.object({ peerId: idSchema, role: meetingRoleSchema.exclude(['host']) }),
+    response: empty,
+  },
+  transferHost: { request: peerTarget, response: empty },
+  endMeeting: { request: empty, response: empty },
+
+  // Hands, reactions, chat.
+  raiseHand: { request: empty, response: empty },
+  lowerHand: { request: z.object({ peerId: idSchema.optional() }), response: empty },
+  react: { request: z.object({ reaction: reactionSchema }), response: empty },
+  sendChat: {
+    request: z.object({ text: chatTextSchema, toPeerId: idSchema.optional() }),
+    response: z.object({ message: chatMessageSchema }),
+  },
+} as const;
+
+export type Requests = typeof requests;
+export type RequestType = keyof Requests;
+export type RequestPayload<T extends RequestType> = z.input<Requests[T]['request']>;
+export type ParsedRequest<T extends RequestType> = z.output<Requests[T]['request']>;
+export type ResponseData<T extends RequestType> = z.output<Requests[T]['response']>;
+export const requestTypes = Object.keys(requests) as RequestType[];
+export const isRequestType = (type: string): type is RequestType =>
+  Object.prototype.hasOwnProperty.call(requests, type);
