@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import type { SfuApi } from '../sfu/api/index.js';
 import type { AuditSink } from './audit/sink.js';
 import type { Identity } from './auth/identity.js';
+import type { InviteCodec } from './auth/invites.js';
 import { clientAddress, type Authenticator } from './auth/socketAuth.js';
 import { AuthError } from './auth/tokens.js';
 import type { ChatStore } from './chat/store.js';
@@ -40,6 +41,10 @@ export interface SignalingOptions {
   frameAncestors: readonly string[];
   /** Extra HTTP routes (the REST API), tried before the web client. */
   routes?: readonly RouteHandler[];
+  /** Signs guest invites that hosts create. */
+  invites: InviteCodec;
+  /** New connections per client address: sustained rate and burst. */
+  connectionLimit?: { perSecond: number; burst: number };
 }
 
 export interface SignalingServer {
@@ -114,7 +119,10 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     },
   });
   // Per client address: new connections (each one may try a passcode and a token).
-  const connections = createKeyedRateLimiter(2, 20);
+  const connections = createKeyedRateLimiter(
+    options.connectionLimit?.perSecond ?? 2,
+    options.connectionLimit?.burst ?? 20,
+  );
   const passcodeAttempts = createKeyedRateLimiter(5 / 60, 5);
   io.use((socket, next) => {
     const ip = clientAddress(socket.request, options.trustProxy);
@@ -153,6 +161,8 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     node: options.nodeId,
     log,
     passcodeAttempts,
+    invites: options.invites,
+    publicUrl: options.publicUrl,
   };
   const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));
   io.on('connection', (socket) =>

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     audience: config.auth.audience,
     issuer: config.auth.issuer,
   });
+  const invites = createInviteCodec(secrets.inviteSecret);
   const sfu = createSchemaCheckedSfu(
     await createInProcessSfu(
       {
@@ -60,9 +61,10 @@ async function main(): Promise<void> {
     tls: config.tls,
     authenticator: createAuthenticator({
       verifyStaff,
-      invites: createInviteCodec(secrets.inviteSecret),
+      invites,
       allowAnonymous: config.mode === 'embedded',
     }),
+    invites,
     store: createMemoryStateStore(),
     chat: createMemoryChatStore(),
     audit: createMemoryAuditSink(),

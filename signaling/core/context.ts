@@ -2,6 +2,7 @@
 import type { SfuApi } from '../../sfu/api/index.js';
 import type { AuditSink } from '../audit/sink.js';
 import type { Identity } from '../auth/identity.js';
+import type { InviteCodec } from '../auth/invites.js';
 import type { ChatStore } from '../chat/store.js';
 import type { Logger } from './logger.js';
 import type { MemberState } from '../rooms/control.js';
@@ -37,6 +38,9 @@ export interface Services {
   readonly log: Logger;
   /** Limits guessing: passcode attempts per client address. */
   readonly passcodeAttempts: { take(key: string): boolean };
+  readonly invites: InviteCodec;
+  /** Base of links handed out (invites); undefined: the client builds it from its own origin. */
+  readonly publicUrl: string | undefined;
 }
 
 export interface HandlerContext {

@@ -2,6 +2,7 @@
 // not compile. Permissions are checked before these run (see permissions.ts).
 import { sendChat } from './chat.js';
 import { ready, resumeConsumer } from './consume.js';
+import { createInvite } from './invites.js';
 import { join } from './join.js';
 import { leave } from './leave.js';
 import { admit, deny } from './lobby.js';
@@ -56,6 +57,7 @@ export const handlers: HandlerMap = {
   setRole,
   transferHost,
   endMeeting,
+  createInvite,
   raiseHand,
   lowerHand,
   react,

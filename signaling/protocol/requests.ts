@@ -114,6 +114,24 @@ export const requests = {
   },
   transferHost: { request: peerTarget, response: empty },
   endMeeting: { request: empty, response: empty },
+  /** A guest invite to this room; the link carries the token in its fragment. */
+  createInvite: {
+    request: z.object({
+      role: meetingRoleSchema.exclude(['host']).optional(),
+      name: displayNameSchema.optional(),
+      ttlMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(60 * 24 * 30),
+    }),
+    response: z.object({
+      invite: z.string(),
+      path: z.string(),
+      url: z.string().optional(),
+      expiresAt: z.number().int(),
+    }),
+  },
 
   // Hands, reactions, chat.
   raiseHand: { request: empty, response: empty },

@@ -36,7 +36,10 @@ export interface ConnectOptions {
   auth?: Record<string, string>;
 }
 
-export async function connectClient(url: string, options: ConnectOptions = {}): Promise<TestClient> {
+export async function connectClient(
+  url: string,
+  options: ConnectOptions = {},
+): Promise<TestClient> {
   const socket = io(url, {
     transports: ['websocket'],
     forceNew: true,
@@ -103,7 +106,8 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
         protocolVersion: PROTOCOL_VERSION,
         ...(passcode === undefined ? {} : { passcode }),
       });
-      if (reply.status !== 'joined') throw new Error(`expected to join ${room}, got ${reply.status}`);
+      if (reply.status !== 'joined')
+        throw new Error(`expected to join ${room}, got ${reply.status}`);
       return reply;
     },
     close() {

@@ -29,6 +29,8 @@ export interface NodePeer {
   received: Map<string, ReceivedStream>;
   /** Starts sending audio (and video) RTP at a steady pace. */
   startSending(): Promise<void>;
+  /** Producer ids by source, once sending. */
+  producerIds: Partial<Record<'mic' | 'camera', string>>;
   close(): Promise<void>;
 }
 
@@ -168,15 +170,25 @@ export async function startNodePeer(
   await client.request('ready', { rtpCapabilities: device.rtpCapabilities as never });
 
   let timer: NodeJS.Timeout | undefined;
+  const producerIds: NodePeer['producerIds'] = {};
   return {
     client,
     peerId: joined.peerId,
     received,
+    producerIds,
     async startSending() {
       const audio = new MediaStreamTrack({ kind: 'audio' });
       const video = new MediaStreamTrack({ kind: 'video' });
-      await sendTransport.produce({ track: audio as never, appData: { source: 'mic' } });
-      await sendTransport.produce({ track: video as never, appData: { source: 'camera' } });
+      const mic = await sendTransport.produce({
+        track: audio as never,
+        appData: { source: 'mic' },
+      });
+      const camera = await sendTransport.produce({
+        track: video as never,
+        appData: { source: 'camera' },
+      });
+      producerIds.mic = mic.id;
+      producerIds.camera = camera.id;
       let seq = 0;
       timer = setInterval(() => {
         seq += 1;

@@ -32,7 +32,10 @@ export interface TestServer {
   invites: InviteCodec;
   jwtSecret: Uint8Array;
   /** A real HS256 staff token signed with this server's secret. */
-  staffToken(claims: StaffClaims, options?: { expiresIn?: string; audience?: string }): Promise<string>;
+  staffToken(
+    claims: StaffClaims,
+    options?: { expiresIn?: string; audience?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     publicUrl: options.publicUrl,
     tls: undefined,
     authenticator: createAuthenticator({
-      verifyStaff: createStaffTokenVerifier({ secret: jwtSecret, jwksUrl: undefined, audience: 'veche', issuer: undefined }),
+      verifyStaff: createStaffTokenVerifier({
+        secret: jwtSecret,
+        jwksUrl: undefined,
+        audience: 'veche',
+        issuer: undefined,
+      }),
       invites,
       allowAnonymous: mode === 'embedded',
     }),
@@ -70,6 +78,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     nodeId: randomUUID(),
     trustProxy: options.trustProxy ?? false,
     frameAncestors: [],
+    invites,
+    // Tests open many connections from one address.
+    connectionLimit: { perSecond: 1000, burst: 1000 },
   });
   const { port } = await server.listen(0, '127.0.0.1');
   return {
@@ -81,7 +92,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     invites,
     jwtSecret,
     staffToken(claims, tokenOptions = {}) {
-      return new SignJWT({ name: claims.name, role: claims.role ?? 'staff', ...(claims.office ? { office: claims.office } : {}) })
+      return new SignJWT({
+        name: claims.name,
+        role: claims.role ?? 'staff',
+        ...(claims.office ? { office: claims.office } : {}),
+      })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(claims.sub)
         .setAudience(tokenOptions.audience ?? 'veche')

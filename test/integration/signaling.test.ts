@@ -225,7 +225,9 @@ describe('signaling server', () => {
   });
 
   it('refuses sockets from a foreign origin', async () => {
-    await expect(connectClient(server.url, { headers: { origin: 'https://evil.example' } })).rejects.toThrow();
+    await expect(
+      connectClient(server.url, { headers: { origin: 'https://evil.example' } }),
+    ).rejects.toThrow();
     const same = await connectClient(server.url, { headers: { origin: server.url } });
     clients.push(same);
     expect(same.socket.connected).toBe(true);
