@@ -2,7 +2,7 @@
 // decide which SFU, state store, chat store, audit sink and policy it gets.
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { SfuApi } from '../sfu/api/index.js';
 import type { AuditSink } from './audit/sink.js';
 import type { Identity } from './auth/identity.js';
@@ -10,6 +10,8 @@ import type { InviteCodec } from './auth/invites.js';
 import { clientAddress, type Authenticator } from './auth/socketAuth.js';
 import { AuthError } from './auth/tokens.js';
 import type { ChatStore } from './chat/store.js';
+import { createPeerCommands, type InterServerEvents } from './cluster/commands.js';
+import { startPresence } from './cluster/presence.js';
 import type { Services } from './core/context.js';
 import type { Logger } from './core/logger.js';
 import { createWebServer, type RouteHandler } from './http/server.js';
@@ -18,6 +20,7 @@ import { PROTOCOL_VERSION } from './protocol/index.js';
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import { createRoomRegistry } from './rooms/registry.js';
 import { handleSfuEvent } from './rooms/sfuEvents.js';
+import type { RedisStateStore } from './rooms/redisStateStore.js';
 import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
 import { createNotifier } from './socket/notifier.js';
@@ -45,6 +48,10 @@ export interface SignalingOptions {
   invites: InviteCodec;
   /** New connections per client address: sustained rate and burst. */
   connectionLimit?: { perSecond: number; burst: number };
+  /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
+  adapter?: ServerOptions['adapter'];
+  /** With a shared (Redis) store: heartbeat and sweep for crashed nodes. */
+  cluster?: { store: RedisStateStore; heartbeatMs: number };
 }
 
 export interface SignalingServer {
@@ -109,6 +116,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     SocketData
   >(httpServer, {
     serveClient: false,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
     // Larger frames than a request may carry are cut off by socket.io itself;
     // below it, the dispatcher answers PAYLOAD_TOO_LARGE.
     maxHttpBufferSize: 1_000_000,
@@ -150,7 +158,9 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     );
   });
 
+  const commands = createPeerCommands(io as never, () => services);
   const services: Services = {
+    commands,
     sfu,
     rooms,
     store: options.store,
@@ -165,6 +175,14 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     publicUrl: options.publicUrl,
   };
   const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));
+  const presence = options.cluster
+    ? startPresence({
+        store: options.cluster.store,
+        services,
+        nodeId: options.nodeId,
+        intervalMs: options.cluster.heartbeatMs,
+      })
+    : undefined;
   io.on('connection', (socket) =>
     attachConnection(socket, services, { identity: socket.data.identity, ip: socket.data.ip }),
   );
@@ -185,6 +203,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     },
     async close() {
       unsubscribe();
+      await presence?.stop();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

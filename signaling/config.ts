@@ -38,6 +38,12 @@ const envSchema = z
     JWT_ISSUER: optionalString,
     ADHOC_ROOMS: bool.optional(),
     FRAME_ANCESTORS: optionalString,
+    REDIS_URL: optionalString.pipe(z.url().optional()),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[\w:.-]{1,64}$/)
+      .default('veche:'),
+    CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .refine((env) => (env.TLS_CERT === undefined) === (env.TLS_KEY === undefined), {
     message: 'TLS_CERT and TLS_KEY must be set together',
@@ -69,6 +75,8 @@ export interface SignalingConfig {
   };
   adHocRooms: boolean;
   frameAncestors: string[];
+  /** Shared room state and socket fan-out for several signaling nodes. */
+  redis: { url: string; prefix: string; heartbeatMs: number } | undefined;
   port: number;
   host: string;
   publicUrl: string | undefined;
@@ -114,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     },
     adHocRooms: e.ADHOC_ROOMS ?? mode === 'embedded',
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
+    redis: e.REDIS_URL
+      ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, heartbeatMs: e.CLUSTER_HEARTBEAT_MS }
+      : undefined,
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,

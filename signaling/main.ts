@@ -15,6 +15,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './core/logger.js';
 import { createAdHocPolicy } from './rooms/entryPolicy.js';
 import { createMemoryStateStore } from './rooms/stateStore.js';
+import { connectRedis } from './cluster/redis.js';
 
 async function main(): Promise<void> {
   let config;
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     issuer: config.auth.issuer,
   });
   const invites = createInviteCodec(secrets.inviteSecret);
+  const shared = config.redis ? await connectRedis(config.redis, log) : undefined;
   const sfu = createSchemaCheckedSfu(
     await createInProcessSfu(
       {
@@ -65,7 +67,13 @@ async function main(): Promise<void> {
       allowAnonymous: config.mode === 'embedded',
     }),
     invites,
-    store: createMemoryStateStore(),
+    store: shared?.store ?? createMemoryStateStore(),
+    ...(shared
+      ? {
+          adapter: shared.adapter,
+          cluster: { store: shared.store, heartbeatMs: shared.heartbeatMs },
+        }
+      : {}),
     chat: createMemoryChatStore(),
     audit: createMemoryAuditSink(),
     policy: createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms }),
@@ -92,6 +100,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     await server.close();
     await sfu.close();
+    await shared?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const allTiers = ['unit', 'integration', 'webrtc', 'browser'];
+const allTiers = ['unit', 'integration', 'webrtc', 'cluster', 'browser'];
 const hasTests = (tier) =>
   existsSync(join('test', tier)) &&
   readdirSync(join('test', tier), { recursive: true }).some((f) => String(f).endsWith('.test.ts'));

@@ -1,10 +1,9 @@
 // Pausing someone else's media on the server (mute, stop video). There is no
 // remote unmute: only the owner resumes their producers.
 import type { Services } from '../core/context.js';
-import { AppError } from '../core/errors.js';
 import type { MediaSource } from '../protocol/index.js';
 
-/** Pauses the peer's producers of these sources; returns how many were paused. */
+/** Pauses producers of a peer this node serves; returns how many were paused. */
 export async function pauseSources(
   services: Services,
   room: string,
@@ -13,8 +12,7 @@ export async function pauseSources(
   byName: string,
 ): Promise<number> {
   const peer = services.rooms.peer(room, peerId);
-  if (!peer)
-    throw new AppError('SFU_ERROR', 'that participant is served by another signaling node');
+  if (!peer) return 0;
   let paused = 0;
   for (const [producerId, producer] of peer.producers) {
     if (!sources.includes(producer.source) || producer.paused) continue;

@@ -7,22 +7,20 @@ import { toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup } from '../socket/notifier.js';
 import { audit } from './audit.js';
 import { leaveRoom, removeMember } from './leave.js';
-import { pauseSources } from './mediaControl.js';
 import { moderationTarget, roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 import { requireMember } from './types.js';
 
 export const muteParticipant: Handler<'muteParticipant'> = async (ctx, { peerId }) => {
   const { actor, target } = await moderationTarget(ctx, peerId);
-  await pauseSources(ctx.services, roomOf(ctx), target.peerId, ['mic'], actor.displayName);
+  await ctx.services.commands.pause(roomOf(ctx), target.peerId, ['mic'], actor.displayName);
   await audit(ctx, 'peer.mute', target.userId, { source: 'mic' });
   return {};
 };
 
 export const stopVideo: Handler<'stopVideo'> = async (ctx, { peerId }) => {
   const { actor, target } = await moderationTarget(ctx, peerId);
-  await pauseSources(
-    ctx.services,
+  await ctx.services.commands.pause(
     roomOf(ctx),
     target.peerId,
     ['camera', 'screen'],
@@ -38,11 +36,9 @@ export const muteAll: Handler<'muteAll'> = async (ctx) => {
   const control = await ctx.services.store.read(room);
   let muted = 0;
   for (const member of Object.values(control?.members ?? {})) {
-    if (isModerator(member.role) || !ctx.services.rooms.peer(room, member.peerId)) continue;
-    muted +=
-      (await pauseSources(ctx.services, room, member.peerId, ['mic'], actor.displayName)) > 0
-        ? 1
-        : 0;
+    if (isModerator(member.role)) continue;
+    await ctx.services.commands.pause(room, member.peerId, ['mic'], actor.displayName);
+    muted += 1;
   }
   await audit(ctx, 'peer.mute', undefined, { all: true, muted });
   return { muted };

@@ -103,6 +103,7 @@ export const requests = {
 
   // Moderation of other participants.
   muteParticipant: { request: peerTarget, response: empty },
+  /** `muted`: how many participants (hosts and co-hosts excepted) were told to mute. */
   muteAll: { request: empty, response: z.object({ muted: z.number().int() }) },
   stopVideo: { request: peerTarget, response: empty },
   askToUnmute: { request: peerTarget, response: empty },

@@ -12,8 +12,9 @@ export interface Mutation<T> {
 export interface RoomStateStore {
   read(room: string): Promise<RoomControl | undefined>;
   /**
-   * Applies `change` atomically. `change` must be pure: a store may call it
-   * again with fresher state when another node wrote in between.
+   * Applies `change` atomically. `change` gets a private copy it may modify
+   * and return as `next`; it must have no other effects, because a store may
+   * call it again with fresher state when another node wrote in between.
    */
   update<T>(room: string, change: (current: RoomControl | undefined) => Mutation<T>): Promise<T>;
   close(): Promise<void>;

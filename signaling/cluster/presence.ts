@@ -1,0 +1,81 @@
+// Keeps shared room state honest when several nodes share it: this node
+// announces itself alive, keeps its rooms from expiring, and removes members
+// and lobby entries of nodes that stopped announcing themselves (crashed).
+import type { Services } from '../core/context.js';
+import { lobbyView, type RoomControl } from '../rooms/control.js';
+import type { RedisStateStore } from '../rooms/redisStateStore.js';
+
+export interface PresenceOptions {
+  store: RedisStateStore;
+  services: Services;
+  nodeId: string;
+  /** How often to heartbeat and sweep; nodes are dead after 3 missed beats. */
+  intervalMs: number;
+}
+
+export function startPresence(options: PresenceOptions): { stop(): Promise<void> } {
+  const { store, services, nodeId } = options;
+  let running = true;
+
+  async function sweepRoom(room: string): Promise<void> {
+    const control = await store.read(room);
+    if (!control) return;
+    const nodes = new Set(
+      [...Object.values(control.members), ...Object.values(control.lobby)]
+        .map((m) => m.node)
+        .filter((n) => n !== nodeId),
+    );
+    const dead: string[] = [];
+    for (const node of nodes) if (!(await store.isNodeAlive(node))) dead.push(node);
+    if (dead.length === 0) return;
+    interface Gone {
+      members: string[];
+      lobbyChanged: boolean;
+      state: RoomControl | undefined;
+    }
+    const gone = await store.update<Gone>(room, (state) => {
+      if (!state) return { next: state, result: { members: [], lobbyChanged: false, state } };
+      const members = Object.values(state.members)
+        .filter((m) => dead.includes(m.node))
+        .map((m) => m.peerId);
+      for (const peerId of members) delete state.members[peerId];
+      state.hands = state.hands.filter((p) => !members.includes(p));
+      const waiting = Object.values(state.lobby).filter((e) => dead.includes(e.node));
+      for (const entry of waiting) delete state.lobby[entry.peerId];
+      return { next: state, result: { members, lobbyChanged: waiting.length > 0, state } };
+    });
+    for (const peerId of gone.members) services.notify.toRoom(room, 'peerLeft', { peerId });
+    if (gone.members.length > 0 && gone.state)
+      services.notify.toRoom(room, 'handsChanged', { hands: gone.state.hands });
+    if (gone.lobbyChanged && gone.state)
+      services.notify.toModerators(room, 'lobbyChanged', { lobby: lobbyView(gone.state) });
+    if (gone.members.length > 0)
+      services.log.warn({ room, peers: gone.members, nodes: dead }, 'removed peers of a dead node');
+  }
+
+  async function tick(): Promise<void> {
+    await store.heartbeat(nodeId, options.intervalMs * 3);
+    for (const room of services.rooms.rooms()) {
+      await store.refresh(room.name);
+      await sweepRoom(room.name);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    tick()
+      .catch((error: unknown) => services.log.error({ err: error }, 'presence tick failed'))
+      .finally(() => {
+        if (running) timer = setTimeout(loop, options.intervalMs);
+      });
+  };
+  loop();
+
+  return {
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await store.forgetNode(nodeId);
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// Two signaling processes sharing one Redis behave as one server for the
+// control plane: peers on different nodes share a room's members, chat,
+// hands, lobby and moderation; a node that dies is noticed and its peers
+// leave the room for everyone else.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
+import { connectClient, type TestClient } from '../harness/client.js';
+import { startNode, type NodeProcess } from '../harness/node.js';
+import { startTestRedis, type TestRedis } from '../harness/redis.js';
+
+const opus = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc: 1234 }],
+};
+
+describe('two signaling nodes, one Redis', () => {
+  let redis: TestRedis;
+  let dataDir: string;
+  let a: NodeProcess;
+  let b: NodeProcess;
+  const clients: TestClient[] = [];
+  let bobPeerId = '';
+  let carolPeerId = '';
+  const connect = async (node: NodeProcess) => {
+    const c = await connectClient(node.url);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    // Nodes of one deployment share their secrets (invites signed on one are valid on the other).
+    dataDir = await mkdtemp(join(tmpdir(), 'veche-cluster-'));
+    const env = {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      DATA_DIR: dataDir,
+      CLUSTER_HEARTBEAT_MS: '300',
+    };
+    a = await startNode(env);
+    b = await startNode(env);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await a?.kill();
+    await b?.kill();
+    await redis?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('peers on different nodes share one room: roles, chat, hands, lobby, moderation', async () => {
+    const host = await connect(a);
+    const hostJoin = await host.join('cluster', 'Хозяйка');
+    expect(hostJoin.role).toBe('host');
+
+    const bob = await connect(b);
+    const bobJoin = await bob.join('cluster', 'Bob');
+    bobPeerId = bobJoin.peerId;
+    // Node B knows from Redis that the room already has a host.
+    expect(bobJoin.role).toBe('participant');
+    expect(bobJoin.peers.map((p) => p.displayName)).toEqual(['Хозяйка']);
+    expect((await host.next('peerJoined')).peer.displayName).toBe('Bob');
+
+    await bob.request('sendChat', { text: 'Привет с узла B' });
+    expect((await host.next('chatMessage')).message).toMatchObject({
+      fromName: 'Bob',
+      text: 'Привет с узла B',
+    });
+
+    await bob.request('raiseHand', {});
+    expect((await host.next('handsChanged')).hands).toEqual([bobJoin.peerId]);
+
+    // Lobby across nodes: Carol waits on B, the host on A admits her.
+    await host.request('setLobby', { enabled: true });
+    const carol = await connect(b);
+    const waiting = await carol.request('join', {
+      room: 'cluster',
+      displayName: 'Carol',
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    expect(waiting.status).toBe('lobby');
+    const queue = await host.next('lobbyChanged', (p) => p.lobby.length === 1);
+    expect(queue.lobby[0]).toMatchObject({ peerId: waiting.peerId, displayName: 'Carol' });
+    await host.request('admit', { peerId: waiting.peerId });
+    expect(await carol.next('lobbyDecision')).toEqual({ admitted: true });
+    const carolJoin = await carol.join('cluster', 'Carol');
+    expect(carolJoin.role).toBe('participant');
+    carolPeerId = carolJoin.peerId;
+
+    // The host on A mutes Bob, whose media lives in node B's SFU.
+    const send = await bob.request('createTransport', { direction: 'send' });
+    const { producerId } = await bob.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opus,
+    });
+    await host.request('muteParticipant', { peerId: bobJoin.peerId });
+    expect(await bob.next('mutedByHost')).toEqual({ source: 'mic', byName: 'Хозяйка' });
+    expect(await host.next('producerPaused')).toEqual({ peerId: bobJoin.peerId, producerId });
+
+    // A co-host promoted on A gets moderator notifications on B.
+    await host.request('setRole', { peerId: bobJoin.peerId, role: 'cohost' });
+    const dave = await connect(a);
+    await dave.request('join', {
+      room: 'cluster',
+      displayName: 'Dave',
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    expect(
+      (await bob.next('lobbyChanged', (p) => p.lobby.length === 1)).lobby[0]!.displayName,
+    ).toBe('Dave');
+  });
+
+  it('when a node dies, its peers leave the room for everyone on the other node', async () => {
+    const host = clients[0]!;
+    await b.kill('SIGKILL');
+    const left = [await host.next('peerLeft'), await host.next('peerLeft')];
+    expect(left.map((l) => l.peerId).sort()).toEqual([bobPeerId, carolPeerId].sort());
+    // The room lives on with its settings: a newcomer on A still meets the lobby.
+    const eve = await connect(a);
+    const joined = await eve.request('join', {
+      room: 'cluster',
+      displayName: 'Eve',
+      protocolVersion: PROTOCOL_VERSION,
+    });
+    expect(joined.status).toBe('lobby');
+  });
+});

@@ -1,0 +1,98 @@
+// A Redis for tests: REDIS_URL when given (with a fresh key prefix per run),
+// otherwise a throwaway redis-server on a random port in a temp dir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type RedisClientType } from 'redis';
+import { freePort } from './ports.js';
+
+export interface TestRedis {
+  url: string;
+  /** Key prefix unique to this run: tests never see each other's keys. */
+  prefix: string;
+  client(): Promise<RedisClientType>;
+  stop(): Promise<void>;
+}
+
+async function waitForRedis(url: string, child: ChildProcess | undefined): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child && child.exitCode !== null)
+      throw new Error(`redis-server exited with ${child.exitCode}`);
+    const probe = createClient({ url, socket: { reconnectStrategy: false } });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      await probe.quit();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`redis at ${url} did not come up`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export async function startTestRedis(): Promise<TestRedis> {
+  const prefix = `veche-test-${randomUUID().slice(0, 8)}:`;
+  let child: ChildProcess | undefined;
+  let dir: string | undefined;
+  let url = process.env['REDIS_URL'];
+  if (!url) {
+    dir = await mkdtemp(join(tmpdir(), 'veche-redis-'));
+    const port = await freePort();
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    url = `redis://127.0.0.1:${port}`;
+  }
+  await waitForRedis(url, child);
+  const clients: RedisClientType[] = [];
+  const redisUrl = url;
+  return {
+    url: redisUrl,
+    prefix,
+    async client() {
+      const client = createClient({ url: redisUrl }) as RedisClientType;
+      client.on('error', () => undefined);
+      await client.connect();
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      if (!child) {
+        // A shared server: remove only this run's keys.
+        const cleaner = createClient({ url: redisUrl });
+        cleaner.on('error', () => undefined);
+        await cleaner.connect();
+        for await (const keys of cleaner.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) {
+          if (keys.length > 0) await cleaner.del(keys);
+        }
+        await cleaner.quit();
+      }
+      await Promise.allSettled(clients.map((c) => c.quit()));
+      if (child) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child!.once('exit', r));
+      }
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
