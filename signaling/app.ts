@@ -7,6 +7,7 @@ import type { SfuApi } from '../sfu/api/index.js';
 import type { AuditSink } from './audit/sink.js';
 import type { Identity } from './auth/identity.js';
 import type { InviteCodec } from './auth/invites.js';
+import type { ResumeCodec } from './auth/resume.js';
 import { clientAddress, type Authenticator } from './auth/socketAuth.js';
 import { AuthError } from './auth/tokens.js';
 import type { ChatStore } from './chat/store.js';
@@ -46,6 +47,9 @@ export interface SignalingOptions {
   routes?: readonly RouteHandler[];
   /** Signs guest invites that hosts create. */
   invites: InviteCodec;
+  resume: ResumeCodec;
+  /** How long a peer whose connection dropped keeps its place. */
+  reconnectGraceMs: number;
   /** New connections per client address: sustained rate and burst. */
   connectionLimit?: { perSecond: number; burst: number };
   /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
@@ -173,6 +177,8 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     passcodeAttempts,
     invites: options.invites,
     publicUrl: options.publicUrl,
+    resume: options.resume,
+    reconnectGraceMs: options.reconnectGraceMs,
   };
   const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));
   const presence = options.cluster
@@ -181,6 +187,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
         services,
         nodeId: options.nodeId,
         intervalMs: options.cluster.heartbeatMs,
+        graceMs: options.reconnectGraceMs,
       })
     : undefined;
   io.on('connection', (socket) =>

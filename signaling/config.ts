@@ -43,6 +43,7 @@ const envSchema = z
       .string()
       .regex(/^[\w:.-]{1,64}$/)
       .default('veche:'),
+    RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
     CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .refine((env) => (env.TLS_CERT === undefined) === (env.TLS_KEY === undefined), {
@@ -75,6 +76,8 @@ export interface SignalingConfig {
   };
   adHocRooms: boolean;
   frameAncestors: string[];
+  /** How long a peer whose connection dropped keeps its place (ms). */
+  reconnectGraceMs: number;
   /** Shared room state and socket fan-out for several signaling nodes. */
   redis: { url: string; prefix: string; heartbeatMs: number } | undefined;
   port: number;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     },
     adHocRooms: e.ADHOC_ROOMS ?? mode === 'embedded',
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
+    reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     redis: e.REDIS_URL
       ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, heartbeatMs: e.CLUSTER_HEARTBEAT_MS }
       : undefined,

@@ -7,6 +7,7 @@ import { createInProcessSfu } from '../sfu/index.js';
 import { createSignalingServer } from './app.js';
 import { createMemoryAuditSink } from './audit/sink.js';
 import { createInviteCodec } from './auth/invites.js';
+import { createResumeCodec } from './auth/resume.js';
 import { loadOrCreateSecrets } from './auth/secrets.js';
 import { createAuthenticator } from './auth/socketAuth.js';
 import { createStaffTokenVerifier } from './auth/tokens.js';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
       allowAnonymous: config.mode === 'embedded',
     }),
     invites,
+    resume: createResumeCodec(secrets.resumeSecret),
+    reconnectGraceMs: config.reconnectGraceMs,
     store: shared?.store ?? createMemoryStateStore(),
     ...(shared
       ? {

@@ -11,6 +11,8 @@ export interface PresenceOptions {
   nodeId: string;
   /** How often to heartbeat and sweep; nodes are dead after 3 missed beats. */
   intervalMs: number;
+  /** Peers of a dead node keep their place this long, to resume on another node. */
+  graceMs: number;
 }
 
 export function startPresence(options: PresenceOptions): { stop(): Promise<void> } {
@@ -33,10 +35,16 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
       lobbyChanged: boolean;
       state: RoomControl | undefined;
     }
+    const now = Date.now();
     const gone = await store.update<Gone>(room, (state) => {
       if (!state) return { next: state, result: { members: [], lobbyChanged: false, state } };
+      // First sweep: the peer's connection is gone; it may resume elsewhere.
+      for (const member of Object.values(state.members)) {
+        if (dead.includes(member.node) && member.disconnectedAt === undefined)
+          member.disconnectedAt = now;
+      }
       const members = Object.values(state.members)
-        .filter((m) => dead.includes(m.node))
+        .filter((m) => dead.includes(m.node) && now - (m.disconnectedAt ?? now) >= options.graceMs)
         .map((m) => m.peerId);
       for (const peerId of members) delete state.members[peerId];
       state.hands = state.hands.filter((p) => !members.includes(p));

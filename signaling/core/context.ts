@@ -3,6 +3,7 @@ import type { SfuApi } from '../../sfu/api/index.js';
 import type { AuditSink } from '../audit/sink.js';
 import type { Identity } from '../auth/identity.js';
 import type { InviteCodec } from '../auth/invites.js';
+import type { ResumeCodec } from '../auth/resume.js';
 import type { PeerCommands } from '../cluster/commands.js';
 import type { ChatStore } from '../chat/store.js';
 import type { Logger } from './logger.js';
@@ -40,6 +41,10 @@ export interface Services {
   /** Limits guessing: passcode attempts per client address. */
   readonly passcodeAttempts: { take(key: string): boolean };
   readonly invites: InviteCodec;
+  /** Signs and checks resume tokens. */
+  readonly resume: ResumeCodec;
+  /** How long a dropped peer keeps its place. */
+  readonly reconnectGraceMs: number;
   /** Commands that run on the node serving a peer. */
   readonly commands: PeerCommands;
   /** Base of links handed out (invites); undefined: the client builds it from its own origin. */

@@ -18,7 +18,7 @@ export async function consumeFor(
   try {
     const consumer = await services.sfu.call('consume', {
       roomId: receiver.roomName,
-      peerId: receiver.id,
+      peerId: receiver.mediaId,
       transportId: recvTransportId,
       producerId,
       rtpCapabilities: receiver.rtpCapabilities,
@@ -79,7 +79,7 @@ export const resumeConsumer: Handler<'resumeConsumer'> = async (ctx, { consumerI
   if (!peer.consumers.has(consumerId)) throw new AppError('NOT_FOUND', 'unknown consumer');
   await ctx.services.sfu.call('resumeConsumer', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     consumerId,
   });
   return {};

@@ -18,7 +18,7 @@ import {
   type RoomControl,
 } from '../rooms/control.js';
 import { verifyPasscode } from '../rooms/passcode.js';
-import { toPeerInfo } from '../rooms/registry.js';
+import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
 import { displayNameOf, newPeerId, userIdOf } from './identityOf.js';
@@ -75,6 +75,11 @@ export const join: Handler<'join'> = async (ctx, req) => {
   const { identity } = session;
   if (identity.kind === 'guest' && identity.room !== roomName) {
     throw new AppError('FORBIDDEN', 'this invite is for another room');
+  }
+
+  if (req.resumeToken && !session.waiting) {
+    const resumed = await tryResume(ctx, roomName, req.resumeToken);
+    if (resumed) return resumed;
   }
 
   const peerId = session.waiting?.peerId ?? newPeerId();
@@ -157,19 +162,65 @@ export const join: Handler<'join'> = async (ctx, req) => {
       displayName,
     };
   }
-  return enterMeeting(ctx, entry.control, entry.member);
+  return enterMeeting(ctx, entry.control, entry.member, false);
 };
+
+/**
+ * Reclaims the place of a dropped connection: same peer id, role and hand.
+ * A connection the server has not yet seen drop is taken over. Returns
+ * undefined when there is nothing to resume (then this is a normal join).
+ */
+async function tryResume(
+  ctx: HandlerContext,
+  roomName: string,
+  token: string,
+): Promise<ResponseData<'join'> | undefined> {
+  const { session, services } = ctx;
+  const claims = await services.resume.verify(token);
+  if (!claims || claims.room !== roomName) return undefined;
+  if (userIdOf(session.identity, claims.peerId) !== claims.userId) return undefined;
+  const taken = await services.store.update(roomName, (state) => {
+    const member = state?.members[claims.peerId];
+    if (
+      !state ||
+      !member ||
+      member.userId !== claims.userId ||
+      state.banned.includes(member.userId)
+    ) {
+      return { next: state, result: undefined };
+    }
+    const updated: MemberState = {
+      ...member,
+      socketId: session.socketId,
+      node: services.node,
+      disconnectedAt: undefined,
+    };
+    state.members[member.peerId] = updated;
+    return {
+      next: state,
+      result: { control: state, member: updated, previousSocket: member.socketId },
+    };
+  });
+  if (!taken) return undefined;
+  // The old connection (if the server still thinks it alive) goes; its clean-up
+  // touches only its own media, never this connection's.
+  if (taken.previousSocket !== session.socketId) services.notify.disconnect(taken.previousSocket);
+  session.log.info({ room: roomName, peer: claims.peerId }, 'peer resumed');
+  return enterMeeting(ctx, taken.control, taken.member, true);
+}
 
 async function enterMeeting(
   ctx: HandlerContext,
   control: RoomControl,
   member: MemberState,
+  resumed: boolean,
 ): Promise<ResponseData<'join'>> {
   const { session, services } = ctx;
   const roomName = control.name;
   session.waiting = undefined;
   const peer = services.rooms.addPeer({
     id: member.peerId,
+    mediaId: mediaIdOf(member.peerId, session.socketId),
     roomName,
     userId: member.userId,
     displayName: member.displayName,
@@ -188,7 +239,7 @@ async function enterMeeting(
   if (isModerator(member.role)) ctx.joinGroup(moderatorGroup(roomName));
   services.notify.toRoom(
     roomName,
-    'peerJoined',
+    resumed ? 'peerUpdated' : 'peerJoined',
     { peer: toPeerInfo(member, peer) },
     session.socketId,
   );
@@ -212,5 +263,11 @@ async function enterMeeting(
     hands: control.hands,
     chat: history.map((message) => chatView(message, control, member.userId)),
     ...(isModerator(member.role) ? { lobby: lobbyView(control) } : {}),
+    resumeToken: await services.resume.issue({
+      room: roomName,
+      peerId: member.peerId,
+      userId: member.userId,
+    }),
+    resumed,
   };
 }

@@ -16,7 +16,7 @@ export async function pauseSources(
   let paused = 0;
   for (const [producerId, producer] of peer.producers) {
     if (!sources.includes(producer.source) || producer.paused) continue;
-    await services.sfu.call('pauseProducer', { roomId: room, peerId, producerId });
+    await services.sfu.call('pauseProducer', { roomId: room, peerId: peer.mediaId, producerId });
     producer.paused = true;
     paused += 1;
     services.notify.toRoom(room, 'producerPaused', { peerId, producerId });

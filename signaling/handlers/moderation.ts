@@ -6,7 +6,7 @@ import { isModerator } from '../rooms/control.js';
 import { toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup } from '../socket/notifier.js';
 import { audit } from './audit.js';
-import { leaveRoom, removeMember } from './leave.js';
+import { announceDeparture, leaveRoom, removeMember } from './leave.js';
 import { moderationTarget, roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 import { requireMember } from './types.js';
@@ -61,7 +61,8 @@ async function takeOut(ctx: HandlerContext, peerId: string, ban: boolean): Promi
   }
   // Out of the control state first, so the target can do nothing more; the
   // disconnect then cleans up its media on whichever node serves it.
-  await removeMember(ctx.services, room, target.peerId);
+  const removal = await removeMember(ctx.services, room, target.peerId);
+  if (removal.removed) announceDeparture(ctx.services, room, target.peerId, removal);
   ctx.services.notify.toSocket(target.socketId, 'removed', { reason: ban ? 'banned' : 'removed' });
   ctx.services.notify.disconnect(target.socketId);
   await audit(ctx, ban ? 'peer.ban' : 'peer.remove', target.userId, { name: target.displayName });

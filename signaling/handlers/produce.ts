@@ -31,7 +31,7 @@ export const produce: Handler<'produce'> = async (ctx, req) => {
   const paused = req.paused ?? false;
   const { producerId } = await ctx.services.sfu.call('produce', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     transportId: req.transportId,
     kind: req.kind,
     rtpParameters: req.rtpParameters,
@@ -60,7 +60,7 @@ export const pauseProducer: Handler<'pauseProducer'> = async (ctx, { producerId 
   const { peer, producer } = ownProducer(ctx, producerId);
   await ctx.services.sfu.call('pauseProducer', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     producerId,
   });
   producer.paused = true;
@@ -77,7 +77,7 @@ export const resumeProducer: Handler<'resumeProducer'> = async (ctx, { producerI
   const { peer, producer } = ownProducer(ctx, producerId);
   await ctx.services.sfu.call('resumeProducer', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     producerId,
   });
   producer.paused = false;
@@ -95,7 +95,7 @@ export const closeProducer: Handler<'closeProducer'> = async (ctx, { producerId 
   peer.producers.delete(producerId);
   await ctx.services.sfu.call('closeProducer', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     producerId,
   });
   return {};

@@ -11,7 +11,7 @@ export const createTransport: Handler<'createTransport'> = async (ctx, { directi
   }
   const transport = await ctx.services.sfu.call('createWebRtcTransport', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     direction,
   });
   peer.transports.set(transport.id, direction);
@@ -31,7 +31,7 @@ export const connectTransport: Handler<'connectTransport'> = async (
   const peer = ownTransport(ctx, transportId);
   await ctx.services.sfu.call('connectWebRtcTransport', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     transportId,
     dtlsParameters,
   });
@@ -42,7 +42,7 @@ export const restartIce: Handler<'restartIce'> = async (ctx, { transportId }) =>
   const peer = ownTransport(ctx, transportId);
   return ctx.services.sfu.call('restartIce', {
     roomId: peer.roomName,
-    peerId: peer.id,
+    peerId: peer.mediaId,
     transportId,
   });
 };

@@ -41,6 +41,10 @@ const joinedSchema = z.object({
   chat: z.array(chatMessageSchema),
   /** Only for hosts and co-hosts. */
   lobby: z.array(lobbyEntrySchema).optional(),
+  /** Send with the next join after a dropped connection (memory only, never a URL). */
+  resumeToken: z.string(),
+  /** True when this join reclaimed the place of a dropped connection. */
+  resumed: z.boolean(),
 });
 
 const waitingSchema = z.object({
@@ -59,6 +63,8 @@ export const requests = {
       displayName: displayNameSchema,
       protocolVersion: z.string().regex(/^\d+\.\d+$/),
       passcode: z.string().max(64).optional(),
+      /** From an earlier join reply: reclaims that place after a dropped connection. */
+      resumeToken: z.string().max(2048).optional(),
     }),
     response: z.discriminatedUnion('status', [joinedSchema, waitingSchema]),
   },

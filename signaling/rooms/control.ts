@@ -16,6 +16,8 @@ export interface MemberState {
   readonly node: string;
   readonly socketId: string;
   readonly joinedAt: number;
+  /** Set while the connection is down and the peer may still resume. */
+  disconnectedAt?: number | undefined;
 }
 
 export interface LobbyState {

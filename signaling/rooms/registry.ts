@@ -12,6 +12,11 @@ export interface ProducerState {
 
 export interface PeerState {
   readonly id: string;
+  /**
+   * The peer's id in the SFU: one per connection, so the media of a dropped
+   * connection and of its resumed successor never mix.
+   */
+  readonly mediaId: string;
   readonly roomName: string;
   readonly userId: string;
   readonly displayName: string;
@@ -34,11 +39,21 @@ export interface RoomRegistry {
   addPeer(
     peer: Omit<PeerState, 'rtpCapabilities' | 'transports' | 'producers' | 'consumers'>,
   ): PeerState;
-  /** Removes the peer; returns true when its room has no peer left on this node. */
-  removePeer(roomName: string, peerId: string): boolean;
+  /**
+   * Removes the peer (only that very entry, when `expected` is given: a
+   * resumed peer with the same id must not lose its new entry); returns true
+   * when its room has no peer left on this node.
+   */
+  removePeer(roomName: string, peerId: string, expected?: PeerState): boolean;
   peer(roomName: string, peerId: string): PeerState | undefined;
+  /** The peer whose current connection has this SFU id. */
+  peerByMedia(roomName: string, mediaId: string): PeerState | undefined;
   rooms(): IterableIterator<RoomState>;
 }
+
+/** SFU id of a peer's connection: `<peerId>:<connection>`. */
+export const mediaIdOf = (peerId: string, connection: string): string => `${peerId}:${connection}`;
+const mediaPeerId = (mediaId: string): string => mediaId.split(':')[0] ?? mediaId;
 
 export function toPeerInfo(member: MemberState, media: PeerState | undefined): PeerInfo {
   return {
@@ -82,15 +97,19 @@ export function createRoomRegistry(): RoomRegistry {
       room.peers.set(peer.id, peer);
       return peer;
     },
-    removePeer(roomName, peerId) {
+    removePeer(roomName, peerId, expected) {
       const room = rooms.get(roomName);
       if (!room) return false;
-      room.peers.delete(peerId);
+      if (expected === undefined || room.peers.get(peerId) === expected) room.peers.delete(peerId);
       if (room.peers.size > 0) return false;
       rooms.delete(roomName);
       return true;
     },
     peer: (roomName, peerId) => rooms.get(roomName)?.peers.get(peerId),
+    peerByMedia(roomName, mediaId) {
+      const peer = rooms.get(roomName)?.peers.get(mediaPeerId(mediaId));
+      return peer?.mediaId === mediaId ? peer : undefined;
+    },
     rooms: () => rooms.values(),
   };
 }

@@ -18,7 +18,7 @@ async function reopen(services: Services, roomId: string, reason: string): Promi
 export function handleSfuEvent(services: Services, event: SfuEvent): void {
   switch (event.type) {
     case 'consumerClosed': {
-      const peer = services.rooms.peer(event.roomId, event.peerId);
+      const peer = services.rooms.peerByMedia(event.roomId, event.peerId);
       if (!peer || !peer.consumers.delete(event.consumerId)) return;
       services.notify.toSocket(peer.socketId, 'consumerClosed', {
         consumerId: event.consumerId,
@@ -27,7 +27,7 @@ export function handleSfuEvent(services: Services, event: SfuEvent): void {
       return;
     }
     case 'producerClosed': {
-      services.rooms.peer(event.roomId, event.peerId)?.producers.delete(event.producerId);
+      services.rooms.peerByMedia(event.roomId, event.peerId)?.producers.delete(event.producerId);
       return;
     }
     case 'roomMediaLost': {

@@ -6,6 +6,7 @@ import type { Identity } from '../auth/identity.js';
 import type { HandlerContext, Services, Session } from '../core/context.js';
 import { AppError, toProtocolError } from '../core/errors.js';
 import { handlers, leaveRoom } from '../handlers/index.js';
+import { dropConnection } from '../handlers/leave.js';
 import type { Handler } from '../handlers/types.js';
 import {
   MAX_PAYLOAD_BYTES,
@@ -129,8 +130,12 @@ export function attachConnection(
 
   socket.on('disconnect', (reason) => {
     session.log.debug({ reason }, 'disconnected');
+    // Closing the page or being removed is leaving; a network drop is not.
+    const deliberate = reason === 'client namespace disconnect' || reason === 'server namespace disconnect';
     queue = queue
-      .then(() => leaveRoom(context(undefined)))
+      .then(() =>
+        deliberate ? leaveRoom(context(undefined)) : dropConnection(context(undefined), services.reconnectGraceMs),
+      )
       .catch((error: unknown) => {
         session.log.error({ err: error }, 'cleanup after disconnect failed');
       });

@@ -24,6 +24,7 @@ describe('two signaling nodes, one Redis', () => {
   const clients: TestClient[] = [];
   let bobPeerId = '';
   let carolPeerId = '';
+  let bobResume = '';
   const connect = async (node: NodeProcess) => {
     const c = await connectClient(node.url);
     clients.push(c);
@@ -39,6 +40,7 @@ describe('two signaling nodes, one Redis', () => {
       REDIS_PREFIX: redis.prefix,
       DATA_DIR: dataDir,
       CLUSTER_HEARTBEAT_MS: '300',
+      RECONNECT_GRACE_SECONDS: '2',
     };
     a = await startNode(env);
     b = await startNode(env);
@@ -59,6 +61,7 @@ describe('two signaling nodes, one Redis', () => {
     const bob = await connect(b);
     const bobJoin = await bob.join('cluster', 'Bob');
     bobPeerId = bobJoin.peerId;
+    bobResume = bobJoin.resumeToken;
     // Node B knows from Redis that the room already has a host.
     expect(bobJoin.role).toBe('participant');
     expect(bobJoin.peers.map((p) => p.displayName)).toEqual(['Хозяйка']);
@@ -115,12 +118,32 @@ describe('two signaling nodes, one Redis', () => {
     ).toBe('Dave');
   });
 
-  it('when a node dies, its peers leave the room for everyone on the other node', async () => {
+  it('when a node dies, its peers may resume on the other node; the rest leave after the grace period', async () => {
     const host = clients[0]!;
     await b.kill('SIGKILL');
-    const left = [await host.next('peerLeft'), await host.next('peerLeft')];
-    expect(left.map((l) => l.peerId).sort()).toEqual([bobPeerId, carolPeerId].sort());
-    // The room lives on with its settings: a newcomer on A still meets the lobby.
+    // Bob's client reconnects to node A and reclaims his place: same id, still co-host.
+    const bob = await connect(a);
+    const resumed = await bob.request('join', {
+      room: 'cluster',
+      displayName: 'Bob',
+      protocolVersion: PROTOCOL_VERSION,
+      resumeToken: bobResume,
+    });
+    expect(resumed).toMatchObject({
+      status: 'joined',
+      resumed: true,
+      peerId: bobPeerId,
+      role: 'cohost',
+    });
+    // Carol does not come back: after the grace period she leaves for everyone.
+    const left = await host.next('peerLeft');
+    expect(left.peerId).toBe(carolPeerId);
+    expect(
+      host.received.some(
+        (r) => r.type === 'peerLeft' && (r.payload as { peerId: string }).peerId === bobPeerId,
+      ),
+    ).toBe(false);
+    // The room lives on with its settings: a newcomer still meets the lobby.
     const eve = await connect(a);
     const joined = await eve.request('join', {
       room: 'cluster',

@@ -7,6 +7,7 @@ import { SignJWT } from 'jose';
 import { createSignalingServer, type SignalingServer } from '../../signaling/app.js';
 import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
 import { createInviteCodec, type InviteCodec } from '../../signaling/auth/invites.js';
+import { createResumeCodec } from '../../signaling/auth/resume.js';
 import { createAuthenticator } from '../../signaling/auth/socketAuth.js';
 import { createStaffTokenVerifier } from '../../signaling/auth/tokens.js';
 import { createMemoryChatStore } from '../../signaling/chat/store.js';
@@ -47,6 +48,7 @@ export interface TestServerOptions {
   store?: RoomStateStore;
   sfu?: TestSfu;
   trustProxy?: boolean;
+  reconnectGraceMs?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -79,6 +81,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     trustProxy: options.trustProxy ?? false,
     frameAncestors: [],
     invites,
+    resume: createResumeCodec(new Uint8Array(randomBytes(32))),
+    reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     // Tests open many connections from one address.
     connectionLimit: { perSecond: 1000, burst: 1000 },
   });

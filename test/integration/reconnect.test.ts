@@ -1,0 +1,113 @@
+// A dropped connection keeps its place for the grace period: the peer comes
+// back with its resume token and keeps its id, role and raised hand; after the
+// grace period it is gone for everyone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
+import { connectClient, type TestClient } from '../harness/client.js';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
+
+/** Cuts the connection the way a network change does (no goodbye). */
+const dropNetwork = (client: TestClient) => client.socket.io.engine.close();
+
+describe('reconnect', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  const connect = async (auth?: Record<string, string>) => {
+    const c = await connectClient(server.url, auth ? { auth } : {});
+    clients.push(c);
+    return c;
+  };
+  const resume = (c: TestClient, room: string, resumeToken: string) =>
+    c.request('join', {
+      room,
+      displayName: 'ignored',
+      protocolVersion: PROTOCOL_VERSION,
+      resumeToken,
+    });
+
+  beforeAll(async () => {
+    server = await startTestServer({ reconnectGraceMs: 1500 });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+  });
+
+  it('within the grace period: same peer, role and hand; nobody saw a departure', async () => {
+    const host = await connect();
+    await host.join('again', 'Host');
+    const token = await server.staffToken({ sub: 'olga', name: 'Ольга' });
+    const olga = await connect({ token });
+    const first = await olga.join('again', 'x');
+    await host.request('setRole', { peerId: first.peerId, role: 'cohost' });
+    await olga.request('raiseHand', {});
+    await olga.request('createTransport', { direction: 'recv' });
+
+    dropNetwork(olga);
+    await waitFor(
+      async () => (await server.sfu.sfu.call('inspectRoom', { roomId: 'again' })).transports === 0,
+      'dropped media released',
+    );
+    const back = await connect({ token });
+    const resumed = await resume(back, 'again', first.resumeToken);
+    expect(resumed).toMatchObject({
+      status: 'joined',
+      resumed: true,
+      peerId: first.peerId,
+      role: 'cohost',
+      hands: [first.peerId],
+    });
+    expect((await host.next('peerUpdated', (p) => p.peer.id === first.peerId)).peer.role).toBe(
+      'cohost',
+    );
+    expect(host.received.some((r) => r.type === 'peerLeft')).toBe(false);
+    // The resumed peer works as before.
+    expect((await back.send('createTransport', { direction: 'recv' })).ok).toBe(true);
+  });
+
+  it("someone else's resume token gets nothing of theirs", async () => {
+    const host = await connect();
+    const hostJoin = await host.join('stolen', 'Host');
+    const thief = await connect({
+      token: await server.staffToken({ sub: 'thief', name: 'Thief' }),
+    });
+    const reply = await resume(thief, 'stolen', hostJoin.resumeToken);
+    expect(reply).toMatchObject({
+      status: 'joined',
+      resumed: false,
+      role: 'participant',
+      displayName: 'Thief',
+    });
+    expect(reply.peerId).not.toBe(hostJoin.peerId);
+  });
+
+  it('a connection the server still thinks alive is taken over', async () => {
+    const host = await connect();
+    await host.join('takeover', 'Host');
+    const token = await server.staffToken({ sub: 'pavel', name: 'Павел' });
+    const old = await connect({ token });
+    const first = await old.join('takeover', 'x');
+    const fresh = await connect({ token });
+    expect(await resume(fresh, 'takeover', first.resumeToken)).toMatchObject({
+      resumed: true,
+      peerId: first.peerId,
+    });
+    await waitFor(() => !old.socket.connected, 'old connection closed by the server');
+    expect(host.received.some((r) => r.type === 'peerLeft')).toBe(false);
+  });
+
+  it('after the grace period the peer is gone and a resume starts afresh', async () => {
+    const host = await connect();
+    await host.join('late', 'Host');
+    const token = await server.staffToken({ sub: 'rita', name: 'Рита' });
+    const rita = await connect({ token });
+    const first = await rita.join('late', 'x');
+    dropNetwork(rita);
+    expect(await host.next('peerLeft')).toEqual({ peerId: first.peerId });
+    const back = await connect({ token });
+    const reply = await resume(back, 'late', first.resumeToken);
+    expect(reply).toMatchObject({ status: 'joined', resumed: false });
+    expect(reply.peerId).not.toBe(first.peerId);
+  });
+});
