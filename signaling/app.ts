@@ -136,6 +136,11 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     options.connectionLimit?.burst ?? 20,
   );
   const passcodeAttempts = createKeyedRateLimiter(5 / 60, 5);
+  // Generous: a whole office may sit behind one address.
+  const requestsPerAddress = createKeyedRateLimiter(
+    options.connectionLimit ? options.connectionLimit.perSecond * 50 : 300,
+    options.connectionLimit ? options.connectionLimit.burst * 50 : 1000,
+  );
   io.use((socket, next) => {
     const ip = clientAddress(socket.request, options.trustProxy);
     const refuse = (code: string, message: string) => {
@@ -191,7 +196,11 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       })
     : undefined;
   io.on('connection', (socket) =>
-    attachConnection(socket, services, { identity: socket.data.identity, ip: socket.data.ip }),
+    attachConnection(socket, services, {
+      identity: socket.data.identity,
+      ip: socket.data.ip,
+      perAddress: requestsPerAddress,
+    }),
   );
 
   return {

@@ -10,6 +10,7 @@ export * from './common.js';
 export * from './errors.js';
 export * from './notifications.js';
 export * from './requests.js';
+export * from './requestInfo.js';
 
 /** What the socket.io handshake `auth` object may carry. Never a URL query. */
 export interface HandshakeAuth {

@@ -53,6 +53,8 @@ async function authorise(
 export interface ConnectionInfo {
   identity: Identity;
   ip: string;
+  /** Requests of all connections from one address (an office behind NAT shares it). */
+  perAddress: { take(key: string): boolean };
 }
 
 export function attachConnection(
@@ -111,7 +113,10 @@ export function attachConnection(
       return;
     }
     const reply = ack as AnyAck;
-    if (!(type === 'resumeConsumer' ? resumeLimiter : limiter).take()) {
+    const limited =
+      !(type === 'resumeConsumer' ? resumeLimiter : limiter).take() ||
+      !info.perAddress.take(info.ip);
+    if (limited) {
       reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests' } });
       return;
     }
@@ -131,10 +136,13 @@ export function attachConnection(
   socket.on('disconnect', (reason) => {
     session.log.debug({ reason }, 'disconnected');
     // Closing the page or being removed is leaving; a network drop is not.
-    const deliberate = reason === 'client namespace disconnect' || reason === 'server namespace disconnect';
+    const deliberate =
+      reason === 'client namespace disconnect' || reason === 'server namespace disconnect';
     queue = queue
       .then(() =>
-        deliberate ? leaveRoom(context(undefined)) : dropConnection(context(undefined), services.reconnectGraceMs),
+        deliberate
+          ? leaveRoom(context(undefined))
+          : dropConnection(context(undefined), services.reconnectGraceMs),
       )
       .catch((error: unknown) => {
         session.log.error({ err: error }, 'cleanup after disconnect failed');
