@@ -19,6 +19,7 @@ import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
 import type { EntryPolicy } from './rooms/entryPolicy.js';
+import type { MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createRoomRegistry } from './rooms/registry.js';
 import { handleSfuEvent } from './rooms/sfuEvents.js';
 import type { RedisStateStore } from './rooms/redisStateStore.js';
@@ -48,6 +49,7 @@ export interface SignalingOptions {
   /** Signs guest invites that hosts create. */
   invites: InviteCodec;
   resume: ResumeCodec;
+  meetings: MeetingRecorder;
   /** How long a peer whose connection dropped keeps its place. */
   reconnectGraceMs: number;
   /** New connections per client address: sustained rate and burst. */
@@ -59,12 +61,7 @@ export interface SignalingOptions {
 }
 
 export interface SignalingServer {
-  readonly io: Server<
-    ClientToServerEvents,
-    ServerToClientEvents,
-    Record<string, never>,
-    SocketData
-  >;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -113,23 +110,21 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       };
     },
   });
-  const io = new Server<
-    ClientToServerEvents,
-    ServerToClientEvents,
-    Record<string, never>,
-    SocketData
-  >(httpServer, {
-    serveClient: false,
-    ...(options.adapter ? { adapter: options.adapter } : {}),
-    // Larger frames than a request may carry are cut off by socket.io itself;
-    // below it, the dispatcher answers PAYLOAD_TOO_LARGE.
-    maxHttpBufferSize: 1_000_000,
-    allowRequest: (req, callback) => {
-      const allowed = isAllowedOrigin(req, options.publicUrl);
-      if (!allowed) log.warn({ origin: req.headers.origin }, 'socket refused: foreign origin');
-      callback(null, allowed);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+    httpServer,
+    {
+      serveClient: false,
+      ...(options.adapter ? { adapter: options.adapter } : {}),
+      // Larger frames than a request may carry are cut off by socket.io itself;
+      // below it, the dispatcher answers PAYLOAD_TOO_LARGE.
+      maxHttpBufferSize: 1_000_000,
+      allowRequest: (req, callback) => {
+        const allowed = isAllowedOrigin(req, options.publicUrl);
+        if (!allowed) log.warn({ origin: req.headers.origin }, 'socket refused: foreign origin');
+        callback(null, allowed);
+      },
     },
-  });
+  );
   // Per client address: new connections (each one may try a passcode and a token).
   const connections = createKeyedRateLimiter(
     options.connectionLimit?.perSecond ?? 2,
@@ -183,6 +178,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     invites: options.invites,
     publicUrl: options.publicUrl,
     resume: options.resume,
+    meetings: options.meetings,
     reconnectGraceMs: options.reconnectGraceMs,
   };
   const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));

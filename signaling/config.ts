@@ -38,6 +38,7 @@ const envSchema = z
     JWT_ISSUER: optionalString,
     ADHOC_ROOMS: bool.optional(),
     FRAME_ANCESTORS: optionalString,
+    DATABASE_URL: optionalString.pipe(z.url().optional()),
     REDIS_URL: optionalString.pipe(z.url().optional()),
     REDIS_PREFIX: z
       .string()
@@ -76,6 +77,8 @@ export interface SignalingConfig {
   };
   adHocRooms: boolean;
   frameAncestors: string[];
+  /** PostgreSQL; without it, PGlite in DATA_DIR. */
+  databaseUrl: string | undefined;
   /** How long a peer whose connection dropped keeps its place (ms). */
   reconnectGraceMs: number;
   /** Shared room state and socket fan-out for several signaling nodes. */
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     adHocRooms: e.ADHOC_ROOMS ?? mode === 'embedded',
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
+    databaseUrl: e.DATABASE_URL,
     redis: e.REDIS_URL
       ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, heartbeatMs: e.CLUSTER_HEARTBEAT_MS }
       : undefined,

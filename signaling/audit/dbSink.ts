@@ -1,6 +1,6 @@
 // The database audit sink. Appends take the chain head row FOR UPDATE, so
 // concurrent appends (any number of processes) queue up and form one chain.
-import type { Database, Queryable } from '../db/index.js';
+import { onlyRow, type Database, type Queryable } from '../db/index.js';
 import { chainHash, canonicalJson, type ChainedFields } from './chain.js';
 import type { AuditEvent, AuditSink } from './sink.js';
 
@@ -12,7 +12,7 @@ export async function appendAudit(tx: Queryable, event: AuditEvent): Promise<num
   const head = await tx.query<{ last_id: number; last_hash: string }>(
     'SELECT last_id, last_hash FROM audit_chain_head WHERE singleton FOR UPDATE',
   );
-  const { last_id: lastId, last_hash: prevHash } = head.rows[0]!;
+  const { last_id: lastId, last_hash: prevHash } = onlyRow(head.rows, 'audit chain head');
   // Round-tripping through JSON now means the hash covers exactly what jsonb
   // will give back (no undefined, no Dates, no functions).
   const details = JSON.parse(canonicalJson(event.details)) as unknown;

@@ -3,12 +3,11 @@
 // whose prev_hash is not its predecessor's hash (a row replaced), a gap in
 // the ids (a row deleted), or a chain head that is ahead of the last row
 // (the tail deleted). Works whatever a superuser did around the trigger.
-import type { Queryable } from '../db/index.js';
+import { onlyRow, type Queryable } from '../db/index.js';
 import { chainHash, GENESIS_HASH } from './chain.js';
 
 export type AuditVerification =
-  | { ok: true; rows: number }
-  | { ok: false; rows: number; id: number; reason: string };
+  { ok: true; rows: number } | { ok: false; rows: number; id: number; reason: string };
 
 type AuditRow = {
   id: number;
@@ -72,7 +71,7 @@ export async function verifyAuditChain(db: Queryable): Promise<AuditVerification
   const head = await db.query<{ last_id: number; last_hash: string }>(
     'SELECT last_id, last_hash FROM audit_chain_head WHERE singleton',
   );
-  const { last_id: lastId, last_hash: lastHash } = head.rows[0]!;
+  const { last_id: lastId, last_hash: lastHash } = onlyRow(head.rows, 'audit chain head');
   if (lastId !== expectedId - 1)
     return {
       ok: false,

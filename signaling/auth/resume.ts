@@ -29,7 +29,11 @@ export function createResumeCodec(secret: Uint8Array, lifetimeSeconds = 12 * 360
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, secret, { audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp'] });
+        const { payload } = await jwtVerify(token, secret, {
+          audience: AUDIENCE,
+          algorithms: ['HS256'],
+          requiredClaims: ['exp'],
+        });
         const claims = claimsSchema.parse(payload);
         return { room: claims.room, peerId: claims.pid, userId: claims.uid };
       } catch {

@@ -90,7 +90,11 @@ export async function updateRoom(
   });
 }
 
-export async function viewRoom(db: Queryable, identity: StaffIdentity, slug: string): Promise<Room> {
+export async function viewRoom(
+  db: Queryable,
+  identity: StaffIdentity,
+  slug: string,
+): Promise<Room> {
   const room = await requireRoom(db, slug);
   requireOffice(identity, room.officeId, 'see its rooms');
   return room;

@@ -1,5 +1,5 @@
 // Persistent rooms: repository functions over the rooms table.
-import type { Queryable } from '../db/index.js';
+import { onlyRow, type Queryable } from '../db/index.js';
 
 export interface Room {
   id: string;
@@ -66,7 +66,7 @@ export async function insertRoom(db: Queryable, room: Room): Promise<Room> {
       room.updatedAt,
     ],
   );
-  return toRoom(rows[0]!);
+  return toRoom(onlyRow(rows, 'room'));
 }
 
 export async function saveRoom(db: Queryable, room: Room): Promise<Room> {
@@ -85,7 +85,7 @@ export async function saveRoom(db: Queryable, room: Room): Promise<Room> {
       room.updatedAt,
     ],
   );
-  return toRoom(rows[0]!);
+  return toRoom(onlyRow(rows, 'room'));
 }
 
 export async function findRoomBySlug(db: Queryable, slug: string): Promise<Room | undefined> {

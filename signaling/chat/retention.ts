@@ -23,3 +23,35 @@ export async function purgeExpiredChat(
   );
   return persistent.rowCount + adHoc.rowCount;
 }
+
+export interface RetentionSchedule {
+  /** How often to purge (default hourly). */
+  intervalMs?: number;
+  /** Retention for ad-hoc rooms (no row in rooms). */
+  adHocRetentionDays: number;
+  now?: () => Date;
+  onError: (error: unknown) => void;
+  onPurged?: (count: number) => void;
+}
+
+/** Purges now and then every interval; returns the function that stops it. */
+export function scheduleChatRetention(db: Queryable, schedule: RetentionSchedule): () => void {
+  const now = schedule.now ?? (() => new Date());
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const purged = await purgeExpiredChat(db, now(), schedule.adHocRetentionDays);
+      if (purged > 0) schedule.onPurged?.(purged);
+    } catch (error) {
+      schedule.onError(error);
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), schedule.intervalMs ?? 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -9,6 +9,7 @@ import type { ChatStore } from '../chat/store.js';
 import type { Logger } from './logger.js';
 import type { MemberState } from '../rooms/control.js';
 import type { EntryPolicy } from '../rooms/entryPolicy.js';
+import type { MeetingRecorder } from '../rooms/meetingRecorder.js';
 import type { RoomRegistry, PeerState } from '../rooms/registry.js';
 import type { RoomStateStore } from '../rooms/stateStore.js';
 import type { Notifier } from '../socket/notifier.js';
@@ -45,6 +46,8 @@ export interface Services {
   readonly resume: ResumeCodec;
   /** How long a dropped peer keeps its place. */
   readonly reconnectGraceMs: number;
+  /** Meeting history (who met when). */
+  readonly meetings: MeetingRecorder;
   /** Commands that run on the node serving a peer. */
   readonly commands: PeerCommands;
   /** Base of links handed out (invites); undefined: the client builds it from its own origin. */

@@ -27,6 +27,13 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/** The single row a statement must return (RETURNING, a singleton table). */
+export function onlyRow<T>(rows: readonly T[], what: string): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error(`expected one row: ${what}`);
+  return row;
+}
+
 /** The Postgres error fields the application looks at (both engines fill them). */
 export interface DatabaseError {
   code: string;

@@ -1,5 +1,6 @@
 // Entering a room: identity, ban, lock, passcode and lobby checks, then
 // membership (control state, shared by all nodes) and media (this node).
+import { randomUUID } from 'node:crypto';
 import type { MeetingRole } from '../auth/identity.js';
 import { AppError } from '../core/errors.js';
 import type { HandlerContext } from '../core/context.js';
@@ -17,7 +18,7 @@ import {
   type MemberState,
   type RoomControl,
 } from '../rooms/control.js';
-import { verifyPasscode } from '../rooms/passcode.js';
+import { verifyPasscode } from '../catalog/passcode.js';
 import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
@@ -26,7 +27,7 @@ import { leaveRoom } from './leave.js';
 import type { Handler } from './types.js';
 
 type Entry =
-  | { kind: 'joined'; control: RoomControl; member: MemberState }
+  | { kind: 'joined'; control: RoomControl; member: MemberState; meetingStarted: boolean }
   | { kind: 'lobby'; control: RoomControl }
   | { kind: 'refused'; code: 'BANNED' | 'ROOM_LOCKED' | 'PASSCODE_REQUIRED'; message: string };
 
@@ -38,20 +39,20 @@ function roleGiven(control: RoomControl, role: MeetingRole, staffAdmin: boolean)
   return staffAdmin ? 'cohost' : 'participant';
 }
 
+/** Checks the passcode of a room that has one, for those who must give it. */
 async function checkPasscode(
   ctx: HandlerContext,
-  control: RoomControl | undefined,
-  userId: string,
-  role: MeetingRole,
+  hash: string | undefined,
+  exempt: boolean,
   passcode: string | undefined,
 ) {
-  if (!control?.passcodeHash || isModerator(role) || control.admitted.includes(userId)) return;
+  if (!hash || exempt) return;
   if (passcode === undefined || passcode === '')
     throw new AppError('PASSCODE_REQUIRED', 'this room needs a passcode');
   if (!ctx.services.passcodeAttempts.take(ctx.session.ip)) {
     throw new AppError('RATE_LIMITED', 'too many passcode attempts; wait a minute');
   }
-  if (!(await verifyPasscode(passcode, control.passcodeHash))) {
+  if (!(await verifyPasscode(passcode, hash))) {
     throw new AppError('PASSCODE_INVALID', 'wrong passcode');
   }
 }
@@ -92,10 +93,21 @@ export const join: Handler<'join'> = async (ctx, req) => {
   const hasHost = Object.values(current?.members ?? {}).some((m) => m.role === 'host');
   const decision = await services.policy.decide(roomName, identity, hasHost);
   if (!decision.exists) throw new AppError('ROOM_NOT_FOUND', 'no such room');
-  await checkPasscode(ctx, current, userId, decision.role, req.passcode);
+  if (decision.refusal) throw new AppError(decision.refusal.code, decision.refusal.message);
+  // A room that does not exist yet starts with its persistent passcode, if any.
+  const checkedHash = current ? current.passcodeHash : decision.initialPasscodeHash;
+  const exempt = (hash: string | undefined, control: RoomControl | undefined) =>
+    hash === undefined ||
+    isModerator(decision.role) ||
+    decision.skipLobby ||
+    (control?.admitted.includes(userId) ?? false);
+  await checkPasscode(ctx, checkedHash, exempt(checkedHash, current), req.passcode);
 
   const entry = await services.store.update<Entry>(roomName, (state) => {
-    const control = state ?? newRoomControl(roomName, decision.lobbyByDefault);
+    const control = state ?? {
+      ...newRoomControl(roomName, decision.lobbyByDefault),
+      passcodeHash: decision.initialPasscodeHash,
+    };
     if (control.banned.includes(userId)) {
       return {
         next: state,
@@ -111,11 +123,7 @@ export const join: Handler<'join'> = async (ctx, req) => {
       };
     }
     // A passcode set after we checked: ask again rather than let this one in.
-    if (
-      control.passcodeHash !== current?.passcodeHash &&
-      !moderator &&
-      !control.admitted.includes(userId)
-    ) {
+    if (control.passcodeHash !== checkedHash && !exempt(control.passcodeHash, control)) {
       return {
         next: state,
         result: {
@@ -146,7 +154,9 @@ export const join: Handler<'join'> = async (ctx, req) => {
     delete control.lobby[peerId];
     const member: MemberState = { ...base, joinedAt: Date.now() };
     control.members[peerId] = member;
-    return { next: control, result: { kind: 'joined', control, member } };
+    const meetingStarted = control.meetingId === undefined;
+    control.meetingId ??= randomUUID();
+    return { next: control, result: { kind: 'joined', control, member, meetingStarted } };
   });
 
   if (entry.kind === 'refused') throw new AppError(entry.code, entry.message);
@@ -162,8 +172,26 @@ export const join: Handler<'join'> = async (ctx, req) => {
       displayName,
     };
   }
+  await recordJoin(ctx, entry.control, entry.member, entry.meetingStarted);
   return enterMeeting(ctx, entry.control, entry.member, false);
 };
+
+/** Meeting history; a failure to record is logged, never a failed join. */
+async function recordJoin(
+  ctx: HandlerContext,
+  control: RoomControl,
+  member: MemberState,
+  started: boolean,
+) {
+  const meetingId = control.meetingId;
+  if (!meetingId) return;
+  try {
+    if (started) await ctx.services.meetings.started(meetingId, control.name);
+    await ctx.services.meetings.joined(meetingId, member);
+  } catch (error) {
+    ctx.session.log.error({ err: error }, 'meeting history not recorded');
+  }
+}
 
 /**
  * Reclaims the place of a dropped connection: same peer id, role and hand.

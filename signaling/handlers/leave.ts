@@ -19,6 +19,7 @@ function succession(control: RoomControl): MemberState | undefined {
 
 interface Removal {
   removed: boolean;
+  meetingId: string | undefined;
   state: RoomControl | undefined;
   promoted: MemberState | undefined;
   handWasUp: boolean;
@@ -36,7 +37,13 @@ export async function removeMember(
     if (!state || !member || !still(member)) {
       return {
         next: state,
-        result: { removed: false, state, promoted: undefined, handWasUp: false },
+        result: {
+          removed: false,
+          meetingId: undefined,
+          state,
+          promoted: undefined,
+          handWasUp: false,
+        },
       };
     }
     delete state.members[peerId];
@@ -45,8 +52,27 @@ export async function removeMember(
     const promoted = succession(state);
     const empty = Object.keys(state.members).length === 0 && Object.keys(state.lobby).length === 0;
     const next = empty ? undefined : state;
-    return { next, result: { removed: true, state: next, promoted, handWasUp } };
+    return {
+      next,
+      result: { removed: true, meetingId: state.meetingId, state: next, promoted, handWasUp },
+    };
   });
+}
+
+/** Meeting history: the stay ends, and the meeting with the last one out. */
+export function recordDeparture(
+  services: Services,
+  meetingId: string,
+  peerId: string,
+  meetingOver: boolean,
+): void {
+  const record = async () => {
+    if (peerId) await services.meetings.left(meetingId, peerId);
+    if (meetingOver) await services.meetings.ended(meetingId);
+  };
+  record().catch((error: unknown) =>
+    services.log.error({ err: error, meeting: meetingId }, 'meeting history not recorded'),
+  );
 }
 
 /** Tells the room that a member is gone (and who hosts now, if that changed). */
@@ -56,7 +82,8 @@ export function announceDeparture(
   peerId: string,
   removal: Removal,
 ): void {
-  const { state, promoted, handWasUp } = removal;
+  const { state, promoted, handWasUp, meetingId } = removal;
+  if (meetingId) recordDeparture(services, meetingId, peerId, state === undefined);
   services.notify.toRoom(room, 'peerLeft', { peerId });
   if (handWasUp && state) services.notify.toRoom(room, 'handsChanged', { hands: state.hands });
   if (promoted && state) {

@@ -2,11 +2,11 @@
 // role against the permission table; moderationTarget() checks rank.
 import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { isModerator } from '../rooms/control.js';
+import { isModerator, lobbyView } from '../rooms/control.js';
 import { toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup } from '../socket/notifier.js';
 import { audit } from './audit.js';
-import { announceDeparture, leaveRoom, removeMember } from './leave.js';
+import { announceDeparture, leaveRoom, recordDeparture, removeMember } from './leave.js';
 import { moderationTarget, roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 import { requireMember } from './types.js';
@@ -50,6 +50,13 @@ export const askToUnmute: Handler<'askToUnmute'> = async (ctx, { peerId }) => {
   return {};
 };
 
+/** A new moderator sees the lobby queue at once, not at its next change. */
+async function sendLobbyTo(ctx: HandlerContext, room: string, socketId: string): Promise<void> {
+  const control = await ctx.services.store.read(room);
+  if (control)
+    ctx.services.notify.toSocket(socketId, 'lobbyChanged', { lobby: lobbyView(control) });
+}
+
 async function takeOut(ctx: HandlerContext, peerId: string, ban: boolean): Promise<void> {
   const { target } = await moderationTarget(ctx, peerId);
   const room = roomOf(ctx);
@@ -89,6 +96,7 @@ export const setRole: Handler<'setRole'> = async (ctx, { peerId, role }) => {
   });
   if (!updated) throw new AppError('NOT_FOUND', 'no such participant');
   ctx.services.notify.setGroup(updated.socketId, moderatorGroup(room), isModerator(role));
+  if (isModerator(role)) await sendLobbyTo(ctx, room, updated.socketId);
   ctx.services.notify.toRoom(room, 'peerUpdated', {
     peer: toPeerInfo(updated, ctx.services.rooms.peer(room, updated.peerId)),
   });
@@ -110,6 +118,7 @@ export const transferHost: Handler<'transferHost'> = async (ctx, { peerId }) => 
   if (!changed) throw new AppError('NOT_FOUND', 'no such participant');
   for (const member of changed) {
     ctx.services.notify.setGroup(member.socketId, moderatorGroup(room), true);
+    await sendLobbyTo(ctx, room, member.socketId);
     ctx.services.notify.toRoom(room, 'peerUpdated', {
       peer: toPeerInfo(member, ctx.services.rooms.peer(room, member.peerId)),
     });
@@ -124,6 +133,7 @@ export const endMeeting: Handler<'endMeeting'> = async (ctx) => {
     next: undefined,
     result: state,
   }));
+  if (ended?.meetingId) recordDeparture(ctx.services, ended.meetingId, '', true);
   await audit(ctx, 'meeting.end', undefined, {
     participants: Object.keys(ended?.members ?? {}).length,
   });

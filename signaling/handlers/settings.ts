@@ -1,6 +1,6 @@
 // Room settings: lock, lobby, passcode, chat and screen-share policy.
 import { settingsView, type RoomControl } from '../rooms/control.js';
-import { hashPasscode } from '../rooms/passcode.js';
+import { hashPasscode } from '../catalog/passcode.js';
 import type { AuditAction } from '../audit/sink.js';
 import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';

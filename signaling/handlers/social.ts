@@ -1,6 +1,6 @@
 // Raised hands (an ordered queue) and reactions (rate-limited per peer).
 import { AppError } from '../core/errors.js';
-import { can } from '../rooms/permissions.js';
+import { can, outranks } from '../rooms/permissions.js';
 import { roomOf } from './moderationTarget.js';
 import { requireMember, type Handler } from './types.js';
 
@@ -19,8 +19,14 @@ export const raiseHand: Handler<'raiseHand'> = async (ctx) => {
 export const lowerHand: Handler<'lowerHand'> = async (ctx, { peerId }) => {
   const member = requireMember(ctx);
   const target = peerId ?? member.peerId;
-  if (target !== member.peerId && !can(member.role, 'hand.lowerOthers')) {
-    throw new AppError('FORBIDDEN', "only hosts and co-hosts lower other people's hands");
+  if (target !== member.peerId) {
+    if (!can(member.role, 'hand.lowerOthers')) {
+      throw new AppError('FORBIDDEN', "only hosts and co-hosts lower other people's hands");
+    }
+    const targetRole = (await ctx.services.store.read(roomOf(ctx)))?.members[target]?.role;
+    if (targetRole && !outranks(member.role, targetRole)) {
+      throw new AppError('FORBIDDEN', 'they rank as high as you');
+    }
   }
   const room = roomOf(ctx);
   const hands = await ctx.services.store.update(room, (state) => {

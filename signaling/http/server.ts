@@ -52,7 +52,7 @@ function securityHeaders(frameAncestors: readonly string[]): Record<string, stri
 }
 
 export function createWebServer(options: HttpOptions) {
-  const serveStatic = createStaticHandler(options.webRoot);
+  const serveStatic = createStaticHandler(options.webRoot, options.frameAncestors);
   const headers = securityHeaders(options.frameAncestors);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -16,14 +16,25 @@ const types: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export function createStaticHandler(root: string) {
+/**
+ * The page learns which parent frames may hand it a token from a meta tag,
+ * filled from FRAME_ANCESTORS (origins are validated by the config).
+ */
+function withParentOrigins(html: Buffer, frameAncestors: readonly string[]): Buffer {
+  if (frameAncestors.length === 0) return html;
+  const tag = `<meta name="veche-parent-origins" content="${frameAncestors.join(' ').replace(/[<>"&]/g, '')}" />`;
+  return Buffer.from(html.toString('utf8').replace('<head>', `<head>\n    ${tag}`));
+}
+
+export function createStaticHandler(root: string, frameAncestors: readonly string[] = []) {
   const rootWithSep = normalize(root + sep);
 
   async function send(res: ServerResponse, file: string, cache: string): Promise<boolean> {
     try {
       const info = await stat(file);
       if (!info.isFile()) return false;
-      const body = await readFile(file);
+      const raw = await readFile(file);
+      const body = extname(file) === '.html' ? withParentOrigins(raw, frameAncestors) : raw;
       res.writeHead(200, {
         'content-type': types[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
 
 export interface MeetingStart {
+  /** The meeting's id (signaling assigns it when the room's state is created). */
+  id?: string;
   roomSlug: string;
   at: Date;
 }
@@ -18,7 +20,7 @@ export interface PeerJoin {
 
 /** Opens a meeting record; links it to the room and to the booked slot running at `at`, if any. */
 export async function meetingStarted(db: Queryable, start: MeetingStart): Promise<string> {
-  const id = randomUUID();
+  const id = start.id ?? randomUUID();
   await db.query(
     `INSERT INTO meetings (id, room_slug, room_id, occurrence_id, started_at)
      SELECT $1, $2::text, r.id,

@@ -26,12 +26,15 @@ export const displayNameSchema = z
   .max(64)
   .refine(noControlCharacters, 'no control characters');
 
+// Control characters (other than tab and newline) and bidi overrides have no
+// place in chat: they garble or disguise what others see.
 export const chatTextSchema = z
   .string()
   .trim()
   .min(1)
   .max(MAX_CHAT_LENGTH)
   .refine(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     (s) => !/[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/.test(s),
     'no control characters',
   );

@@ -43,6 +43,8 @@ export interface RoomControl {
   banned: string[];
   /** Raised hands, oldest first. */
   hands: string[];
+  /** The meeting (history record) running since the first member joined. */
+  meetingId?: string | undefined;
 }
 
 export function newRoomControl(name: string, lobby: boolean): RoomControl {

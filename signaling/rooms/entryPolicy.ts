@@ -13,6 +13,10 @@ export interface EntryDecision {
   readonly skipLobby: boolean;
   /** Whether a room created by this entry starts with a lobby. */
   readonly lobbyByDefault: boolean;
+  /** The persistent room's passcode hash, for a meeting created by this entry. */
+  readonly initialPasscodeHash?: string | undefined;
+  /** The room exists but will not have this person (e.g. no guests allowed). */
+  readonly refusal?: { code: 'FORBIDDEN'; message: string } | undefined;
 }
 
 export interface EntryPolicy {

@@ -11,7 +11,14 @@ import { createResumeCodec } from '../../signaling/auth/resume.js';
 import { createAuthenticator } from '../../signaling/auth/socketAuth.js';
 import { createStaffTokenVerifier } from '../../signaling/auth/tokens.js';
 import { createMemoryChatStore } from '../../signaling/chat/store.js';
+import { createApiHandler } from '../../signaling/api/index.js';
+import { createDatabaseAuditSink } from '../../signaling/audit/dbSink.js';
+import { createDatabaseChatStore } from '../../signaling/chat/dbStore.js';
+import type { Database } from '../../signaling/db/index.js';
+import { createBookedRoomPolicy } from '../../signaling/rooms/bookedPolicy.js';
+import { createDatabaseMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import { createAdHocPolicy } from '../../signaling/rooms/entryPolicy.js';
+import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import { createMemoryStateStore, type RoomStateStore } from '../../signaling/rooms/stateStore.js';
 import { startTestSfu, testLogger, type TestSfu } from './sfu.js';
 
@@ -30,6 +37,7 @@ export interface TestServer {
   sfu: TestSfu;
   server: SignalingServer;
   audit: ReturnType<typeof createMemoryAuditSink>;
+  meetings: ReturnType<typeof createMemoryMeetingRecorder>;
   invites: InviteCodec;
   jwtSecret: Uint8Array;
   /** A real HS256 staff token signed with this server's secret. */
@@ -49,6 +57,13 @@ export interface TestServerOptions {
   sfu?: TestSfu;
   trustProxy?: boolean;
   reconnectGraceMs?: number;
+  /**
+   * A migrated database: the server then keeps chat, audit and meeting
+   * history in it, follows persistent rooms and bookings, and serves the API.
+   */
+  db?: Database;
+  /** The clock bookings are judged by. */
+  now?: () => Date;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -57,6 +72,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const jwtSecret = new Uint8Array(randomBytes(32));
   const invites = createInviteCodec(new Uint8Array(randomBytes(32)));
   const audit = createMemoryAuditSink();
+  const meetings = createMemoryMeetingRecorder();
+  const verifyStaff = createStaffTokenVerifier({
+    secret: jwtSecret,
+    jwksUrl: undefined,
+    audience: 'veche',
+    issuer: undefined,
+  });
+  const adHoc = createAdHocPolicy({ mode, adHocRooms: options.adHocRooms ?? mode === 'embedded' });
+  const db = options.db;
   const server = createSignalingServer({
     sfu: sfu.sfu,
     log: testLogger(),
@@ -64,19 +88,30 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     publicUrl: options.publicUrl,
     tls: undefined,
     authenticator: createAuthenticator({
-      verifyStaff: createStaffTokenVerifier({
-        secret: jwtSecret,
-        jwksUrl: undefined,
-        audience: 'veche',
-        issuer: undefined,
-      }),
+      verifyStaff,
       invites,
       allowAnonymous: mode === 'embedded',
     }),
     store: options.store ?? createMemoryStateStore(),
-    chat: createMemoryChatStore(),
-    audit,
-    policy: createAdHocPolicy({ mode, adHocRooms: options.adHocRooms ?? mode === 'embedded' }),
+    chat: db ? createDatabaseChatStore(db) : createMemoryChatStore(),
+    meetings: db ? createDatabaseMeetingRecorder(db) : meetings,
+    audit: db ? createDatabaseAuditSink(db) : audit,
+    policy: db ? createBookedRoomPolicy(db, adHoc, options.now) : adHoc,
+    ...(db
+      ? {
+          routes: [
+            createApiHandler({
+              db,
+              authenticate: async (req) => {
+                const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+                return token ? verifyStaff(token).catch(() => undefined) : undefined;
+              },
+              publicUrl: 'https://veche.test',
+              ...(options.now ? { now: options.now } : {}),
+            }),
+          ],
+        }
+      : {}),
     nodeId: randomUUID(),
     trustProxy: options.trustProxy ?? false,
     frameAncestors: [],
@@ -93,6 +128,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     sfu,
     server,
     audit,
+    meetings,
     invites,
     jwtSecret,
     staffToken(claims, tokenOptions = {}) {

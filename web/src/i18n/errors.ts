@@ -9,9 +9,26 @@ const specific: Partial<Record<SignalingError['code'], MessageKey>> = {
   SFU_ERROR: 'error.SFU_ERROR',
   TIMEOUT: 'error.TIMEOUT',
   BAD_REQUEST: 'error.BAD_REQUEST',
+  ROOM_LOCKED: 'error.ROOM_LOCKED',
+  BANNED: 'error.BANNED',
+  ROOM_NOT_FOUND: 'error.ROOM_NOT_FOUND',
+  FORBIDDEN: 'error.FORBIDDEN',
+  PASSCODE_REQUIRED: 'error.PASSCODE_REQUIRED',
+  PASSCODE_INVALID: 'error.PASSCODE_INVALID',
+  NOT_FOUND: 'error.NOT_FOUND',
+  IN_LOBBY: 'error.IN_LOBBY',
+  NOT_JOINED: 'error.NOT_JOINED',
 };
 
-export function describeError(error: SignalingError): string {
+export interface ErrorContext {
+  /** We presented a token or an invite (else: none, and the server wants one). */
+  signedIn?: boolean;
+}
+
+export function describeError(error: SignalingError, context: ErrorContext = {}): string {
+  if (error.code === 'UNAUTHENTICATED') {
+    return t(context.signedIn ? 'error.UNAUTHENTICATED.invalid' : 'error.UNAUTHENTICATED.missing');
+  }
   return t(specific[error.code] ?? 'error.generic', { message: error.message });
 }
 

@@ -1,11 +1,14 @@
 // Local media: the mic and camera tracks and their producers. Muting pauses
 // the producer (locally and on the server) and keeps the track, so unmuting
 // is instant; what the user wants survives a rebuild of the transports.
+// Screen sharing is not produced here (yet): the sources are mic and camera.
 import type { types } from 'mediasoup-client';
-import type { MediaSource } from '../../../signaling/protocol/index.js';
 import type { SignalingClient } from '../signaling/client.js';
 import type { LocalTracks } from './localMedia.js';
 import type { ProducerAppData } from './transports.js';
+
+/** The sources this client produces. */
+export type LocalSource = 'mic' | 'camera';
 
 /** pending: the devices were not asked yet; unavailable: no such device or refused. */
 export type SourceState = 'pending' | 'on' | 'off' | 'unavailable';
@@ -16,13 +19,15 @@ export interface ProducerSet {
   attach(transport: types.Transport, device: types.Device): void;
   /** Forgets the producers (their transport is gone); the tracks stay. */
   detach(): void;
-  setEnabled(source: MediaSource, enabled: boolean): void;
-  state(source: MediaSource): SourceState;
+  setEnabled(source: LocalSource, enabled: boolean): void;
+  /** A host paused this source on the server: follow locally, without telling it. */
+  pausedByHost(source: LocalSource): void;
+  state(source: LocalSource): SourceState;
   /** Stops the tracks for good. */
   release(): void;
 }
 
-const SOURCES: readonly MediaSource[] = ['mic', 'camera'];
+const SOURCES: readonly LocalSource[] = ['mic', 'camera'];
 const KIND = { mic: 'audio', camera: 'video' } as const;
 
 export function createProducerSet(
@@ -33,11 +38,11 @@ export function createProducerSet(
   let tracks: LocalTracks | undefined;
   let transport: types.Transport | undefined;
   let device: types.Device | undefined;
-  const wanted: Record<MediaSource, boolean> = { mic: true, camera: true };
-  const producers = new Map<MediaSource, types.Producer>();
-  const producing = new Set<MediaSource>();
+  const wanted: Record<LocalSource, boolean> = { mic: true, camera: true };
+  const producers = new Map<LocalSource, types.Producer>();
+  const producing = new Set<LocalSource>();
 
-  function track(source: MediaSource): MediaStreamTrack | undefined {
+  function track(source: LocalSource): MediaStreamTrack | undefined {
     const t = tracks?.[source];
     return t && t.readyState === 'live' ? t : undefined;
   }
@@ -49,7 +54,7 @@ export function createProducerSet(
   }
 
   /** Brings the producer (or, before there is one, the track) to the wanted state. */
-  function sync(source: MediaSource): void {
+  function sync(source: LocalSource): void {
     const producer = producers.get(source);
     if (!producer) {
       const t = track(source);
@@ -65,7 +70,7 @@ export function createProducerSet(
     }
   }
 
-  async function produce(source: MediaSource): Promise<void> {
+  async function produce(source: LocalSource): Promise<void> {
     const t = track(source);
     const on = transport;
     if (!t || !on || !device || producers.has(source) || producing.has(source)) return;
@@ -96,7 +101,7 @@ export function createProducerSet(
     for (const source of SOURCES) void produce(source);
   }
 
-  function onTrackEnded(source: MediaSource): void {
+  function onTrackEnded(source: LocalSource): void {
     const producer = producers.get(source);
     producers.delete(source);
     if (producer) {
@@ -133,6 +138,13 @@ export function createProducerSet(
       if (!track(source)) return;
       wanted[source] = enabled;
       sync(source);
+      onChange();
+    },
+    pausedByHost(source) {
+      wanted[source] = false;
+      const producer = producers.get(source);
+      if (producer) producer.pause();
+      else sync(source);
       onChange();
     },
     state(source) {

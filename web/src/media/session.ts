@@ -3,16 +3,16 @@
 // start() builds everything for a router; stop() tears it down locally (the
 // tracks stay), so a media reset or a reconnect is stop() + start().
 import { Device, type types } from 'mediasoup-client';
-import type { MediaSource, ResponseData } from '../../../signaling/protocol/index.js';
+import type { ResponseData } from '../../../signaling/protocol/index.js';
 import { createStore, type Store } from '../lib/store.js';
 import type { SignalingClient } from '../signaling/client.js';
 import { createConsumerSet, type RemoteTrack } from './consumers.js';
 import type { LocalTracks } from './localMedia.js';
-import { createProducerSet, type SourceState } from './producers.js';
+import { createProducerSet, type LocalSource, type SourceState } from './producers.js';
 import { createTransports, type Transports } from './transports.js';
 
 export type { RemoteTrack } from './consumers.js';
-export type { SourceState } from './producers.js';
+export type { LocalSource, SourceState } from './producers.js';
 
 export interface MediaState {
   readonly mic: SourceState;
@@ -21,14 +21,19 @@ export interface MediaState {
   readonly remote: readonly RemoteTrack[];
 }
 
-type RouterRtpCapabilities = ResponseData<'join'>['routerRtpCapabilities'];
+type RouterRtpCapabilities = Extract<
+  ResponseData<'join'>,
+  { status: 'joined' }
+>['routerRtpCapabilities'];
 
 export interface MediaSession {
   readonly store: Store<MediaState>;
   setTracks(tracks: LocalTracks): void;
   start(routerRtpCapabilities: RouterRtpCapabilities): Promise<void>;
   stop(): void;
-  setEnabled(source: MediaSource, enabled: boolean): void;
+  setEnabled(source: LocalSource, enabled: boolean): void;
+  /** A host paused our producer of this source (mutedByHost). */
+  pausedByHost(source: LocalSource): void;
   /** Closes whatever is left of a peer that went away. */
   removePeer(peerId: string): void;
   /** stop(), stops the tracks and ignores the server from now on. */
@@ -94,6 +99,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
     },
     stop,
     setEnabled: (source, enabled) => producers.setEnabled(source, enabled),
+    pausedByHost: (source) => producers.pausedByHost(source),
     removePeer: (peerId) => consumers.removePeer(peerId),
     close() {
       for (const off of unsubscribe) off();

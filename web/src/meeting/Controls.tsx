@@ -1,4 +1,5 @@
-// The bottom bar: microphone, camera, leave.
+// The bottom bar: microphone, camera, whatever the meeting adds (hand,
+// reactions, chat, participants), leave.
 import type { ComponentChildren } from 'preact';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { SourceState } from '../media/session.js';
@@ -38,9 +39,10 @@ export interface ControlsProps {
   onMic(enabled: boolean): void;
   onCamera(enabled: boolean): void;
   onLeave(): void;
+  children?: ComponentChildren;
 }
 
-export function Controls({ mic, camera, onMic, onCamera, onLeave }: ControlsProps) {
+export function Controls({ mic, camera, onMic, onCamera, onLeave, children }: ControlsProps) {
   return (
     <nav class="controls" aria-label={t('controls.label')}>
       <Toggle
@@ -67,6 +69,7 @@ export function Controls({ mic, camera, onMic, onCamera, onLeave }: ControlsProp
         offIcon={<CameraOffIcon />}
         onToggle={onCamera}
       />
+      {children}
       <button
         type="button"
         class="control control--leave"

@@ -1,7 +1,11 @@
 // Our own camera preview (mirrored, muted). Deliberately not a "tile" for tests.
+import type { MeetingRoleName } from '../../../signaling/protocol/index.js';
 import { t } from '../i18n/index.js';
 import type { SourceState } from '../media/session.js';
 import { TrackVideo } from './media.js';
+import { RoleBadges } from '../participants/RoleBadges.js';
+import type { ShownReaction } from '../social/reactions.js';
+import { HandBadge, ReactionOverlay } from '../social/TileBadges.js';
 import { CameraOff, MicMuted } from './Tile.js';
 
 export interface SelfViewProps {
@@ -9,11 +13,15 @@ export interface SelfViewProps {
   camera: MediaStreamTrack | undefined;
   cameraState: SourceState;
   micState: SourceState;
+  role: MeetingRoleName;
+  hand: number | undefined;
+  reaction: ShownReaction | undefined;
 }
 
-export function SelfView({ displayName, camera, cameraState, micState }: SelfViewProps) {
+export function SelfView(props: SelfViewProps) {
+  const { displayName, camera, cameraState, micState, role, hand, reaction } = props;
   return (
-    <div class="tile tile--self" data-testid="self-view">
+    <div class="tile tile--self" data-testid="self-view" data-role={role} data-hand={hand}>
       <TrackVideo track={camera} testId="local-video" class="tile__video tile__video--mirror" />
       {cameraState !== 'on' && <CameraOff name={displayName} />}
       <div class="tile__label">
@@ -21,7 +29,10 @@ export function SelfView({ displayName, camera, cameraState, micState }: SelfVie
         <span class="tile__name">
           {displayName} ({t('meeting.you')})
         </span>
+        <RoleBadges role={role} guest={false} />
       </div>
+      {hand !== undefined && <HandBadge position={hand} />}
+      {reaction && <ReactionOverlay key={reaction.id} reaction={reaction.reaction} />}
     </div>
   );
 }

@@ -1,6 +1,9 @@
 // One remote participant: camera video (or a placeholder), name, mic state,
 // and a hidden audio element for their microphone.
 import { t } from '../i18n/index.js';
+import { RoleBadges } from '../participants/RoleBadges.js';
+import type { ShownReaction } from '../social/reactions.js';
+import { HandBadge, ReactionOverlay } from '../social/TileBadges.js';
 import { CameraOffIcon, MicOffIcon } from './icons.js';
 import { TrackAudio, TrackVideo } from './media.js';
 import { isLive, type RemotePeer } from './peers.js';
@@ -47,7 +50,15 @@ export function MicMuted() {
   );
 }
 
-export function Tile({ peer, tracks }: { peer: RemotePeer; tracks: PeerTracks }) {
+export interface TileProps {
+  peer: RemotePeer;
+  tracks: PeerTracks;
+  /** Place in the raised-hands queue, if their hand is up. */
+  hand: number | undefined;
+  reaction: ShownReaction | undefined;
+}
+
+export function Tile({ peer, tracks, hand, reaction }: TileProps) {
   const cameraOn = isLive(peer, 'camera') && tracks.video !== undefined;
   const micOn = isLive(peer, 'mic');
   return (
@@ -57,13 +68,18 @@ export function Tile({ peer, tracks }: { peer: RemotePeer; tracks: PeerTracks })
       data-peer-name={peer.displayName}
       data-camera={cameraOn ? 'on' : 'off'}
       data-mic={micOn ? 'on' : 'off'}
+      data-role={peer.role}
+      data-hand={hand}
     >
       <TrackVideo track={tracks.video} testId="remote-video" class="tile__video" />
       {!cameraOn && <CameraOff name={peer.displayName} />}
       <div class="tile__label">
         {!micOn && <MicMuted />}
         <span class="tile__name">{peer.displayName}</span>
+        <RoleBadges role={peer.role} guest={peer.guest} />
       </div>
+      {hand !== undefined && <HandBadge position={hand} />}
+      {reaction && <ReactionOverlay key={reaction.id} reaction={reaction.reaction} />}
       <TrackAudio track={tracks.audio} />
     </div>
   );

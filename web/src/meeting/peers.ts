@@ -1,6 +1,6 @@
 // The other participants as the notifications describe them: pure functions
 // from one immutable state to the next.
-import type { MediaSource, PeerInfo } from '../../../signaling/protocol/index.js';
+import type { MediaSource, MeetingRoleName, PeerInfo } from '../../../signaling/protocol/index.js';
 
 export interface RemoteProducer {
   /** Unknown while only a pause/resume notification mentioned the producer. */
@@ -11,6 +11,9 @@ export interface RemoteProducer {
 export interface RemotePeer {
   readonly id: string;
   readonly displayName: string;
+  readonly role: MeetingRoleName;
+  /** Joined by invite link. */
+  readonly guest: boolean;
   /**
    * False while we know the peer only from media notifications that overtook
    * its peerJoined: kept so nothing is lost, but not shown.
@@ -27,6 +30,8 @@ function fromInfo(info: PeerInfo): RemotePeer {
   return {
     id: info.id,
     displayName: info.displayName,
+    role: info.role,
+    guest: info.guest,
     announced: true,
     producers: new Map(
       info.producers.map((p) => [p.producerId, { source: p.source, paused: p.paused }]),
@@ -38,6 +43,8 @@ function updatePeer(peers: Peers, peerId: string, update: (peer: RemotePeer) => 
   const peer = peers.get(peerId) ?? {
     id: peerId,
     displayName: '',
+    role: 'participant',
+    guest: false,
     announced: false,
     producers: new Map(),
   };
@@ -58,6 +65,19 @@ export function peerJoined(peers: Peers, info: PeerInfo): Peers {
   // Keep what later notifications already said about its producers.
   const producers = known ? new Map([...joined.producers, ...known.producers]) : joined.producers;
   return new Map(peers).set(info.id, { ...joined, producers });
+}
+
+/** Role (or name) changed; what media notifications said about producers stays. */
+export function peerUpdated(peers: Peers, info: PeerInfo): Peers {
+  const known = peers.get(info.id);
+  if (!known) return peerJoined(peers, info);
+  return new Map(peers).set(info.id, {
+    ...known,
+    displayName: info.displayName,
+    role: info.role,
+    guest: info.guest,
+    announced: true,
+  });
 }
 
 export function peerLeft(peers: Peers, peerId: string): Peers {

@@ -1,50 +1,52 @@
-// One visit to a room: joins over signaling, keeps the participant list up to
-// date from notifications, runs the media session, rebuilds media after a
-// media reset and rejoins after the connection comes back.
+// One visit to a room: joins over signaling (straight in, or through the
+// lobby), runs the media session, rebuilds media after a media reset,
+// rejoins after the connection comes back, and ends when we leave, are
+// turned away or removed. What notifications say about the room is wired in
+// roomEvents.ts; chat, reactions and toasts keep their own stores.
 import {
   PROTOCOL_VERSION,
-  type MediaSource,
+  type RequestPayload,
+  type RequestType,
   type ResponseData,
 } from '../../../signaling/protocol/index.js';
-import { acquireLocalTracks, stopTracks, type LocalTracks } from '../media/localMedia.js';
-import { createMediaSession, type MediaSession } from '../media/session.js';
+import { createChat, type Chat } from '../chat/chatStore.js';
 import { createStore, type Store } from '../lib/store.js';
+import { acquireLocalTracks, stopTracks, type LocalTracks } from '../media/localMedia.js';
+import { createMediaSession, type LocalSource, type MediaSession } from '../media/session.js';
 import { connectSignaling, SignalingError, type SignalingClient } from '../signaling/client.js';
+import { createReactionFeed, type ReactionFeed } from '../social/reactions.js';
+import { withoutProducers } from './peers.js';
+import { wireRoomEvents } from './roomEvents.js';
 import {
-  peerJoined,
-  peerLeft,
-  peersFromJoin,
-  producerClosed,
-  producerConsumed,
-  producerPausedChanged,
-  withoutProducers,
-  type Peers,
-} from './peers.js';
+  fromJoined,
+  initialRoomState,
+  type JoinedReply,
+  type Notice,
+  type RoomState,
+  type StateChange,
+} from './roomState.js';
+import { createToasts, type Toasts } from './toasts.js';
 
-export type Phase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
-
-export type Notice =
-  | { readonly key: 'noDevices' | 'noCamera' | 'noMic' }
-  | { readonly key: 'mediaFailed'; readonly message: string };
-
-export interface RoomState {
-  readonly phase: Phase;
-  readonly peers: Peers;
-  /** Ours, once the devices answered. */
-  readonly localTracks: LocalTracks | undefined;
-  readonly notices: readonly Notice[];
-  /** Why the phase is 'failed'. */
-  readonly error: SignalingError | undefined;
-}
+export type { Notice, Phase, RoomState } from './roomState.js';
 
 export interface RoomSession {
   readonly room: string;
-  readonly displayName: string;
   readonly store: Store<RoomState>;
   readonly media: MediaSession;
-  /** Resolves once in the room; rejects with a SignalingError (the session is closed then). */
-  join(): Promise<void>;
-  setEnabled(source: MediaSource, enabled: boolean): void;
+  readonly chat: Chat;
+  readonly reactions: ReactionFeed;
+  readonly toasts: Toasts;
+  /**
+   * Resolves once in the room or in its lobby; rejects with a SignalingError
+   * (the session is closed then).
+   */
+  join(passcode?: string): Promise<'joined' | 'lobby'>;
+  setEnabled(source: LocalSource, enabled: boolean): void;
+  /** A request on the user's behalf; a refusal shows as a toast (and resolves undefined). */
+  perform<T extends RequestType>(
+    type: T,
+    payload: RequestPayload<T>,
+  ): Promise<ResponseData<T> | undefined>;
   dismissNotice(notice: Notice): void;
   /** Tells the server, then closes everything. */
   leave(): Promise<void>;
@@ -53,6 +55,7 @@ export interface RoomSession {
 
 export interface RoomSessionOptions {
   room: string;
+  /** What we ask to be called; the server may decide otherwise (staff, named invites). */
   displayName: string;
   connect?: () => SignalingClient;
   acquireTracks?: () => Promise<LocalTracks>;
@@ -60,6 +63,9 @@ export interface RoomSessionOptions {
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+
+const asSignalingError = (error: unknown): SignalingError =>
+  error instanceof SignalingError ? error : new SignalingError('INTERNAL', messageOf(error));
 
 function noticeFor(tracks: LocalTracks): Notice | undefined {
   if (!tracks.mic && !tracks.camera) return { key: 'noDevices' };
@@ -74,13 +80,7 @@ export function createRoomSession({
   connect = connectSignaling,
   acquireTracks = acquireLocalTracks,
 }: RoomSessionOptions): RoomSession {
-  const store = createStore<RoomState>({
-    phase: 'idle',
-    peers: new Map(),
-    localTracks: undefined,
-    notices: [],
-    error: undefined,
-  });
+  const store = createStore<RoomState>(initialRoomState);
   const update = (patch: Partial<RoomState>) => store.set((s) => ({ ...s, ...patch }));
   const addNotice = (notice: Notice) =>
     store.set((s) => ({ ...s, notices: [...s.notices, notice] }));
@@ -90,17 +90,23 @@ export function createRoomSession({
     signaling,
     onError: (error) => addNotice({ key: 'mediaFailed', message: messageOf(error) }),
   });
+  const chat = createChat(signaling);
+  const reactions = createReactionFeed();
+  const toasts = createToasts();
   let closed = false;
+  let passcode: string | undefined;
+  /** The connection dropped while we waited in the lobby: ask again when back. */
+  let lostInLobby = false;
 
-  // Peer notifications that arrive while a join is in flight are replayed on
-  // top of the join reply, which may be older or newer than each of them.
-  let buffered: ((peers: Peers) => Peers)[] | undefined;
-  function updatePeers(change: (peers: Peers) => Peers): void {
-    if (buffered) buffered.push(change);
-    else store.set((s) => ({ ...s, peers: change(s.peers) }));
+  // Notifications that arrive while a join is in flight are replayed on top
+  // of the join reply, which may be older or newer than each of them.
+  let buffered: StateChange[] | undefined;
+  function change(next: StateChange): void {
+    if (buffered) buffered.push(next);
+    else store.set(next);
   }
 
-  async function startMedia(routerRtpCapabilities: Parameters<MediaSession['start']>[0]) {
+  async function startMedia(routerRtpCapabilities: JoinedReply['routerRtpCapabilities']) {
     try {
       await media.start(routerRtpCapabilities);
     } catch (error) {
@@ -110,8 +116,11 @@ export function createRoomSession({
     }
   }
 
-  async function enter(): Promise<void> {
-    const changes: ((peers: Peers) => Peers)[] = [];
+  /** Memory only: proves on reconnect that we are the peer who dropped. */
+  let resumeToken: string | undefined;
+
+  async function enter(): Promise<'joined' | 'lobby'> {
+    const changes: StateChange[] = [];
     buffered = changes;
     let reply: ResponseData<'join'>;
     try {
@@ -119,13 +128,24 @@ export function createRoomSession({
         room,
         displayName,
         protocolVersion: PROTOCOL_VERSION,
+        ...(passcode ? { passcode } : {}),
+        // After a dropped connection this reclaims our place (role, hand).
+        ...(resumeToken ? { resumeToken } : {}),
       });
     } finally {
       buffered = undefined;
     }
-    const peers = changes.reduce((p, change) => change(p), peersFromJoin(reply.peers));
-    update({ phase: 'joined', peers });
-    void startMedia(reply.routerRtpCapabilities);
+    if (closed) return reply.status;
+    if (reply.status === 'lobby') {
+      update({ phase: 'lobby' });
+      return 'lobby';
+    }
+    const joined = reply;
+    resumeToken = joined.resumeToken;
+    store.set((s) => changes.reduce((state, next) => next(state), fromJoined(s, joined)));
+    chat.setHistory(joined.chat);
+    void startMedia(joined.routerRtpCapabilities);
+    return 'joined';
   }
 
   function fail(error: SignalingError): void {
@@ -134,41 +154,54 @@ export function createRoomSession({
     close();
   }
 
+  const rejoin = () => void enter().catch((error: unknown) => fail(asSignalingError(error)));
+
   const unsubscribe = [
-    signaling.on('peerJoined', ({ peer }) => updatePeers((p) => peerJoined(p, peer))),
-    signaling.on('peerLeft', ({ peerId }) => {
-      updatePeers((p) => peerLeft(p, peerId));
-      media.removePeer(peerId);
+    ...wireRoomEvents({
+      signaling,
+      change,
+      current: () => store.get(),
+      media,
+      toasts,
+      reactions,
     }),
-    signaling.on('newConsumer', (n) =>
-      updatePeers((p) => producerConsumed(p, n.peerId, n.producerId, n.source, n.producerPaused)),
-    ),
-    signaling.on('consumerClosed', ({ producerId }) =>
-      updatePeers((p) => producerClosed(p, producerId)),
-    ),
-    signaling.on('producerPaused', ({ peerId, producerId }) =>
-      updatePeers((p) => producerPausedChanged(p, peerId, producerId, true)),
-    ),
-    signaling.on('producerResumed', ({ peerId, producerId }) =>
-      updatePeers((p) => producerPausedChanged(p, peerId, producerId, false)),
-    ),
     signaling.on('mediaReset', ({ routerRtpCapabilities }) => {
-      updatePeers(withoutProducers);
+      change((s) => ({ ...s, peers: withoutProducers(s.peers) }));
       if (store.get().phase === 'joined') void startMedia(routerRtpCapabilities);
+    }),
+    signaling.on('lobbyDecision', ({ admitted }) => {
+      if (store.get().phase !== 'lobby') return;
+      if (admitted) {
+        // Admitted: the same connection asks again and gets in.
+        rejoin();
+      } else {
+        update({ phase: 'denied' });
+        close();
+      }
+    }),
+    signaling.on('removed', ({ reason }) => {
+      if (closed) return;
+      update({ phase: 'removed', removedReason: reason });
+      close();
     }),
     signaling.onConnection((event) => {
       const { phase } = store.get();
-      if (event.type === 'disconnect' && phase === 'joined') {
-        // The server has let us go; whatever media we had is dead.
-        media.stop();
-        if (event.willReconnect) update({ phase: 'reconnecting' });
-        else fail(new SignalingError('INTERNAL', `disconnected (${event.reason})`));
-      } else if (event.type === 'connect' && phase === 'reconnecting') {
-        enter().catch((error: unknown) => {
-          fail(
-            error instanceof SignalingError ? error : new SignalingError('INTERNAL', String(error)),
-          );
-        });
+      if (event.type === 'refused') {
+        // E.g. the token expired before a reconnect could use it.
+        if (phase !== 'idle') fail(event.error);
+      } else if (event.type === 'disconnect') {
+        if (phase === 'joined') {
+          // The server has let us go; whatever media we had is dead.
+          media.stop();
+          if (event.willReconnect) update({ phase: 'reconnecting' });
+          else fail(new SignalingError('INTERNAL', `disconnected (${event.reason})`));
+        } else if (phase === 'lobby') {
+          if (event.willReconnect) lostInLobby = true;
+          else fail(new SignalingError('INTERNAL', `disconnected (${event.reason})`));
+        }
+      } else if (phase === 'reconnecting' || (phase === 'lobby' && lostInLobby)) {
+        lostInLobby = false;
+        rejoin();
       }
     }),
   ];
@@ -178,15 +211,21 @@ export function createRoomSession({
     closed = true;
     for (const off of unsubscribe) off();
     media.close();
+    chat.close();
+    reactions.close();
+    toasts.close();
     signaling.close();
   }
 
   return {
     room,
-    displayName,
     store,
     media,
-    async join() {
+    chat,
+    reactions,
+    toasts,
+    async join(code) {
+      passcode = code;
       update({ phase: 'joining' });
       void acquireTracks()
         .catch((): LocalTracks => ({ mic: undefined, camera: undefined }))
@@ -198,15 +237,24 @@ export function createRoomSession({
           if (notice) addNotice(notice);
         });
       try {
-        await enter();
+        return await enter();
       } catch (error) {
         close();
-        throw error instanceof SignalingError
-          ? error
-          : new SignalingError('INTERNAL', String(error));
+        throw asSignalingError(error);
       }
     },
-    setEnabled: (source, enabled) => media.setEnabled(source, enabled),
+    setEnabled(source, enabled) {
+      media.setEnabled(source, enabled);
+      if (source === 'mic' && enabled) toasts.dismissKind('unmuteRequested');
+    },
+    async perform(type, payload) {
+      try {
+        return await signaling.request(type, payload);
+      } catch (error) {
+        if (!closed) toasts.show({ kind: 'actionFailed', error: asSignalingError(error) });
+        return undefined;
+      }
+    },
     dismissNotice: (notice) =>
       store.set((s) => ({ ...s, notices: s.notices.filter((n) => n !== notice) })),
     async leave() {

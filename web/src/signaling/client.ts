@@ -1,17 +1,20 @@
 // Typed requests and notifications over the signaling socket.io connection.
 // A request resolves with the reply's data or rejects with a SignalingError
-// carrying the server's error code (or TIMEOUT).
+// carrying the server's error code (or TIMEOUT). Credentials travel in the
+// handshake `auth` object, read afresh at every (re)connection.
 import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  ErrorCode,
-  NotificationPayload,
-  NotificationType,
-  Reply,
-  RequestPayload,
-  RequestType,
-  ResponseData,
-  ServerToClientEvents,
+import {
+  errorCodeSchema,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type HandshakeAuth,
+  type NotificationPayload,
+  type NotificationType,
+  type Reply,
+  type RequestPayload,
+  type RequestType,
+  type ResponseData,
+  type ServerToClientEvents,
 } from '../../../signaling/protocol/index.js';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -30,7 +33,10 @@ export class SignalingError extends Error {
 }
 
 export type ConnectionEvent =
-  { type: 'connect' } | { type: 'disconnect'; reason: string; willReconnect: boolean };
+  | { type: 'connect' }
+  | { type: 'disconnect'; reason: string; willReconnect: boolean }
+  /** The server refused the connection (bad credentials, rate limit): no retry. */
+  | { type: 'refused'; error: SignalingError };
 
 export interface SignalingClient {
   request<T extends RequestType>(
@@ -44,33 +50,70 @@ export interface SignalingClient {
   ): () => void;
   onConnection(handler: (event: ConnectionEvent) => void): () => void;
   readonly connected: boolean;
-  /** Closes the connection for good; pending requests fail with TIMEOUT. */
+  /** Closes the connection for good; pending requests fail with TIMEOUT at once. */
   close(): void;
 }
 
 type TypedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Connects to the signaling server of this page's origin (websocket only). */
-export function connectSignaling(): SignalingClient {
-  const socket: TypedSocket = io({ transports: ['websocket'] });
+/**
+ * Connects to the signaling server of this page's origin (websocket only).
+ * `auth` is asked at every connection attempt, so a token renewed by the
+ * embedding workspace is used on the next reconnect.
+ */
+export function connectSignaling(auth: () => HandshakeAuth = () => ({})): SignalingClient {
+  const socket: TypedSocket = io({
+    transports: ['websocket'],
+    auth: (callback) => callback(auth()),
+  });
   return createSignalingClient(socket);
+}
+
+/** socket.io's connect_error: middleware refusals carry `data.code`. */
+function refusalOf(error: Error & { data?: unknown }): SignalingError {
+  const data = error.data as { code?: unknown } | undefined;
+  const code = errorCodeSchema.safeParse(data?.code);
+  return new SignalingError(code.success ? code.data : 'INTERNAL', error.message);
 }
 
 export function createSignalingClient(socket: TypedSocket): SignalingClient {
   // The generic request below cannot be checked against the event map per
   // type; its signature is, so the untyped view stays inside this function.
   const untyped = socket as unknown as Socket;
+  /** Rejecters of requests in flight: a refusal or close() fails them at once. */
+  const pending = new Set<(error: SignalingError) => void>();
+  const connectionHandlers = new Set<(event: ConnectionEvent) => void>();
+  const failPending = (error: SignalingError) => {
+    for (const reject of [...pending]) reject(error);
+  };
+
+  socket.on('connect_error', (error) => {
+    // While active, socket.io retries by itself (server unreachable); a
+    // refusal by the server's middleware is final.
+    if (socket.active) return;
+    const refusal = refusalOf(error);
+    failPending(refusal);
+    for (const handler of [...connectionHandlers]) handler({ type: 'refused', error: refusal });
+  });
 
   return {
-    async request(type, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
-      let reply: Reply<ResponseData<typeof type>>;
-      try {
-        reply = (await untyped.timeout(timeoutMs).emitWithAck(type, payload)) as typeof reply;
-      } catch {
-        throw new SignalingError('TIMEOUT', `${type}: no reply within ${timeoutMs} ms`, type);
-      }
-      if (!reply.ok) throw new SignalingError(reply.error.code, reply.error.message, type);
-      return reply.data;
+    request(type, payload, timeoutMs = REQUEST_TIMEOUT_MS) {
+      return new Promise((resolve, reject) => {
+        const fail = (error: SignalingError) => {
+          pending.delete(fail);
+          reject(error);
+        };
+        pending.add(fail);
+        (untyped.timeout(timeoutMs).emitWithAck(type, payload) as Promise<Reply<unknown>>).then(
+          (reply) => {
+            if (!pending.delete(fail)) return;
+            if (reply.ok) resolve(reply.data as ResponseData<typeof type>);
+            else reject(new SignalingError(reply.error.code, reply.error.message, type));
+          },
+          () =>
+            fail(new SignalingError('TIMEOUT', `${type}: no reply within ${timeoutMs} ms`, type)),
+        );
+      });
     },
     on(type, handler) {
       const event: string = type;
@@ -89,17 +132,21 @@ export function createSignalingClient(socket: TypedSocket): SignalingClient {
         });
       socket.on('connect', onConnect);
       socket.on('disconnect', onDisconnect);
+      connectionHandlers.add(handler);
       return () => {
         socket.off('connect', onConnect);
         socket.off('disconnect', onDisconnect);
+        connectionHandlers.delete(handler);
       };
     },
     get connected() {
       return socket.connected;
     },
     close() {
+      connectionHandlers.clear();
       socket.removeAllListeners();
       socket.disconnect();
+      failPending(new SignalingError('TIMEOUT', 'connection closed'));
     },
   };
 }

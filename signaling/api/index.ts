@@ -1,0 +1,112 @@
+// The REST API under /api: authenticate (the verifier is injected), refresh
+// the caller's user row, validate with the route's schemas, answer JSON or
+// iCalendar, and map every failure to { error: { code, message, details? } }.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StaffIdentity } from '../auth/identity.js';
+import { createBookingService } from '../bookings/service.js';
+import { upsertUser } from '../catalog/users.js';
+import type { Logger } from '../core/logger.js';
+import type { Database } from '../db/index.js';
+import type { RouteHandler } from '../http/server.js';
+import type { ApiContext } from './context.js';
+import { ApiError, mapError } from './errors.js';
+import { clientIp, DEFAULT_BODY_LIMIT, readJson, sendJson, sendText } from './http.js';
+import { openApiDocument } from './openapi.js';
+import type { Reply, Route } from './route.js';
+import { createRouter } from './router.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { meetingRoutes } from './routes/meetings.js';
+import { officeRoutes } from './routes/offices.js';
+import { roomRoutes } from './routes/rooms.js';
+
+export interface ApiDeps {
+  db: Database;
+  /** The caller's identity from the request's credentials; undefined answers 401. */
+  authenticate: (req: IncomingMessage) => Promise<StaffIdentity | undefined>;
+  /** Base of join links in invitations: <publicUrl>/r/<room>. */
+  publicUrl: string;
+  now?: () => Date;
+  log?: Logger;
+  /** Largest accepted JSON body in bytes (default 64 KiB). */
+  bodyLimit?: number;
+  /** Take the client address for the audit log from X-Forwarded-For. */
+  trustProxy?: boolean;
+  version?: string;
+}
+
+export function apiRoutes(context: ApiContext): Route[] {
+  return [
+    ...roomRoutes(context),
+    ...bookingRoutes(context),
+    ...officeRoutes(context),
+    ...meetingRoutes(context),
+  ];
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if ('json' in reply) {
+    sendJson(res, reply.status, reply.json);
+    return;
+  }
+  sendText(res, reply.status, reply.text, {
+    'content-type': reply.contentType,
+    ...(reply.filename
+      ? { 'content-disposition': `attachment; filename="${reply.filename}"` }
+      : {}),
+  });
+}
+
+export function createApiHandler(deps: ApiDeps): RouteHandler {
+  const now = deps.now ?? (() => new Date());
+  const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const context: ApiContext = {
+    db: deps.db,
+    bookings: createBookingService({ db: deps.db, now }),
+    publicUrl: deps.publicUrl,
+    now,
+  };
+  const routes = apiRoutes(context);
+  const match = createRouter(routes);
+  const openApi = JSON.stringify(openApiDocument(routes, deps.version ?? '0.1.0'));
+
+  async function serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/api/openapi.json' && method === 'GET') {
+      sendText(res, 200, openApi, { 'content-type': 'application/json; charset=utf-8' });
+      return;
+    }
+    const { route, params } = match(method, url.pathname);
+    const identity = await deps.authenticate(req);
+    if (!identity)
+      throw new ApiError('UNAUTHENTICATED', 'a valid bearer token is required', undefined, {
+        'www-authenticate': 'Bearer',
+      });
+    const body = route.body ? await readJson(req, bodyLimit) : undefined;
+    await upsertUser(deps.db, identity, now());
+    const reply = await route.run({
+      identity,
+      params,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      ip: clientIp(req, deps.trustProxy ?? false),
+    });
+    send(res, reply);
+  }
+
+  return async (req, res, url) => {
+    if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) return false;
+    try {
+      await serve(req, res, url);
+    } catch (error) {
+      const mapped = mapError(error);
+      if (mapped.internal)
+        deps.log?.error(
+          { err: error, path: url.pathname, method: req.method },
+          'api request failed',
+        );
+      if (res.headersSent) res.destroy();
+      else sendJson(res, mapped.status, mapped.body, mapped.headers);
+    }
+    return true;
+  };
+}

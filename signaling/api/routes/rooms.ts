@@ -1,0 +1,76 @@
+// /api/rooms: persistent rooms, managed by admins or the owning office's staff.
+import { z } from 'zod';
+import { createRoom, roomsFor, roomView, updateRoom, viewRoom } from '../../catalog/roomService.js';
+import {
+  createRoomSchema,
+  roomListQuerySchema,
+  roomSchema,
+  roomSlugSchema,
+  updateRoomSchema,
+} from '../../catalog/roomSchemas.js';
+import type { ApiContext } from '../context.js';
+import { defineRoute, json, type Route } from '../route.js';
+
+const slugParams = z.object({ slug: roomSlugSchema });
+
+export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/rooms',
+      operationId: 'listRooms',
+      summary: "Rooms of the caller's office (admins: all, or one office)",
+      tag: 'rooms',
+      query: roomListQuerySchema,
+      responses: {
+        200: { description: 'Rooms', schema: z.object({ rooms: z.array(roomSchema) }) },
+      },
+      errors: ['BAD_REQUEST', 'FORBIDDEN'],
+      async handle({ identity, query }) {
+        const rooms = await roomsFor(db, identity, query.officeId);
+        return json(200, { rooms: rooms.map((r) => roomView(r, publicUrl)) });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/rooms',
+      operationId: 'createRoom',
+      summary: 'Create a persistent room',
+      tag: 'rooms',
+      body: createRoomSchema,
+      responses: { 201: { description: 'Created', schema: roomSchema } },
+      errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+      async handle({ identity, body }) {
+        return json(201, roomView(await createRoom(db, identity, body, now()), publicUrl));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/rooms/{slug}',
+      operationId: 'getRoom',
+      summary: 'One room',
+      tag: 'rooms',
+      params: slugParams,
+      responses: { 200: { description: 'The room', schema: roomSchema } },
+      errors: ['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND'],
+      async handle({ identity, params }) {
+        return json(200, roomView(await viewRoom(db, identity, params.slug), publicUrl));
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/rooms/{slug}',
+      operationId: 'updateRoom',
+      summary: "Change a room's name, capacity or settings",
+      tag: 'rooms',
+      params: slugParams,
+      body: updateRoomSchema,
+      responses: { 200: { description: 'The changed room', schema: roomSchema } },
+      errors: ['FORBIDDEN', 'NOT_FOUND'],
+      async handle({ identity, params, body }) {
+        const room = await updateRoom(db, identity, params.slug, body, now());
+        return json(200, roomView(room, publicUrl));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,22 @@
+// The persistence suite on PostgreSQL. postgres.test.ts and its twin run the very
+// same suites, with the same expectations, on the other engine.
+import { describe } from 'vitest';
+import { useBackend } from './support/backend.js';
+import { auditSuite } from './suites/audit.js';
+import { bookingSuite } from './suites/bookings.js';
+import { chatSuite } from './suites/chat.js';
+import { icsSuite } from './suites/ics.js';
+import { meetingSuite } from './suites/meetings.js';
+import { migrationSuite } from './suites/migrations.js';
+import { roomSuite } from './suites/rooms.js';
+
+describe('persistence on PostgreSQL', () => {
+  const backend = useBackend('postgres');
+  migrationSuite(backend);
+  roomSuite(backend);
+  bookingSuite(backend);
+  icsSuite(backend);
+  auditSuite(backend);
+  chatSuite(backend);
+  meetingSuite(backend);
+});
