@@ -45,7 +45,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     // Written whole under a temporary name, then linked into place: link()
     // fails if another process created the file first, and then we use theirs.
-    const temp = `${file}.${process.pid}.tmp`;
+    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(temp, JSON.stringify(fresh, null, 2), { mode: 0o600 });
     try {
       await link(temp, file);

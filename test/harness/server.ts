@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { createSignalingServer, type SignalingServer } from '../../signaling/app.js';
+import type { Logger } from '../../signaling/core/logger.js';
 import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
 import { createInviteCodec, type InviteCodec } from '../../signaling/auth/invites.js';
 import { createResumeCodec } from '../../signaling/auth/resume.js';
@@ -64,6 +65,9 @@ export interface TestServerOptions {
   db?: Database;
   /** The clock bookings are judged by. */
   now?: () => Date;
+  /** Where the server logs (default: silent unless LOG_LEVEL is set). */
+  log?: Logger;
+  tls?: { certFile: string; keyFile: string };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -83,10 +87,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const db = options.db;
   const server = createSignalingServer({
     sfu: sfu.sfu,
-    log: testLogger(),
+    log: options.log ?? testLogger(),
     webRoot,
     publicUrl: options.publicUrl,
-    tls: undefined,
+    tls: options.tls,
     authenticator: createAuthenticator({
       verifyStaff,
       invites,
@@ -123,7 +127,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const { port } = await server.listen(0, '127.0.0.1');
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     sfu,
     server,
