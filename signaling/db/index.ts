@@ -1,5 +1,6 @@
 // Opening the database: a real PostgreSQL when DATABASE_URL is given,
 // otherwise PGlite files under DATA_DIR. Same migrations, same queries.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from './database.js';
 import { openPglite } from './pglite.js';
@@ -19,5 +20,7 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  // PGlite creates its own folder but not the ones above it.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   return openPglite({ dataDir: join(options.dataDir, 'pglite') });
 }
