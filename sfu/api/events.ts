@@ -42,6 +42,14 @@ export const sfuEventSchema = z.discriminatedUnion('type', [
     producerId: id,
     reason: closeReasonSchema,
   }),
+  /** The dominant speaker changed (peerId is the SFU's media id of that peer). */
+  z.object({ type: z.literal('activeSpeaker'), roomId: id, peerId: id, producerId: id }),
+  /** Who is audible, loudest first (dBov); empty once everyone is silent. */
+  z.object({
+    type: z.literal('audioLevels'),
+    roomId: id,
+    levels: z.array(z.object({ peerId: id, volume: z.number() })),
+  }),
   /** The room's media is gone (its worker died); peers must rebuild transports. */
   z.object({ type: z.literal('roomMediaLost'), roomId: id, reason: closeReasonSchema }),
   z.object({

@@ -27,6 +27,20 @@ const roomInspectionSchema = z.object({
   consumers: z.number().int(),
 });
 
+const layersSchema = z.object({
+  spatialLayer: z.number().int().min(0).max(7),
+  temporalLayer: z.number().int().min(0).max(7).optional(),
+});
+
+const consumerInspectionSchema = z.object({
+  kind: mediaKindSchema,
+  type: z.enum(['simple', 'simulcast', 'svc', 'pipe']),
+  paused: z.boolean(),
+  producerPaused: z.boolean(),
+  preferredLayers: layersSchema.optional(),
+  currentLayers: layersSchema.optional(),
+});
+
 const loadSchema = z.object({
   workers: z.array(
     z.object({
@@ -91,6 +105,16 @@ export const sfuMethods = {
     }),
   },
   resumeConsumer: { request: z.object({ ...peerScope, consumerId: idSchema }), response: empty },
+  pauseConsumer: { request: z.object({ ...peerScope, consumerId: idSchema }), response: empty },
+  setConsumerPreferredLayers: {
+    request: z.object({ ...peerScope, consumerId: idSchema, ...layersSchema.shape }),
+    response: empty,
+  },
+  /** A consumer's server-side state wherever it lives in the room (tests, diagnostics). */
+  inspectConsumer: {
+    request: z.object({ ...roomScope, consumerId: idSchema }),
+    response: consumerInspectionSchema,
+  },
   closePeer: { request: z.object(peerScope), response: empty },
   inspectRoom: { request: z.object(roomScope), response: roomInspectionSchema },
   getLoad: { request: empty, response: loadSchema },

@@ -161,10 +161,34 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       };
     },
     async resumeConsumer({ roomId, peerId, consumerId }) {
-      const consumer = room(roomId).existingPeer(peerId).consumers.get(consumerId);
-      if (!consumer) throw new SfuError('CONSUMER_NOT_FOUND', `unknown consumer ${consumerId}`);
-      await consumer.resume();
+      await consumerOf(roomId, peerId, consumerId).resume();
       return {};
+    },
+    async pauseConsumer({ roomId, peerId, consumerId }) {
+      await consumerOf(roomId, peerId, consumerId).pause();
+      return {};
+    },
+    async setConsumerPreferredLayers({ roomId, peerId, consumerId, spatialLayer, temporalLayer }) {
+      const consumer = consumerOf(roomId, peerId, consumerId);
+      // Only simulcast and SVC consumers have layers; for others it is a no-op.
+      if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+        await consumer.setPreferredLayers(
+          temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer },
+        );
+      }
+      return {};
+    },
+    async inspectConsumer({ roomId, consumerId }) {
+      const consumer = room(roomId).findConsumer(consumerId);
+      if (!consumer) throw new SfuError('CONSUMER_NOT_FOUND', `unknown consumer ${consumerId}`);
+      return {
+        kind: consumer.kind,
+        type: consumer.type,
+        paused: consumer.paused,
+        producerPaused: consumer.producerPaused,
+        ...(consumer.preferredLayers ? { preferredLayers: consumer.preferredLayers } : {}),
+        ...(consumer.currentLayers ? { currentLayers: consumer.currentLayers } : {}),
+      };
     },
     async closePeer({ roomId, peerId }) {
       rooms.get(roomId)?.closePeer(peerId);
@@ -200,6 +224,12 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       return { workers };
     },
   };
+
+  function consumerOf(roomId: string, peerId: string, consumerId: string): types.Consumer {
+    const consumer = room(roomId).existingPeer(peerId).consumers.get(consumerId);
+    if (!consumer) throw new SfuError('CONSUMER_NOT_FOUND', `unknown consumer ${consumerId}`);
+    return consumer;
+  }
 
   function producerOf(roomId: string, peerId: string, producerId: string): types.Producer {
     const producer = room(roomId).existingPeer(peerId).producers.get(producerId);

@@ -8,6 +8,7 @@ import type { PooledWorker } from './workerPool.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
+import { createSpeakers } from './speakers.js';
 
 interface PeerMedia {
   readonly transports: Map<string, types.WebRtcTransport>;
@@ -27,6 +28,7 @@ export interface Room {
   addProducer(peerId: string, producer: types.Producer): void;
   addConsumer(peerId: string, consumer: types.Consumer): void;
   findProducer(producerId: string): { peerId: string; producer: types.Producer } | undefined;
+  findConsumer(consumerId: string): types.Consumer | undefined;
   closePeer(peerId: string): void;
   close(reason: CloseReason): void;
   counts(): { peers: number; transports: number; producers: number; consumers: number };
@@ -43,6 +45,7 @@ export async function createRoom(params: {
   const { id: roomId, pooled, options, emit } = params;
   const log = params.logger.child({ room: roomId });
   const router = await pooled.worker.createRouter({ mediaCodecs });
+  const speakers = await createSpeakers({ roomId, router, logger: log, emit });
   const peers = new Map<string, PeerMedia>();
   let closed = false;
   // Set while the room closes everything itself, so children do not report
@@ -113,6 +116,7 @@ export async function createRoom(params: {
     addProducer(peerId, producer) {
       const media = peer(peerId);
       media.producers.set(producer.id, producer);
+      speakers.addAudioProducer(peerId, producer);
       producer.observer.once('close', () => {
         media.producers.delete(producer.id);
         if (!closingReason) {
@@ -160,6 +164,13 @@ export async function createRoom(params: {
       for (const [peerId, media] of peers) {
         const producer = media.producers.get(producerId);
         if (producer) return { peerId, producer };
+      }
+      return undefined;
+    },
+    findConsumer(consumerId) {
+      for (const media of peers.values()) {
+        const consumer = media.consumers.get(consumerId);
+        if (consumer) return consumer;
       }
       return undefined;
     },

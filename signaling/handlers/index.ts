@@ -2,6 +2,7 @@
 // not compile. Permissions are checked before these run (see permissions.ts).
 import { sendChat } from './chat.js';
 import { ready, resumeConsumer } from './consume.js';
+import { pauseConsumer, setConsumerPreferredLayers } from './consumerControl.js';
 import { createInvite } from './invites.js';
 import { join } from './join.js';
 import { leave } from './leave.js';
@@ -41,6 +42,8 @@ export const handlers: HandlerMap = {
   resumeProducer,
   closeProducer,
   resumeConsumer,
+  pauseConsumer,
+  setConsumerPreferredLayers,
   admit,
   deny,
   setRoomLock,

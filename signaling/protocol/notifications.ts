@@ -30,6 +30,10 @@ export const notifications = {
   consumerClosed: z.object({ consumerId: idSchema, producerId: idSchema }),
   producerPaused: z.object({ peerId: idSchema, producerId: idSchema }),
   producerResumed: z.object({ peerId: idSchema, producerId: idSchema }),
+  /** The loudest speaker changed. */
+  activeSpeaker: z.object({ peerId: idSchema }),
+  /** Who is audible right now (at most every 500 ms; empty when nobody is). */
+  speaking: z.object({ peerIds: z.array(idSchema) }),
   /** The room's media server went away: rebuild transports and producers. */
   mediaReset: z.object({ reason: z.string(), routerRtpCapabilities: rtpCapabilitiesSchema }),
 

@@ -41,7 +41,18 @@ export const requestInfo: Readonly<Record<RequestType, RequestInfo>> = {
       'The client can receive: the server creates (paused) consumers for every current and future producer.',
     errors: ['BAD_REQUEST'],
   },
-  resumeConsumer: { summary: 'Start a consumer once the client has created it.', errors: media },
+  resumeConsumer: {
+    summary: 'Start a consumer once the client has created it, or again after pauseConsumer.',
+    errors: media,
+  },
+  pauseConsumer: {
+    summary: 'Stop receiving one stream on the server (e.g. a participant not on screen).',
+    errors: media,
+  },
+  setConsumerPreferredLayers: {
+    summary: 'The simulcast layer to receive (0 = smallest); ignored for streams without layers.',
+    errors: media,
+  },
   produce: { summary: 'Send a track (mic, camera or screen).', errors: [...media, 'FORBIDDEN'] },
   pauseProducer: { summary: 'Mute one of your own tracks.', errors: media },
   resumeProducer: { summary: 'Unmute one of your own tracks (nobody else can).', errors: media },

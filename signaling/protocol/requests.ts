@@ -96,6 +96,15 @@ export const requests = {
   resumeProducer: { request: z.object({ producerId: idSchema }), response: empty },
   closeProducer: { request: z.object({ producerId: idSchema }), response: empty },
   resumeConsumer: { request: z.object({ consumerId: idSchema }), response: empty },
+  pauseConsumer: { request: z.object({ consumerId: idSchema }), response: empty },
+  setConsumerPreferredLayers: {
+    request: z.object({
+      consumerId: idSchema,
+      spatialLayer: z.number().int().min(0).max(7),
+      temporalLayer: z.number().int().min(0).max(7).optional(),
+    }),
+    response: empty,
+  },
   leave: { request: empty, response: empty },
 
   // Lobby and room settings (hosts and co-hosts).

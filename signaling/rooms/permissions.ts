@@ -89,6 +89,8 @@ export const requestActions: Readonly<Record<RequestType, Action | 'entry'>> = {
   restartIce: 'media.receive',
   ready: 'media.receive',
   resumeConsumer: 'media.receive',
+  pauseConsumer: 'media.receive',
+  setConsumerPreferredLayers: 'media.receive',
   produce: 'media.publish',
   pauseProducer: 'media.publish',
   resumeProducer: 'media.publish',

@@ -47,6 +47,18 @@ export function handleSfuEvent(services: Services, event: SfuEvent): void {
         'SFU worker died',
       );
       return;
+    case 'activeSpeaker': {
+      const peer = services.rooms.peerByMedia(event.roomId, event.peerId);
+      if (peer) services.notify.toRoom(event.roomId, 'activeSpeaker', { peerId: peer.id });
+      return;
+    }
+    case 'audioLevels': {
+      const peerIds = event.levels.flatMap(
+        ({ peerId }) => services.rooms.peerByMedia(event.roomId, peerId)?.id ?? [],
+      );
+      services.notify.toRoom(event.roomId, 'speaking', { peerIds });
+      return;
+    }
     case 'consumerPaused':
     case 'consumerResumed':
       // Producer pause/resume reaches clients as producerPaused/Resumed.

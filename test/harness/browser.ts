@@ -10,6 +10,8 @@ export const chromiumFlags = [
   '--disable-gpu',
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  // getDisplayMedia picks the (fake) screen without a picker.
+  '--auto-select-desktop-capture-source=Entire screen',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -38,9 +40,24 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags, headless: true });
 }
 
+export interface RoomPageOptions {
+  /** localStorage entries set before the app loads (e.g. veche.pageSize). */
+  localStorage?: Record<string, string>;
+}
+
 /** Opens a room page in a fresh browser context (its own camera, cookies, storage). */
-export async function openRoomPage(browser: Browser, baseUrl: string, room: string): Promise<Page> {
+export async function openRoomPage(
+  browser: Browser,
+  baseUrl: string,
+  room: string,
+  options: RoomPageOptions = {},
+): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  if (options.localStorage) {
+    await context.addInitScript((entries: Record<string, string>) => {
+      for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);
+    }, options.localStorage);
+  }
   const page = await context.newPage();
   await page.goto(`${baseUrl}/r/${encodeURIComponent(room)}`);
   return page;
@@ -91,4 +108,26 @@ export function hasLiveRemoteAudio(page: Page, peerName: string): Promise<boolea
       return !el.paused && stream.getAudioTracks().some((t) => t.readyState === 'live' && !t.muted);
     });
   }, peerName);
+}
+
+/** Frames the first <video> matching `selector` renders during `ms` (0 when there is none). */
+export function framesOf(page: Page, selector: string, ms: number): Promise<number> {
+  return page.evaluate(
+    ({ selector, ms }) =>
+      new Promise<number>((resolve) => {
+        const video = document.querySelector<HTMLVideoElement>(selector);
+        if (!video) {
+          resolve(0);
+          return;
+        }
+        let frames = 0;
+        const onFrame = () => {
+          frames += 1;
+          video.requestVideoFrameCallback(onFrame);
+        };
+        video.requestVideoFrameCallback(onFrame);
+        setTimeout(() => resolve(frames), ms);
+      }),
+    { selector, ms },
+  );
 }

@@ -5,6 +5,7 @@ import {
   Device,
   MediaStreamTrack,
   RTCRtpCodecParameters,
+  RTCRtpHeaderExtensionParameters,
   RtpHeader,
   RtpPacket,
   useAbsSendTime,
@@ -27,23 +28,37 @@ export interface NodePeer {
   client: TestClient;
   peerId: string;
   received: Map<string, ReceivedStream>;
-  /** Starts sending audio (and video) RTP at a steady pace. */
-  startSending(): Promise<void>;
+  /**
+   * Starts sending audio (and video) RTP at a steady pace. With `voice`, every
+   * audio packet carries the ssrc-audio-level header extension the SFU's
+   * speaker observers read: 'speech' is loud phrases with pauses (a steady
+   * level reads as background noise to the dominant-speaker algorithm),
+   * 'silence' is -127 dBov throughout.
+   */
+  startSending(options?: { voice?: 'speech' | 'silence' }): Promise<void>;
   /** Producer ids by source, once sending. */
   producerIds: Partial<Record<'mic' | 'camera', string>>;
   close(): Promise<void>;
 }
 
 const OPUS_PT = 111;
+const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 const VP8_PT = 96;
 
-function opusPacket(seq: number, ssrc: number): RtpPacket {
+function opusPacket(seq: number, ssrc: number, level?: { id: number; dBov: number }): RtpPacket {
   const header = new RtpHeader({
     payloadType: OPUS_PT,
     sequenceNumber: seq & 0xffff,
     timestamp: (seq * 960) >>> 0,
     ssrc,
     marker: true,
+    // One-byte extension: V flag (voice activity) and the level in -dBov.
+    ...(level
+      ? {
+          extension: true,
+          extensions: [{ id: level.id, payload: Buffer.from([0x80 | level.dBov]) }],
+        }
+      : {}),
   });
   // TOC 0xF8: CELT fullband 20 ms, mono, one frame; then filler.
   return new RtpPacket(
@@ -94,7 +109,10 @@ export async function startNodePeer(
   const client = await connectClient(url);
   const joined = await client.join(room, displayName);
   const device = new Device({
-    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useAbsSendTime()] },
+    headerExtensions: {
+      audio: [useSdesMid(), new RTCRtpHeaderExtensionParameters({ uri: AUDIO_LEVEL_URI })],
+      video: [useSdesMid(), useAbsSendTime()],
+    },
     codecs: {
       audio: [
         new RTCRtpCodecParameters({
@@ -176,7 +194,7 @@ export async function startNodePeer(
     peerId: joined.peerId,
     received,
     producerIds,
-    async startSending() {
+    async startSending(options = {}) {
       const audio = new MediaStreamTrack({ kind: 'audio' });
       const video = new MediaStreamTrack({ kind: 'video' });
       const mic = await sendTransport.produce({
@@ -189,10 +207,23 @@ export async function startNodePeer(
       });
       producerIds.mic = mic.id;
       producerIds.camera = camera.id;
+      const levelId = mic.rtpParameters.headerExtensions?.find(
+        (e) => e.uri === AUDIO_LEVEL_URI,
+      )?.id;
+      if (options.voice && levelId === undefined) {
+        throw new Error('the SFU did not negotiate the ssrc-audio-level extension');
+      }
+      // Speech: 700 ms phrases at -10 dBov, 300 ms pauses at room noise (-70);
+      // the algorithm measures loudness above each speaker's noise floor.
+      const levelAt = (n: number) => (options.voice === 'speech' && n % 50 < 35 ? 10 : 70);
       let seq = 0;
       timer = setInterval(() => {
         seq += 1;
-        audio.writeRtp(opusPacket(seq, 1000));
+        const level =
+          options.voice && levelId !== undefined
+            ? { id: levelId, dBov: options.voice === 'silence' ? 127 : levelAt(seq) }
+            : undefined;
+        audio.writeRtp(opusPacket(seq, 1000, level));
         if (seq % 2 === 0) video.writeRtp(vp8KeyframePacket(seq / 2, seq / 2, 2000));
       }, 20);
     },

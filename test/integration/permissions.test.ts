@@ -31,6 +31,8 @@ const samples: { [T in RequestType]: RequestPayload<T> } = {
   restartIce: { transportId: 't' },
   ready: { rtpCapabilities: {} },
   resumeConsumer: { consumerId: 'c' },
+  pauseConsumer: { consumerId: 'c' },
+  setConsumerPreferredLayers: { consumerId: 'c', spatialLayer: 0 },
   produce: {
     transportId: 't',
     kind: 'audio',

@@ -1,9 +1,16 @@
 // Which screen is up: start page, bad room, join form, lobby, meeting, or
-// one of the ways a visit ends (left, turned away, removed).
+// one of the ways a visit ends (left, turned away, removed); the bookings
+// calendar and the admin dashboard are loaded on demand.
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { Announcer } from './a11y/Announcer.js';
 import { nameFromCredentials } from './auth/claims.js';
 import { handshakeAuth, type CredentialStore } from './auth/credentials.js';
+import { LanguageSwitch } from './i18n/LanguageSwitch.js';
+import { t } from './i18n/index.js';
 import { JoinScreen } from './join/JoinScreen.js';
+import { createPrejoinMedia } from './join/prejoinMedia.js';
+import { applyStartChoice } from './join/startChoice.js';
 import { loadName, saveName } from './lib/savedName.js';
 import { useStore } from './lib/store.js';
 import { LobbyDenied } from './lobby/LobbyDenied.js';
@@ -30,11 +37,59 @@ export interface AppProps {
   credentials: CredentialStore;
 }
 
+const loadBookings = () => import('./bookings/BookingsScreen.js').then((m) => m.BookingsScreen);
+const loadAdmin = () => import('./admin/AdminScreen.js').then((m) => m.AdminScreen);
+
+/** A screen in its own chunk: fetched on first use, "loading" until then. */
+function Lazy<P extends object>({
+  load,
+  props,
+}: {
+  load: () => Promise<ComponentType<P>>;
+  props: P;
+}) {
+  const [Screen, setScreen] = useState<ComponentType<P> | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    load().then(
+      (component) => setScreen(() => component),
+      (error: unknown) => {
+        console.error('loading a screen failed', error);
+        setFailed(true);
+      },
+    );
+  }, [load]);
+  if (Screen) return <Screen {...props} />;
+  return (
+    <main class="screen" aria-busy={!failed}>
+      <p role="status">{failed ? t('app.loadFailed') : t('bookings.loading')}</p>
+    </main>
+  );
+}
+
 export function App({ pathname, credentials }: AppProps) {
+  return (
+    <>
+      <Page pathname={pathname} credentials={credentials} />
+      <LanguageSwitch />
+    </>
+  );
+}
+
+function Page({ pathname, credentials }: AppProps) {
   const route = parseRoute(pathname);
-  if (route.kind === 'home') return <HomeScreen />;
-  if (route.kind === 'invalidRoom') return <RoomErrorScreen />;
-  return <Room room={route.room} credentials={credentials} />;
+  switch (route.kind) {
+    case 'home':
+      return <HomeScreen />;
+    case 'invalidRoom':
+      return <RoomErrorScreen />;
+    case 'bookings':
+      return <Lazy load={loadBookings} props={{ credentials }} />;
+    case 'admin':
+      return <Lazy load={loadAdmin} props={{ credentials }} />;
+    case 'room':
+      return <Room room={route.room} credentials={credentials} />;
+  }
 }
 
 const needsPasscode = (error: SignalingError | undefined): boolean =>
@@ -46,6 +101,8 @@ function Room({ room, credentials }: { room: string; credentials: CredentialStor
   const [passcode, setPasscode] = useState<string | undefined>(undefined);
   const identity = useStore(credentials);
   const fixedName = nameFromCredentials(identity);
+  const [prejoin] = useState(createPrejoinMedia);
+  useEffect(() => () => prejoin.close(), [prejoin]);
 
   async function join(displayName: string, code: string | undefined) {
     setName(displayName);
@@ -57,7 +114,10 @@ function Room({ room, credentials }: { room: string; credentials: CredentialStor
       displayName,
       // Read at every (re)connection: a token renewed by the workspace is used.
       connect: () => connectSignaling(() => handshakeAuth(credentials.get())),
+      // The tracks the join screen already shows (asked again after leaving).
+      acquireTracks: () => prejoin.take(),
     });
+    applyStartChoice(session, prejoin.store.get().enabled);
     try {
       await session.join(code);
       setScreen({ kind: 'session', session });
@@ -106,10 +166,16 @@ function Room({ room, credentials }: { room: string; credentials: CredentialStor
           error={screen.error}
           askPasscode={needsPasscode(screen.error)}
           onJoin={(displayName, code) => void join(displayName, code)}
+          prejoin={prejoin}
         />
       );
     case 'session':
-      return <SessionView session={screen.session} onLeave={() => leave(screen.session)} />;
+      return (
+        <>
+          <SessionView session={screen.session} onLeave={() => leave(screen.session)} />
+          <Announcer session={screen.session} />
+        </>
+      );
     case 'left':
       return <LeftScreen room={room} onRejoin={() => void join(name, passcode)} />;
     case 'denied':

@@ -1,21 +1,48 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import { startCredentials } from './auth/startup.js';
-import { language, t } from './i18n/index.js';
+import { useStore } from './lib/store.js';
+import {
+  activateLanguageStore,
+  createLanguageStore,
+  LanguageContext,
+  t,
+  type LanguageStore,
+} from './i18n/index.js';
+import type { CredentialStore } from './auth/credentials.js';
 import './app.css';
 
-document.documentElement.lang = language;
-document.title = t('app.title');
+const languageStore = createLanguageStore();
+activateLanguageStore(languageStore);
+const showLanguage = () => {
+  document.documentElement.lang = languageStore.get();
+  document.title = t('app.title');
+};
+showLanguage();
+languageStore.subscribe(showLanguage);
 
 // Once, before anything else: the fragment's token or invite is taken into
 // memory and removed from the address bar.
 const credentials = startCredentials();
 
+/**
+ * Re-renders the whole tree when the language changes: every component reads
+ * its strings through t() during render, so none keeps a stale one.
+ */
+function Root(props: { languageStore: LanguageStore; credentials: CredentialStore }) {
+  useStore(props.languageStore);
+  return (
+    <LanguageContext.Provider value={props.languageStore}>
+      <App pathname={location.pathname} credentials={props.credentials} />
+    </LanguageContext.Provider>
+  );
+}
+
 const root = document.getElementById('app');
 let visit = 0;
 const show = () => {
   if (root)
-    render(<App key={visit++} pathname={location.pathname} credentials={credentials} />, root);
+    render(<Root key={visit++} languageStore={languageStore} credentials={credentials} />, root);
 };
 show();
 

@@ -142,6 +142,21 @@ export const ru = {
   'error.IN_LOBBY': 'Дождитесь, пока организатор впустит вас.',
   'error.NOT_JOINED': 'Вы уже не на встрече.',
   'error.generic': 'Не удалось подключиться: {message}',
+  'controls.screenStart': 'Показать экран',
+  'controls.screenStop': 'Остановить показ экрана',
+  'controls.layoutSpeaker': 'Режим докладчика',
+  'controls.layoutGrid': 'Сетка',
+  'controls.micSelect': 'Микрофон',
+  'controls.camSelect': 'Камера',
+  'meeting.pin': 'Закрепить',
+  'meeting.unpin': 'Открепить',
+  'meeting.page': 'Страница {page} из {pages}',
+  'meeting.pagePrev': 'Предыдущая страница',
+  'meeting.pageNext': 'Следующая страница',
+  'meeting.screenOf': 'Экран: {name}',
+  'meeting.quality.good': 'Хорошая связь',
+  'meeting.quality.fair': 'Неустойчивая связь',
+  'meeting.quality.poor': 'Плохая связь',
 } as const;
 
 export type MessageKey = keyof typeof ru;

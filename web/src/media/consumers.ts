@@ -1,17 +1,18 @@
 // Remote media: one consumer per newConsumer notification. Notifications that
 // arrive before the receive transport exists wait in a queue; consumers are
-// created one at a time in arrival order, then resumed on the server.
+// created one at a time in arrival order, then resumed on the server unless
+// the UI does not show that participant's camera (see consumerControl.ts).
 import type { types } from 'mediasoup-client';
 import type { MediaSource, NotificationPayload } from '../../../signaling/protocol/index.js';
-import { SignalingError, type SignalingClient } from '../signaling/client.js';
-
-const RESUME_ATTEMPTS = 6;
+import type { SignalingClient } from '../signaling/client.js';
+import { createConsumerControl } from './consumerControl.js';
 
 export interface RemoteTrack {
   readonly consumerId: string;
   readonly producerId: string;
   readonly peerId: string;
   readonly source: MediaSource;
+  readonly kind: 'audio' | 'video';
   readonly track: MediaStreamTrack;
 }
 
@@ -27,6 +28,11 @@ export interface ConsumerSet {
   /** Closes whatever is left of a peer that went away. */
   removePeer(peerId: string): void;
   tracks(): RemoteTrack[];
+  /** Participants whose camera is not on screen: their camera consumers pause on the server. */
+  setOffscreen(peerIds: ReadonlySet<string>): void;
+  /** The simulcast layer (0 = smallest) a consumer's tile can use. */
+  setPreferredLayer(consumerId: string, spatialLayer: number): void;
+  stats(consumerId: string): Promise<RTCStatsReport | undefined>;
 }
 
 export function createConsumerSet(signaling: SignalingClient, onChange: () => void): ConsumerSet {
@@ -36,11 +42,16 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
   /** Closed by the server while its consumer was still being created. */
   const closedEarly = new Set<string>();
   let chain: Promise<void> = Promise.resolve();
+  const control = createConsumerControl(signaling);
+  let offscreen: ReadonlySet<string> = new Set();
+  const hidden = (info: Pick<RemoteTrack, 'peerId' | 'source'>) =>
+    info.source === 'camera' && offscreen.has(info.peerId);
 
   function close(consumerId: string): void {
     const entry = consumers.get(consumerId);
     if (!entry) return;
     consumers.delete(consumerId);
+    control.forget(consumerId);
     entry.consumer.close();
     onChange();
   }
@@ -69,31 +80,14 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
       producerId: n.producerId,
       peerId: n.peerId,
       source: n.source,
+      kind: n.kind,
       track: consumer.track,
     };
     consumers.set(n.consumerId, { consumer, info });
     consumer.on('transportclose', () => close(n.consumerId));
     onChange();
-    // Server-side consumers start paused; the reply is not worth waiting for.
-    void resume(on, n.consumerId);
-  }
-
-  /** Joining a busy room sends many of these at once: retry when rate-limited. */
-  async function resume(on: types.Transport, consumerId: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await signaling.request('resumeConsumer', { consumerId });
-        return;
-      } catch (error) {
-        const limited = error instanceof SignalingError && error.code === 'RATE_LIMITED';
-        if (!limited || attempt >= RESUME_ATTEMPTS) {
-          console.warn('could not resume consumer', consumerId, error);
-          return;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      if (on !== transport || !consumers.has(consumerId)) return;
-    }
+    // Server-side consumers start paused: resume what is on screen.
+    control.track(n.consumerId, hidden(info));
   }
 
   function enqueue(n: NewConsumer): void {
@@ -114,6 +108,7 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
       transport = undefined;
       queue.length = 0;
       closedEarly.clear();
+      control.clear();
       const hadConsumers = consumers.size > 0;
       for (const { consumer } of consumers.values()) consumer.close();
       consumers.clear();
@@ -132,5 +127,13 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
       for (const [consumerId, { info }] of consumers) if (info.peerId === peerId) close(consumerId);
     },
     tracks: () => [...consumers.values()].map(({ info }) => info),
+    setOffscreen(peerIds) {
+      offscreen = peerIds;
+      for (const [consumerId, { info }] of consumers) control.setPaused(consumerId, hidden(info));
+    },
+    setPreferredLayer: (consumerId, spatialLayer) => control.setLayer(consumerId, spatialLayer),
+    async stats(consumerId) {
+      return consumers.get(consumerId)?.consumer.getStats();
+    },
   };
 }

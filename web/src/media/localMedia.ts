@@ -30,3 +30,18 @@ export function stopTracks(tracks: LocalTracks): void {
   tracks.mic?.stop();
   tracks.camera?.stop();
 }
+
+/** One track from a chosen device (mid-call device switching); throws when refused. */
+export async function acquireDevice(
+  source: 'mic' | 'camera',
+  deviceId: string,
+): Promise<MediaStreamTrack> {
+  const stream = await navigator.mediaDevices.getUserMedia(
+    source === 'mic'
+      ? { audio: { deviceId: { exact: deviceId } } }
+      : { video: { ...VIDEO, deviceId: { exact: deviceId } } },
+  );
+  const track = source === 'mic' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+  if (!track) throw new Error(`no ${source} track from device ${deviceId}`);
+  return track;
+}

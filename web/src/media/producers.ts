@@ -1,10 +1,13 @@
 // Local media: the mic and camera tracks and their producers. Muting pauses
 // the producer (locally and on the server) and keeps the track, so unmuting
 // is instant; what the user wants survives a rebuild of the transports.
-// Screen sharing is not produced here (yet): the sources are mic and camera.
+// Screen sharing lives in screenShare.ts. The camera is sent as VP8 simulcast
+// (see simulcast.ts) so the server can forward each receiver the size its
+// tile needs.
 import type { types } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling/client.js';
 import type { LocalTracks } from './localMedia.js';
+import { cameraEncodings } from './simulcast.js';
 import type { ProducerAppData } from './transports.js';
 
 /** The sources this client produces. */
@@ -23,6 +26,10 @@ export interface ProducerSet {
   /** A host paused this source on the server: follow locally, without telling it. */
   pausedByHost(source: LocalSource): void;
   state(source: LocalSource): SourceState;
+  /** The live track of a source (for previews and the device picker). */
+  track(source: LocalSource): MediaStreamTrack | undefined;
+  /** Another device for a source: the producer keeps going with the new track. */
+  replaceTrack(source: LocalSource, next: MediaStreamTrack): Promise<void>;
   /** Stops the tracks for good. */
   release(): void;
 }
@@ -80,7 +87,12 @@ export function createProducerSet(
       // A disabled track makes the producer start paused, as the server is told.
       t.enabled = wanted[source];
       const appData: ProducerAppData = { source, paused: !wanted[source] };
-      const producer = await on.produce({ track: t, stopTracks: false, appData });
+      const producer = await on.produce({
+        track: t,
+        stopTracks: false,
+        appData,
+        ...(source === 'camera' ? cameraEncodings(device) : {}),
+      });
       if (on !== transport) {
         producer.close();
         return;
@@ -119,14 +131,33 @@ export function createProducerSet(
     producers.clear();
   }
 
+  function watch(source: LocalSource, t: MediaStreamTrack | undefined): void {
+    t?.addEventListener('ended', () => {
+      if (tracks?.[source] === t) onTrackEnded(source);
+    });
+  }
+
   return {
     setTracks(next) {
       tracks = next;
-      for (const source of SOURCES) {
-        next[source]?.addEventListener('ended', () => onTrackEnded(source));
-      }
+      for (const source of SOURCES) watch(source, next[source]);
       onChange();
       produceAll();
+    },
+    track,
+    async replaceTrack(source, next) {
+      const previous = tracks?.[source];
+      tracks = { mic: tracks?.mic, camera: tracks?.camera, [source]: next };
+      watch(source, next);
+      next.enabled = wanted[source];
+      const producer = producers.get(source);
+      try {
+        if (producer) await producer.replaceTrack({ track: next });
+        else void produce(source);
+      } finally {
+        previous?.stop();
+        onChange();
+      }
     },
     attach(nextTransport, nextDevice) {
       transport = nextTransport;

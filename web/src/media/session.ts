@@ -7,16 +7,28 @@ import type { ResponseData } from '../../../signaling/protocol/index.js';
 import { createStore, type Store } from '../lib/store.js';
 import type { SignalingClient } from '../signaling/client.js';
 import { createConsumerSet, type RemoteTrack } from './consumers.js';
-import type { LocalTracks } from './localMedia.js';
+import { acquireDevice, type LocalTracks } from './localMedia.js';
 import { createProducerSet, type LocalSource, type SourceState } from './producers.js';
+import { createScreenShare, type ScreenState } from './screenShare.js';
+import { createSpeakers, type Speakers } from './speakers.js';
 import { createTransports, type Transports } from './transports.js';
 
 export type { RemoteTrack } from './consumers.js';
 export type { LocalSource, SourceState } from './producers.js';
+export type { ScreenState } from './screenShare.js';
+export type { SpeakerState } from './speakers.js';
 
 export interface MediaState {
   readonly mic: SourceState;
   readonly camera: SourceState;
+  readonly screen: ScreenState;
+  /** The live camera track (it changes when the user picks another camera). */
+  readonly cameraTrack: MediaStreamTrack | undefined;
+  /** Device ids of the tracks in use, for the device picker. */
+  readonly micDevice: string | undefined;
+  readonly cameraDevice: string | undefined;
+  /** Our own screen share, for a preview. */
+  readonly screenTrack: MediaStreamTrack | undefined;
   /** What we receive, one entry per consumer. */
   readonly remote: readonly RemoteTrack[];
 }
@@ -28,6 +40,7 @@ type RouterRtpCapabilities = Extract<
 
 export interface MediaSession {
   readonly store: Store<MediaState>;
+  readonly speakers: Speakers;
   setTracks(tracks: LocalTracks): void;
   start(routerRtpCapabilities: RouterRtpCapabilities): Promise<void>;
   stop(): void;
@@ -36,6 +49,16 @@ export interface MediaSession {
   pausedByHost(source: LocalSource): void;
   /** Closes whatever is left of a peer that went away. */
   removePeer(peerId: string): void;
+  /** Switches a source to another device mid-call (the producer stays). */
+  switchDevice(source: LocalSource, deviceId: string): Promise<void>;
+  startScreenShare(): Promise<void>;
+  stopScreenShare(): void;
+  /** Participants whose camera is not on screen: the server stops sending it. */
+  setOffscreen(peerIds: ReadonlySet<string>): void;
+  /** The simulcast layer a consumer's tile can use (0 = smallest). */
+  setPreferredLayer(consumerId: string, spatialLayer: number): void;
+  /** WebRTC stats of one consumer (undefined once it is gone). */
+  consumerStats(consumerId: string): Promise<RTCStatsReport | undefined>;
   /** stop(), stops the tracks and ignores the server from now on. */
   close(): void;
 }
@@ -47,15 +70,32 @@ export interface MediaSessionOptions {
 }
 
 export function createMediaSession({ signaling, onError }: MediaSessionOptions): MediaSession {
-  const store = createStore<MediaState>({ mic: 'pending', camera: 'pending', remote: [] });
+  const store = createStore<MediaState>({
+    mic: 'pending',
+    camera: 'pending',
+    screen: 'off',
+    cameraTrack: undefined,
+    micDevice: undefined,
+    cameraDevice: undefined,
+    screenTrack: undefined,
+    remote: [],
+  });
+  const deviceOf = (source: LocalSource) => producers.track(source)?.getSettings().deviceId;
   const publish = () =>
     store.set({
       mic: producers.state('mic'),
       camera: producers.state('camera'),
+      screen: screen.state(),
+      cameraTrack: producers.track('camera'),
+      micDevice: deviceOf('mic'),
+      cameraDevice: deviceOf('camera'),
+      screenTrack: screen.track(),
       remote: consumers.tracks(),
     });
   const consumers = createConsumerSet(signaling, publish);
   const producers = createProducerSet(signaling, publish, onError);
+  const screen = createScreenShare(signaling, publish, onError);
+  const speakers = createSpeakers(signaling);
   let transports: Transports | undefined;
   /** Bumped by every start and stop: a start that was overtaken gives up. */
   let epoch = 0;
@@ -69,6 +109,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
     epoch += 1;
     consumers.detach();
     producers.detach();
+    screen.detach();
     transports?.send.close();
     transports?.recv.close();
     transports = undefined;
@@ -76,6 +117,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
 
   return {
     store,
+    speakers,
     setTracks: (tracks) => producers.setTracks(tracks),
     async start(routerRtpCapabilities) {
       stop();
@@ -94,16 +136,35 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       transports = created;
       consumers.attach(created.recv);
       producers.attach(created.send, device);
+      screen.attach(created.send);
       // From here on the server sends newConsumer for every remote producer.
       await signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
     },
     stop,
     setEnabled: (source, enabled) => producers.setEnabled(source, enabled),
     pausedByHost: (source) => producers.pausedByHost(source),
-    removePeer: (peerId) => consumers.removePeer(peerId),
+    removePeer(peerId) {
+      consumers.removePeer(peerId);
+      speakers.removePeer(peerId);
+    },
+    async switchDevice(source, deviceId) {
+      if (deviceOf(source) === deviceId) return;
+      try {
+        await producers.replaceTrack(source, await acquireDevice(source, deviceId));
+      } catch (error) {
+        onError(error);
+      }
+    },
+    startScreenShare: () => screen.start(),
+    stopScreenShare: () => screen.stop(),
+    setOffscreen: (peerIds) => consumers.setOffscreen(peerIds),
+    setPreferredLayer: (consumerId, layer) => consumers.setPreferredLayer(consumerId, layer),
+    consumerStats: (consumerId) => consumers.stats(consumerId),
     close() {
       for (const off of unsubscribe) off();
+      speakers.close();
       stop();
+      screen.stop();
       producers.release();
       publish();
     },

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { SourceState } from '../media/session.js';
 import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon } from './icons.js';
+import { shortcuts, withShortcut, type ShortcutAction } from './shortcuts.js';
 
 interface ToggleProps {
   testId: string;
@@ -11,12 +12,14 @@ interface ToggleProps {
   labels: { on: MessageKey; off: MessageKey; unavailable: MessageKey };
   onIcon: ComponentChildren;
   offIcon: ComponentChildren;
+  shortcut: ShortcutAction;
   onToggle(enabled: boolean): void;
 }
 
-function Toggle({ testId, state, labels, onIcon, offIcon, onToggle }: ToggleProps) {
+function Toggle({ testId, state, labels, onIcon, offIcon, shortcut, onToggle }: ToggleProps) {
   const on = state === 'on';
   const label = t(state === 'unavailable' ? labels.unavailable : on ? labels.on : labels.off);
+  const title = state === 'unavailable' ? label : withShortcut(label, shortcut);
   return (
     <button
       type="button"
@@ -24,7 +27,8 @@ function Toggle({ testId, state, labels, onIcon, offIcon, onToggle }: ToggleProp
       data-testid={testId}
       aria-pressed={on ? 'true' : 'false'}
       aria-label={label}
-      title={label}
+      aria-keyshortcuts={shortcuts[shortcut].aria}
+      title={title}
       disabled={state === 'pending' || state === 'unavailable'}
       onClick={() => onToggle(!on)}
     >
@@ -55,6 +59,7 @@ export function Controls({ mic, camera, onMic, onCamera, onLeave, children }: Co
         }}
         onIcon={<MicIcon />}
         offIcon={<MicOffIcon />}
+        shortcut="mic"
         onToggle={onMic}
       />
       <Toggle
@@ -67,6 +72,7 @@ export function Controls({ mic, camera, onMic, onCamera, onLeave, children }: Co
         }}
         onIcon={<CameraIcon />}
         offIcon={<CameraOffIcon />}
+        shortcut="camera"
         onToggle={onCamera}
       />
       {children}
@@ -75,7 +81,8 @@ export function Controls({ mic, camera, onMic, onCamera, onLeave, children }: Co
         class="control control--leave"
         data-testid="leave"
         aria-label={t('controls.leave')}
-        title={t('controls.leave')}
+        aria-keyshortcuts={shortcuts.leave.aria}
+        title={withShortcut(t('controls.leave'), 'leave')}
         onClick={onLeave}
       >
         <LeaveIcon />

@@ -1,11 +1,11 @@
-// The meeting: our preview and one tile per participant in a grid, a side
-// panel (chat or participants), notices and toasts, and the controls.
+// The meeting: a screen share or the main speaker large, our preview and a
+// page of participant tiles, a side panel (chat or participants), notices and
+// toasts, and the controls.
 import { useMemo, useState } from 'preact/hooks';
 import { ChatPanel } from '../chat/ChatPanel.js';
 import { ChatToggle } from '../chat/ChatToggle.js';
 import { t } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
-import type { RemoteTrack } from '../media/session.js';
 import { ParticipantsPanel } from '../participants/ParticipantsPanel.js';
 import { ParticipantsToggle } from '../participants/ParticipantsToggle.js';
 import { handPosition, visibleHands } from '../social/hands.js';
@@ -13,32 +13,20 @@ import { HandToggle } from '../social/HandToggle.js';
 import { ReactionsButton } from '../social/ReactionsButton.js';
 import { Controls } from './Controls.js';
 import { LockIcon, PeopleIcon } from './icons.js';
+import { DevicePicker } from './DevicePicker.js';
+import { LayoutToggle, ScreenToggle } from './MediaToggles.js';
 import { visiblePeers } from './peers.js';
 import type { Notice, RoomSession } from './room.js';
 import { isModeratorRole } from './roomState.js';
 import { SelfView } from './SelfView.js';
-import { Tile, type PeerTracks } from './Tile.js';
+import { screenShown, tracksByPeer } from './remoteMedia.js';
+import { Stage } from './Stage.js';
 import { Toasts } from './Toasts.js';
+import { useShortcuts } from './shortcuts.js';
+import { useLayout } from './useLayout.js';
 import './meeting.css';
 
 type Panel = 'none' | 'chat' | 'participants';
-
-function tracksByPeer(remote: readonly RemoteTrack[]): Map<string, PeerTracks> {
-  const byPeer = new Map<string, PeerTracks>();
-  for (const { peerId, source, track } of remote) {
-    const tracks = byPeer.get(peerId) ?? {};
-    if (source === 'mic') tracks.audio = track;
-    else if (source === 'camera') tracks.video = track;
-    byPeer.set(peerId, tracks);
-  }
-  return byPeer;
-}
-
-/** Columns and rows for n equal tiles, roughly square overall. */
-function gridShape(n: number): { cols: number; rows: number } {
-  const cols = Math.ceil(Math.sqrt(n));
-  return { cols, rows: Math.ceil(n / cols) };
-}
 
 function noticeText(notice: Notice): string {
   switch (notice.key) {
@@ -59,14 +47,21 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
   const chat = useStore(session.chat.store);
   const reactions = useStore(session.reactions.store);
   const [panel, setPanel] = useState<Panel>('none');
+  const speakers = useStore(session.media.speakers.store);
   const byPeer = useMemo(() => tracksByPeer(media.remote), [media.remote]);
+  const peers = useMemo(() => visiblePeers(state.peers), [state.peers]);
+  const view = useLayout(peers, speakers.active, session.media);
   const self = state.self;
+  const hands = self ? visibleHands(state.hands, self.peerId, state.peers) : [];
+  const handRaised = self !== undefined && hands.includes(self.peerId);
+  useShortcuts({
+    mic: () => session.setEnabled('mic', media.mic !== 'on'),
+    camera: () => session.setEnabled('camera', media.camera !== 'on'),
+    hand: () => void session.perform(handRaised ? 'lowerHand' : 'raiseHand', {}),
+    leave: onLeave,
+  });
   if (!self) return null;
 
-  const peers = visiblePeers(state.peers);
-  const hands = visibleHands(state.hands, self.peerId, state.peers);
-  const { cols, rows } = gridShape(peers.length + 1);
-  const handRaised = hands.includes(self.peerId);
   const moderator = isModeratorRole(self.role);
   const toggle = (which: Panel) => setPanel(panel === which ? 'none' : which);
 
@@ -117,26 +112,32 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
 
       <div class="meeting__body">
         <div class="meeting__stage">
-          <main class="meeting__grid" style={`--cols: ${cols}; --rows: ${rows}`}>
-            <SelfView
-              displayName={self.displayName}
-              camera={state.localTracks?.camera}
-              cameraState={media.camera}
-              micState={media.mic}
-              role={self.role}
-              hand={handPosition(hands, self.peerId)}
-              reaction={reactions.get(self.peerId)}
-            />
-            {peers.map((peer) => (
-              <Tile
-                key={peer.id}
-                peer={peer}
-                tracks={byPeer.get(peer.id) ?? {}}
-                hand={handPosition(hands, peer.id)}
-                reaction={reactions.get(peer.id)}
+          <Stage
+            layout={view.layout}
+            screen={screenShown(media.remote, peers)}
+            byPeer={byPeer}
+            hands={hands}
+            reactions={reactions}
+            speaking={speakers.speaking}
+            activeSpeaker={speakers.active}
+            pinned={view.pinned}
+            onPin={view.pin}
+            onLayer={(consumerId, layer) => session.media.setPreferredLayer(consumerId, layer)}
+            getStats={session.media.consumerStats}
+            onPage={view.setPage}
+            self={
+              <SelfView
+                displayName={self.displayName}
+                camera={media.cameraTrack ?? state.localTracks?.camera}
+                cameraState={media.camera}
+                micState={media.mic}
+                role={self.role}
+                hand={handPosition(hands, self.peerId)}
+                reaction={reactions.get(self.peerId)}
+                speaking={speakers.speaking.has(self.peerId)}
               />
-            ))}
-          </main>
+            }
+          />
           {peers.length === 0 && (
             <p class="meeting__alone" data-testid="alone">
               {t('meeting.alone', { link: location.href })}
@@ -164,6 +165,18 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
         onCamera={(on) => session.setEnabled('camera', on)}
         onLeave={onLeave}
       >
+        <DevicePicker
+          micDevice={media.micDevice}
+          cameraDevice={media.cameraDevice}
+          onSelect={(source, deviceId) => void session.media.switchDevice(source, deviceId)}
+        />
+        <ScreenToggle
+          state={media.screen}
+          onToggle={(on) =>
+            on ? void session.media.startScreenShare() : session.media.stopScreenShare()
+          }
+        />
+        <LayoutToggle mode={view.mode} onToggle={view.toggleMode} />
         <HandToggle
           raised={handRaised}
           onToggle={(raise) => void session.perform(raise ? 'raiseHand' : 'lowerHand', {})}

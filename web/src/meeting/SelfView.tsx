@@ -16,12 +16,19 @@ export interface SelfViewProps {
   role: MeetingRoleName;
   hand: number | undefined;
   reaction: ShownReaction | undefined;
+  speaking: boolean;
 }
 
 export function SelfView(props: SelfViewProps) {
-  const { displayName, camera, cameraState, micState, role, hand, reaction } = props;
+  const { displayName, camera, cameraState, micState, role, hand, reaction, speaking } = props;
   return (
-    <div class="tile tile--self" data-testid="self-view" data-role={role} data-hand={hand}>
+    <div
+      class={`tile tile--self${speaking ? ' tile--speaking' : ''}`}
+      data-testid="self-view"
+      data-role={role}
+      data-hand={hand}
+      data-speaking={speaking ? 'true' : 'false'}
+    >
       <TrackVideo track={camera} testId="local-video" class="tile__video tile__video--mirror" />
       {cameraState !== 'on' && <CameraOff name={displayName} />}
       <div class="tile__label">

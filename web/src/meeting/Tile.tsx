@@ -1,5 +1,6 @@
 // One remote participant: camera video (or a placeholder), name, mic state,
-// and a hidden audio element for their microphone.
+// a hidden audio element for their microphone, whether they are speaking,
+// and a pin button.
 import { t } from '../i18n/index.js';
 import { RoleBadges } from '../participants/RoleBadges.js';
 import type { ShownReaction } from '../social/reactions.js';
@@ -7,10 +8,17 @@ import { HandBadge, ReactionOverlay } from '../social/TileBadges.js';
 import { CameraOffIcon, MicOffIcon } from './icons.js';
 import { TrackAudio, TrackVideo } from './media.js';
 import { isLive, type RemotePeer } from './peers.js';
+import { PinButton } from './PinButton.js';
+import { QualityBadge } from './QualityBadge.js';
+import { useLayer } from './useLayer.js';
+import { useQuality } from './useQuality.js';
 
 export interface PeerTracks {
   audio?: MediaStreamTrack;
   video?: MediaStreamTrack;
+  videoConsumerId?: string;
+  audioConsumerId?: string;
+  screen?: MediaStreamTrack;
 }
 
 export function initials(name: string): string {
@@ -56,28 +64,52 @@ export interface TileProps {
   /** Place in the raised-hands queue, if their hand is up. */
   hand: number | undefined;
   reaction: ShownReaction | undefined;
+  speaking: boolean;
+  pinned: boolean;
+  /** Shown large (speaker layout or pinned). */
+  main?: boolean;
+  onPin(pinned: boolean): void;
+  onLayer(consumerId: string, spatialLayer: number): void;
+  getStats(consumerId: string): Promise<RTCStatsReport | undefined>;
 }
 
-export function Tile({ peer, tracks, hand, reaction }: TileProps) {
+export function Tile(props: TileProps) {
+  const { peer, tracks, hand, reaction, speaking, pinned, main, onPin, onLayer } = props;
   const cameraOn = isLive(peer, 'camera') && tracks.video !== undefined;
   const micOn = isLive(peer, 'mic');
+  const ref = useLayer(cameraOn ? tracks.videoConsumerId : undefined, onLayer);
+  const quality = useQuality(
+    cameraOn ? tracks.videoConsumerId : micOn ? tracks.audioConsumerId : undefined,
+    props.getStats,
+  );
   return (
     <div
-      class="tile"
+      ref={ref}
+      class={`tile${main ? ' tile--main' : ''}${speaking ? ' tile--speaking' : ''}`}
       data-testid="tile"
       data-peer-name={peer.displayName}
       data-camera={cameraOn ? 'on' : 'off'}
       data-mic={micOn ? 'on' : 'off'}
       data-role={peer.role}
       data-hand={hand}
+      data-speaking={speaking ? 'true' : 'false'}
+      data-quality={quality}
+      data-main={main ? 'true' : undefined}
     >
-      <TrackVideo track={tracks.video} testId="remote-video" class="tile__video" />
+      <TrackVideo
+        track={tracks.video}
+        testId="remote-video"
+        class="tile__video"
+        consumerId={tracks.videoConsumerId}
+      />
       {!cameraOn && <CameraOff name={peer.displayName} />}
       <div class="tile__label">
         {!micOn && <MicMuted />}
+        {quality && <QualityBadge quality={quality} />}
         <span class="tile__name">{peer.displayName}</span>
         <RoleBadges role={peer.role} guest={peer.guest} />
       </div>
+      <PinButton pinned={pinned} onPin={onPin} />
       {hand !== undefined && <HandBadge position={hand} />}
       {reaction && <ReactionOverlay key={reaction.id} reaction={reaction.reaction} />}
       <TrackAudio track={tracks.audio} />

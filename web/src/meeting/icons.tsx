@@ -102,3 +102,27 @@ export const HandIcon = () => (
     <path d="M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.86-6-2.34l-3.6-3.6a2 2 0 0 1 2.83-2.82L7 15" />
   </Icon>
 );
+
+export const ScreenIcon = () => (
+  <Icon>
+    <rect x="2" y="3" width="20" height="14" rx="2" />
+    <line x1="8" y1="21" x2="16" y2="21" />
+    <line x1="12" y1="17" x2="12" y2="21" />
+  </Icon>
+);
+
+export const LayoutIcon = () => (
+  <Icon>
+    <rect x="3" y="3" width="18" height="12" rx="1" />
+    <rect x="3" y="17" width="5" height="4" rx="1" />
+    <rect x="9.5" y="17" width="5" height="4" rx="1" />
+    <rect x="16" y="17" width="5" height="4" rx="1" />
+  </Icon>
+);
+
+export const PinIcon = () => (
+  <Icon>
+    <line x1="12" y1="17" x2="12" y2="22" />
+    <path d="M5 17h14l-2-5V4H7v8z" />
+  </Icon>
+);

@@ -33,16 +33,28 @@ export interface TrackVideoProps {
   track: MediaStreamTrack | undefined;
   testId: string;
   class?: string;
+  /** The server's consumer id, for tests and diagnostics. */
+  consumerId?: string | undefined;
 }
 
 /** Video only: muted, since sound (if any) plays through a separate <audio>. */
-export function TrackVideo({ track, testId, class: className }: TrackVideoProps) {
+export function TrackVideo({ track, testId, class: className, consumerId }: TrackVideoProps) {
   const ref = useTrack<HTMLVideoElement>(track);
   useLayoutEffect(() => {
     // The muted property does not show as an attribute; defaultMuted does.
     if (ref.current) ref.current.defaultMuted = true;
   }, []);
-  return <video ref={ref} class={className} data-testid={testId} autoplay playsinline muted />;
+  return (
+    <video
+      ref={ref}
+      class={className}
+      data-testid={testId}
+      data-consumer-id={consumerId}
+      autoplay
+      playsinline
+      muted
+    />
+  );
 }
 
 export function TrackAudio({ track }: { track: MediaStreamTrack | undefined }) {

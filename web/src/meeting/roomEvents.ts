@@ -102,6 +102,8 @@ export function wireRoomEvents(targets: RoomEventTargets): (() => void)[] {
     signaling.on('mutedByHost', ({ source, byName }) => {
       // The server has paused it already; we follow so the button shows it.
       if (source === 'mic' || source === 'camera') media.pausedByHost(source);
+      // A share the host stopped is over, not paused: give the screen back.
+      else media.stopScreenShare();
       toasts.show({ kind: 'mutedByHost', source, byName });
     }),
     // Never unmutes by itself: only the person decides.

@@ -1,6 +1,7 @@
 // Raise or lower our hand.
 import { t } from '../i18n/index.js';
 import { HandIcon } from '../meeting/icons.js';
+import { shortcuts, withShortcut } from '../meeting/shortcuts.js';
 
 export function HandToggle({
   raised,
@@ -17,7 +18,8 @@ export function HandToggle({
       data-testid="hand-toggle"
       aria-pressed={raised ? 'true' : 'false'}
       aria-label={label}
-      title={label}
+      aria-keyshortcuts={shortcuts.hand.aria}
+      title={withShortcut(label, 'hand')}
       onClick={() => onToggle(!raised)}
     >
       <HandIcon />

@@ -1,0 +1,146 @@
+// Layout and what it costs the server: with one tile per page the participant
+// on the other page has their camera paused in the SFU, and paging back and
+// forth swaps which one; in the speaker layout the large tile asks for a
+// higher simulcast layer than the small one; the active speaker is the one
+// who talks.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
+
+const ROOM = 'layout';
+
+describe('layout, pagination and layers in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let anna: Page;
+  const others: Page[] = [];
+
+  const inspect = (consumerId: string) =>
+    server.sfu.sfu.call('inspectConsumer', { roomId: ROOM, consumerId });
+  /** The camera consumer id shown in the one tile of `name` on Anna's page. */
+  const shownConsumer = async (name: string) => {
+    const video = anna.locator(`[data-testid="tile"][data-peer-name="${name}"] video`);
+    await waitFor(
+      async () => (await video.count()) === 1 && !!(await video.getAttribute('data-consumer-id')),
+      `${name}'s video on Anna's page`,
+      20_000,
+    );
+    return (await video.getAttribute('data-consumer-id'))!;
+  };
+  const shownName = async () =>
+    (await anna.getByTestId('tile').first().getAttribute('data-peer-name'))!;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+    anna = await openRoomPage(browser, server.url, ROOM, {
+      localStorage: { 'veche.pageSize': '1' },
+    });
+    await joinAs(anna, 'Anna');
+    await anna.getByTestId('local-video').waitFor();
+    for (const name of ['Boris', 'Vera']) {
+      const page = await openRoomPage(browser, server.url, ROOM);
+      await joinAs(page, name);
+      await page.getByTestId('local-video').waitFor();
+      others.push(page);
+    }
+    await waitFor(
+      async () => (await anna.getByTestId('participant-count').textContent())?.trim() === '3',
+      'three in the room',
+      20_000,
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('with one tile per page, the participant off the page is paused on the server', async () => {
+    expect(await anna.getByTestId('tile').count()).toBe(1);
+    const first = await shownName();
+    const firstConsumer = await shownConsumer(first);
+    await waitFor(async () => !(await inspect(firstConsumer)).paused, 'shown camera flows', 10_000);
+
+    await anna.getByTestId('page-next').click();
+    await waitFor(async () => (await shownName()) !== first, 'next page', 10_000);
+    const second = await shownName();
+    const secondConsumer = await shownConsumer(second);
+    await waitFor(async () => (await inspect(firstConsumer)).paused, 'off page: paused', 10_000);
+    await waitFor(async () => !(await inspect(secondConsumer)).paused, 'on page: flowing', 10_000);
+    expect(await inspect(firstConsumer)).toMatchObject({ kind: 'video', producerPaused: false });
+
+    await anna.getByTestId('page-prev').click();
+    await waitFor(async () => !(await inspect(firstConsumer)).paused, 'back: resumed', 10_000);
+    await waitFor(async () => (await inspect(secondConsumer)).paused, 'now off: paused', 10_000);
+  });
+
+  it('in the speaker layout the large tile prefers a higher simulcast layer', async () => {
+    await anna.getByTestId('layout-toggle').click();
+    const main = anna.locator('[data-testid="tile"][data-main="true"]');
+    await main.waitFor({ timeout: 10_000 });
+    const mainName = (await main.getAttribute('data-peer-name'))!;
+    const small = anna.locator('[data-testid="tile"]:not([data-main="true"])');
+    await small.waitFor({ timeout: 10_000 });
+    const smallName = (await small.getAttribute('data-peer-name'))!;
+    const mainConsumer = await shownConsumer(mainName);
+    const smallConsumer = await shownConsumer(smallName);
+    const mainBox = (await main.boundingBox())!;
+    const smallBox = (await small.boundingBox())!;
+    expect(mainBox.width).toBeGreaterThan(smallBox.width * 2);
+
+    await waitFor(
+      async () => {
+        const [big, little] = await Promise.all([inspect(mainConsumer), inspect(smallConsumer)]);
+        return (
+          big.type === 'simulcast' &&
+          little.type === 'simulcast' &&
+          little.preferredLayers?.spatialLayer === 0 &&
+          (big.preferredLayers?.spatialLayer ?? 0) >= 1 &&
+          !big.paused &&
+          !little.paused
+        );
+      },
+      'small tile prefers layer 0, the large one a higher layer',
+      10_000,
+    );
+  });
+
+  it('pinning keeps a participant large', async () => {
+    const small = anna.locator('[data-testid="tile"]:not([data-main="true"])');
+    const name = (await small.getAttribute('data-peer-name'))!;
+    await small.getByTestId('pin').click();
+    const main = anna.locator('[data-testid="tile"][data-main="true"]');
+    await waitFor(
+      async () => (await main.getAttribute('data-peer-name')) === name,
+      'pinned is large',
+    );
+    expect(await main.getByTestId('pin').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('the one who talks becomes the active speaker for the others', async () => {
+    // Everyone but Vera mutes; Vera's (fake) microphone keeps beeping.
+    await anna.getByTestId('mic-toggle').click();
+    await others[0]!.getByTestId('mic-toggle').click();
+    const boris = others[0]!;
+    await boris.getByTestId('layout-toggle').click();
+    await waitFor(
+      async () =>
+        (await boris
+          .locator('[data-testid="tile"][data-main="true"]')
+          .getAttribute('data-peer-name')
+          .catch(() => null)) === 'Vera',
+      'Vera is the active speaker on the page of Boris',
+      20_000,
+    );
+    await waitFor(
+      async () =>
+        (await boris
+          .locator('[data-testid="tile"][data-peer-name="Vera"]')
+          .getAttribute('data-speaking')) === 'true',
+      'Vera shows as speaking',
+      20_000,
+    );
+  });
+});

@@ -1,0 +1,120 @@
+// The join screen's device checks: preview, level meter, device lists,
+// speaker test, and starting with the camera or microphone off — which the
+// others see — while one click on `join` still joins.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framesRendered, joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
+
+const tileOf = (page: Page, name: string) =>
+  page.locator(`[data-testid="tile"][data-peer-name="${name}"]`);
+
+describe('pre-join screen', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the camera, the microphone level and the devices before joining', async () => {
+    const page = await openRoomPage(browser, server.url, 'prejoin-check');
+    const preview = page.getByTestId('prejoin-preview');
+    await waitFor(
+      () => preview.evaluate((v: HTMLVideoElement) => v.videoWidth > 0 && !v.paused),
+      'the preview plays',
+      10_000,
+    );
+    // Chromium's fake microphone beeps: the meter moves.
+    await waitFor(
+      async () => Number(await page.getByTestId('mic-level').getAttribute('data-level')) > 0.01,
+      'the mic level moves',
+      10_000,
+    );
+    expect(await page.getByTestId('prejoin-mic-select').locator('option').count()).toBeGreaterThan(
+      0,
+    );
+    expect(await page.getByTestId('prejoin-cam-select').locator('option').count()).toBeGreaterThan(
+      0,
+    );
+    await page.getByTestId('speaker-test').click();
+    expect(await page.getByTestId('speaker-test').isDisabled()).toBe(true);
+    await waitFor(
+      async () => !(await page.getByTestId('speaker-test').isDisabled()),
+      'the tone ends',
+      5_000,
+    );
+    expect(await page.getByTestId('prejoin-problem').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('joining with the camera off: the other side sees camera off and gets no frames', async () => {
+    const anna = await openRoomPage(browser, server.url, 'prejoin-meet');
+    const boris = await openRoomPage(browser, server.url, 'prejoin-meet');
+    await joinAs(anna, 'Анна');
+    await anna.getByTestId('local-video').waitFor();
+
+    const camToggle = boris.getByTestId('prejoin-cam-toggle');
+    await waitFor(async () => !(await camToggle.isDisabled()), 'the camera is ready', 10_000);
+    expect(await camToggle.getAttribute('aria-pressed')).toBe('true');
+    await camToggle.click();
+    expect(await camToggle.getAttribute('aria-pressed')).toBe('false');
+    // The contract: fill the name, one click on join.
+    await joinAs(boris, 'Boris');
+
+    const tile = tileOf(anna, 'Boris');
+    await tile.waitFor({ timeout: 20_000 });
+    // His media is there (the mic is live) but the camera never was.
+    await waitFor(
+      async () => (await tile.getAttribute('data-mic')) === 'on',
+      'Anna gets Boris mic',
+      20_000,
+    );
+    expect(await framesRendered(anna, 'Boris', 1500)).toBe(0);
+    expect(await tile.getAttribute('data-camera')).toBe('off');
+    expect(await tile.getByTestId('camera-off').isVisible()).toBe(true);
+    await waitFor(
+      async () => (await boris.getByTestId('cam-toggle').getAttribute('aria-pressed')) === 'false',
+      'Boris sees his camera off',
+      10_000,
+    );
+    expect(await boris.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('true');
+
+    // Turning it on in the meeting works as usual.
+    await boris.getByTestId('cam-toggle').click();
+    await waitFor(
+      async () => (await framesRendered(anna, 'Boris', 500)) >= 3,
+      'Boris plays for Anna',
+      20_000,
+    );
+    await anna.context().close();
+    await boris.context().close();
+  });
+
+  it('joining with the microphone off', async () => {
+    const anna = await openRoomPage(browser, server.url, 'prejoin-mic');
+    const boris = await openRoomPage(browser, server.url, 'prejoin-mic');
+    await joinAs(anna, 'Анна');
+    const micToggle = boris.getByTestId('prejoin-mic-toggle');
+    await waitFor(async () => !(await micToggle.isDisabled()), 'the mic is ready', 10_000);
+    await micToggle.click();
+    await joinAs(boris, 'Boris');
+    const tile = tileOf(anna, 'Boris');
+    await tile.waitFor({ timeout: 20_000 });
+    await waitFor(
+      async () =>
+        (await tile.getAttribute('data-mic')) === 'off' &&
+        (await tile.getAttribute('data-camera')) === 'on',
+      'Anna sees Boris muted with camera on',
+      20_000,
+    );
+    await anna.context().close();
+    await boris.context().close();
+  });
+});

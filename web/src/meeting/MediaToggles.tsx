@@ -1,0 +1,49 @@
+// Buttons for the screen share and the layout (grid or active speaker).
+import { t } from '../i18n/index.js';
+import type { ScreenState } from '../media/session.js';
+import { LayoutIcon, ScreenIcon } from './icons.js';
+import type { LayoutMode } from './layout.js';
+
+export function ScreenToggle({
+  state,
+  onToggle,
+}: {
+  state: ScreenState;
+  onToggle(on: boolean): void;
+}) {
+  const on = state === 'on';
+  const label = t(on ? 'controls.screenStop' : 'controls.screenStart');
+  return (
+    <button
+      type="button"
+      class={`control ${on ? 'control--active' : ''}`}
+      data-testid="screen-toggle"
+      aria-pressed={on ? 'true' : 'false'}
+      aria-label={label}
+      title={label}
+      disabled={state === 'starting'}
+      onClick={() => onToggle(!on)}
+    >
+      <ScreenIcon />
+    </button>
+  );
+}
+
+export function LayoutToggle({ mode, onToggle }: { mode: LayoutMode; onToggle(): void }) {
+  const speaker = mode === 'speaker';
+  const label = t(speaker ? 'controls.layoutGrid' : 'controls.layoutSpeaker');
+  return (
+    <button
+      type="button"
+      class={`control ${speaker ? 'control--active' : ''}`}
+      data-testid="layout-toggle"
+      data-layout={mode}
+      aria-pressed={speaker ? 'true' : 'false'}
+      aria-label={label}
+      title={label}
+      onClick={onToggle}
+    >
+      <LayoutIcon />
+    </button>
+  );
+}

@@ -1,0 +1,51 @@
+// The layout the user picked (grid or speaker, pin, page) and what follows
+// from it for the media: participants off screen have their camera paused on
+// the server.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { MediaSession } from '../media/session.js';
+import { computeLayout, readPageSize, type Layout, type LayoutMode } from './layout.js';
+import type { RemotePeer } from './peers.js';
+
+export interface LayoutControls {
+  layout: Layout;
+  mode: LayoutMode;
+  pinned: string | undefined;
+  toggleMode(): void;
+  pin(peerId: string | undefined): void;
+  setPage(page: number): void;
+}
+
+function storage(): Storage | undefined {
+  try {
+    return localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function useLayout(
+  peers: readonly RemotePeer[],
+  activeSpeaker: string | undefined,
+  media: MediaSession,
+): LayoutControls {
+  const [mode, setMode] = useState<LayoutMode>('grid');
+  const [pinned, setPinned] = useState<string | undefined>(undefined);
+  const [page, setPage] = useState(0);
+  const pageSize = useMemo(() => readPageSize(storage()), []);
+  const layout = computeLayout({ peers, mode, pinned, activeSpeaker, page, pageSize });
+
+  const offscreen = peers.filter((p) => !layout.onScreen.has(p.id)).map((p) => p.id);
+  const key = JSON.stringify(offscreen);
+  useEffect(() => {
+    media.setOffscreen(new Set(JSON.parse(key) as string[]));
+  }, [key, media]);
+
+  return {
+    layout,
+    mode,
+    pinned,
+    toggleMode: () => setMode(mode === 'grid' ? 'speaker' : 'grid'),
+    pin: setPinned,
+    setPage,
+  };
+}
