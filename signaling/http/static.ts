@@ -1,5 +1,6 @@
 // Serves the built web client. Hashed assets are cached for a year; the page
-// itself never, so a deploy reaches clients at once. /r/<room> is the page.
+// itself never, so a deploy reaches clients at once. /r/<room>, /bookings and
+// /admin are the page (the client routes them).
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -26,6 +27,9 @@ function withParentOrigins(html: Buffer, frameAncestors: readonly string[]): Buf
   return Buffer.from(html.toString('utf8').replace('<head>', `<head>\n    ${tag}`));
 }
 
+/** Client-side routes: the one page, whatever the path. */
+const pagePaths = new Set(['/', '/bookings', '/admin']);
+
 export function createStaticHandler(root: string, frameAncestors: readonly string[] = []) {
   const rootWithSep = normalize(root + sep);
 
@@ -49,7 +53,7 @@ export function createStaticHandler(root: string, frameAncestors: readonly strin
 
   /** Returns false when nothing matched (the caller answers 404). */
   return async function serve(pathname: string, res: ServerResponse): Promise<boolean> {
-    if (pathname === '/' || pathname.startsWith('/r/')) {
+    if (pagePaths.has(pathname) || pathname.startsWith('/r/')) {
       return send(res, join(root, 'index.html'), 'no-cache');
     }
     const file = normalize(join(root, decodeURIComponent(pathname)));

@@ -1,45 +1,37 @@
 // Pieces shared by requests and notifications.
 import { z } from 'zod';
+import {
+  hasNoControlCharacters,
+  isChatTextAllowed,
+  isRoomName,
+  MAX_CHAT_LENGTH,
+  MAX_DISPLAY_NAME_LENGTH,
+  PASSCODE_LENGTH,
+} from './limits.js';
 
-/** Major.minor. A client with another major version must reload. */
-export const PROTOCOL_VERSION = '2.0';
-export const protocolMajor = (version: string): number => Number.parseInt(version, 10);
+export { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, protocolMajor } from './limits.js';
 
-/** Largest request payload accepted, in bytes of JSON. */
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
-/** Longest chat message, in characters. */
-export const MAX_CHAT_LENGTH = 2000;
-
-/** 1–64 letters (any script, Cyrillic included), digits, '-' and '_'. */
 export const roomNameSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[\p{L}\p{N}_-]+$/u, 'room names are letters, digits, - and _');
-
-const noControlCharacters = (s: string) => !/[\p{Cc}\p{Cf}]/u.test(s);
+  .refine(isRoomName, 'room names are letters, digits, - and _');
 
 export const displayNameSchema = z
   .string()
   .trim()
   .min(1)
-  .max(64)
-  .refine(noControlCharacters, 'no control characters');
+  .max(MAX_DISPLAY_NAME_LENGTH)
+  .refine(hasNoControlCharacters, 'no control characters');
 
-// Control characters (other than tab and newline) and bidi overrides have no
-// place in chat: they garble or disguise what others see.
 export const chatTextSchema = z
   .string()
   .trim()
   .min(1)
   .max(MAX_CHAT_LENGTH)
-  .refine(
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    (s) => !/[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/.test(s),
-    'no control characters',
-  );
+  .refine(isChatTextAllowed, 'no control characters');
 
-export const passcodeSchema = z.string().min(4).max(64);
+export const passcodeSchema = z.string().min(PASSCODE_LENGTH.min).max(PASSCODE_LENGTH.max);
 
 export const idSchema = z.string().min(1).max(128);
 export const mediaKindSchema = z.enum(['audio', 'video']);

@@ -7,6 +7,7 @@ import type { NotificationPayload, NotificationType } from './notifications.js';
 import type { RequestPayload, RequestType, ResponseData } from './requests.js';
 
 export * from './common.js';
+export * from './limits.js';
 export * from './errors.js';
 export * from './notifications.js';
 export * from './requests.js';

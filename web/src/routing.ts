@@ -2,6 +2,7 @@
 // /bookings the room calendar and /admin the dashboard (both loaded on demand;
 // also at /bookings.html and /admin.html while the server serves index.html
 // only at / and /r/…).
+import { isRoomName } from '../../signaling/protocol/limits.js';
 
 export type Route =
   | { readonly kind: 'home' }
@@ -12,9 +13,8 @@ export type Route =
 
 // The same rule as the server's roomNameSchema (signaling/protocol/common.ts),
 // checked without zod so the meeting page does not carry it.
-const ROOM_NAME = /^[\p{L}\p{N}_-]+$/u;
 
-export const isValidRoomName = (name: string): boolean => ROOM_NAME.test(name) && name.length <= 64;
+export const isValidRoomName = (name: string): boolean => isRoomName(name);
 
 export const roomPath = (room: string): string => `/r/${encodeURIComponent(room)}`;
 

@@ -1,7 +1,7 @@
 // The name a token or invite carries, read without verifying it: only to
 // prefill the join form. The server verifies the token and decides the name
 // everyone sees (the join reply's displayName).
-import { displayNameSchema } from '../../../signaling/protocol/index.js';
+import { parseDisplayName } from '../join/displayName.js';
 import type { Credentials } from './credentials.js';
 
 function payloadOf(jwt: string): unknown {
@@ -24,6 +24,5 @@ export function nameFromCredentials(credentials: Credentials): string | undefine
     typeof payload === 'object' && payload !== null
       ? (payload as Record<string, unknown>)['name']
       : undefined;
-  const parsed = displayNameSchema.safeParse(name);
-  return parsed.success ? parsed.data : undefined;
+  return typeof name === 'string' ? parseDisplayName(name) : undefined;
 }

@@ -2,7 +2,7 @@
 // Shift+Enter starts a new line. Disabled, with the reason, when the host
 // has turned chat off for participants.
 import { useState } from 'preact/hooks';
-import { MAX_CHAT_LENGTH, chatTextSchema } from '../../../signaling/protocol/index.js';
+import { MAX_CHAT_LENGTH, isChatText } from '../../../signaling/protocol/limits.js';
 import { describeError } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
 import { SignalingError } from '../signaling/client.js';
@@ -25,7 +25,7 @@ export function ChatComposer({ recipients, disabled, send }: ChatComposerProps) 
   const [error, setError] = useState<string | undefined>(undefined);
   // A recipient who left: back to everyone.
   const toPeerId = recipients.some((r) => r.peerId === to) ? to : '';
-  const valid = chatTextSchema.safeParse(text).success;
+  const valid = isChatText(text);
 
   async function submit() {
     if (!valid || sending || disabled) return;

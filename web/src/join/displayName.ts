@@ -1,9 +1,7 @@
-// The same rule as the server's displayNameSchema (signaling/protocol/common.ts):
-// trimmed, 1–64 characters, no control or format characters. Checked without
-// zod so the meeting page does not carry it; the server validates anyway.
-const CONTROL = /[\p{Cc}\p{Cf}]/u;
+// The server's display-name rule (signaling/protocol/limits.ts), without zod
+// so the meeting page does not carry it; the server validates anyway.
+import { isDisplayName } from '../../../signaling/protocol/limits.js';
 
 export function parseDisplayName(input: string): string | undefined {
-  const name = input.trim();
-  return name.length >= 1 && name.length <= 64 && !CONTROL.test(name) ? name : undefined;
+  return isDisplayName(input) ? input.trim() : undefined;
 }

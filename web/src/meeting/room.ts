@@ -3,12 +3,12 @@
 // rejoins after the connection comes back, and ends when we leave, are
 // turned away or removed. What notifications say about the room is wired in
 // roomEvents.ts; chat, reactions and toasts keep their own stores.
-import {
-  PROTOCOL_VERSION,
-  type RequestPayload,
-  type RequestType,
-  type ResponseData,
+import type {
+  RequestPayload,
+  RequestType,
+  ResponseData,
 } from '../../../signaling/protocol/index.js';
+import { PROTOCOL_VERSION } from '../../../signaling/protocol/limits.js';
 import { createChat, type Chat } from '../chat/chatStore.js';
 import { createStore, type Store } from '../lib/store.js';
 import { acquireLocalTracks, stopTracks, type LocalTracks } from '../media/localMedia.js';

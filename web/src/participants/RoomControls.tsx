@@ -2,11 +2,8 @@
 // chat for participants, passcode (host), end the meeting for all (host).
 // Each control shows only if the permission table allows it for our role.
 import { useState } from 'preact/hooks';
-import {
-  passcodeSchema,
-  type MeetingRoleName,
-  type RoomSettings,
-} from '../../../signaling/protocol/index.js';
+import type { MeetingRoleName, RoomSettings } from '../../../signaling/protocol/index.js';
+import { isPasscode } from '../../../signaling/protocol/limits.js';
 import { can } from '../../../signaling/rooms/permissions.js';
 import { t } from '../i18n/index.js';
 import { ConfirmButton } from './ConfirmButton.js';
@@ -22,7 +19,7 @@ export interface RoomControlsProps {
 
 function PasscodeSetting({ hasPasscode, perform }: { hasPasscode: boolean; perform: Perform }) {
   const [value, setValue] = useState('');
-  const valid = passcodeSchema.safeParse(value).success;
+  const valid = isPasscode(value);
   return (
     <form
       class="passcode-setting"

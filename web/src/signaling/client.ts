@@ -3,19 +3,19 @@
 // carrying the server's error code (or TIMEOUT). Credentials travel in the
 // handshake `auth` object, read afresh at every (re)connection.
 import { io, type Socket } from 'socket.io-client';
-import {
-  errorCodeSchema,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type HandshakeAuth,
-  type NotificationPayload,
-  type NotificationType,
-  type Reply,
-  type RequestPayload,
-  type RequestType,
-  type ResponseData,
-  type ServerToClientEvents,
+import type {
+  ClientToServerEvents,
+  ErrorCode,
+  HandshakeAuth,
+  NotificationPayload,
+  NotificationType,
+  Reply,
+  RequestPayload,
+  RequestType,
+  ResponseData,
+  ServerToClientEvents,
 } from '../../../signaling/protocol/index.js';
+import { isErrorCode } from '../../../signaling/protocol/limits.js';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -72,8 +72,7 @@ export function connectSignaling(auth: () => HandshakeAuth = () => ({})): Signal
 /** socket.io's connect_error: middleware refusals carry `data.code`. */
 function refusalOf(error: Error & { data?: unknown }): SignalingError {
   const data = error.data as { code?: unknown } | undefined;
-  const code = errorCodeSchema.safeParse(data?.code);
-  return new SignalingError(code.success ? code.data : 'INTERNAL', error.message);
+  return new SignalingError(isErrorCode(data?.code) ? data.code : 'INTERNAL', error.message);
 }
 
 export function createSignalingClient(socket: TypedSocket): SignalingClient {
