@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import type { SfuApi } from '../sfu/api/index.js';
+import { createLiveAdmin } from './admin/liveAdmin.js';
+import type { LiveAdmin } from './api/live.js';
 import type { AuditSink } from './audit/sink.js';
 import type { Identity } from './auth/identity.js';
 import type { InviteCodec } from './auth/invites.js';
@@ -61,6 +63,8 @@ export interface SignalingOptions {
 }
 
 export interface SignalingServer {
+  /** The admins' view of this node (SFU capacity, live rooms) for the REST API. */
+  readonly live: LiveAdmin;
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
@@ -200,6 +204,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
   );
 
   return {
+    live: createLiveAdmin(services),
     io,
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createSchemaCheckedSfu } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
+import type { LiveAdmin } from './api/live.js';
 import { createSignalingServer } from './app.js';
 import { createDatabaseAuditSink } from './audit/dbSink.js';
 import type { StaffIdentity } from './auth/identity.js';
@@ -126,6 +127,8 @@ async function main(): Promise<void> {
         publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
         log: log.child({ component: 'api' }),
         trustProxy: config.trustProxy,
+        // The server being built here; asked per request, once it exists.
+        live: (): LiveAdmin => server.live,
       }),
     ],
   });

@@ -49,6 +49,10 @@ const loadSchema = z.object({
       rooms: z.number().int(),
       transports: z.number().int(),
       consumers: z.number().int(),
+      /** Takes no new rooms; its rooms keep running. */
+      draining: z.boolean(),
+      /** Cumulative CPU time of the worker process (user + system), ms; absent if unknown. */
+      cpuMs: z.number().nonnegative().optional(),
     }),
   ),
 });
@@ -118,6 +122,15 @@ export const sfuMethods = {
   closePeer: { request: z.object(peerScope), response: empty },
   inspectRoom: { request: z.object(roomScope), response: roomInspectionSchema },
   getLoad: { request: empty, response: loadSchema },
+  /**
+   * A draining worker gets no new rooms while any other worker takes them;
+   * its rooms keep running. When every worker drains, rooms still open on the
+   * least loaded one (draining never refuses a meeting).
+   */
+  setWorkerDraining: {
+    request: z.object({ workerIndex: z.number().int().min(0), draining: z.boolean() }),
+    response: z.object({ workerIndex: z.number().int(), draining: z.boolean() }),
+  },
 } as const;
 
 export type SfuMethods = typeof sfuMethods;

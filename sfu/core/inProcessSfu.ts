@@ -201,7 +201,15 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       return { exists: true, ...r.counts() };
     },
     async getLoad() {
-      const workers = pool.all().map((pooled) => {
+      const cpu = await Promise.all(
+        pool.all().map((pooled) =>
+          pooled.worker.getResourceUsage().then(
+            (usage) => usage.ru_utime + usage.ru_stime,
+            () => undefined,
+          ),
+        ),
+      );
+      const workers = pool.all().map((pooled, i) => {
         let roomCount = 0;
         let transports = 0;
         let consumers = 0;
@@ -219,9 +227,15 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
           rooms: roomCount,
           transports,
           consumers,
+          draining: pool.isDraining(pooled.index),
+          ...(cpu[i] === undefined ? {} : { cpuMs: cpu[i] }),
         };
       });
       return { workers };
+    },
+    async setWorkerDraining({ workerIndex, draining }) {
+      pool.setDraining(workerIndex, draining);
+      return { workerIndex, draining: pool.isDraining(workerIndex) };
     },
   };
 

@@ -20,6 +20,16 @@ export interface WorkerPool {
    */
   pickWorker(): Promise<PooledWorker>;
   all(): readonly PooledWorker[];
+  /** How many worker slots the pool has (live or being replaced). */
+  readonly size: number;
+  /**
+   * Marks a worker slot draining (kept across a replacement): it gets no new
+   * rooms while a non-draining live worker exists. When every live worker
+   * drains, the least loaded one still takes rooms — a drain never refuses a
+   * meeting.
+   */
+  setDraining(index: number, draining: boolean): void;
+  isDraining(index: number): boolean;
   onWorkerDied(listener: (info: { index: number; pid: number; replaced: boolean }) => void): void;
   close(): Promise<void>;
 }
@@ -32,6 +42,7 @@ export async function createWorkerPool(
 ): Promise<WorkerPool> {
   const slots: (PooledWorker | undefined)[] = new Array<PooledWorker | undefined>(options.workers);
   const routerCounts = new Map<types.Worker, number>();
+  const draining = new Set<number>();
   // Callers waiting for a worker while every worker is being replaced.
   const waiting: (() => void)[] = [];
   const diedListeners: ((info: { index: number; pid: number; replaced: boolean }) => void)[] = [];
@@ -121,9 +132,10 @@ export async function createWorkerPool(
       // so a room reopened at once may find no worker yet: wait a little.
       const deadline = Date.now() + REPLACEMENT_WAIT_MS;
       for (;;) {
+        const live = slots.filter((s): s is PooledWorker => s !== undefined && !s.worker.closed);
+        const open = live.filter((s) => !draining.has(s.index));
         let best: PooledWorker | undefined;
-        for (const slot of slots) {
-          if (!slot || slot.worker.closed) continue;
+        for (const slot of open.length > 0 ? open : live) {
           if (
             !best ||
             (routerCounts.get(slot.worker) ?? 0) < (routerCounts.get(best.worker) ?? 0)
@@ -142,6 +154,15 @@ export async function createWorkerPool(
       }
     },
     all: () => slots.filter((s): s is PooledWorker => s !== undefined),
+    size: options.workers,
+    setDraining(index, on) {
+      if (!Number.isInteger(index) || index < 0 || index >= options.workers)
+        throw new SfuError('INVALID_REQUEST', `no worker ${index}`);
+      if (on) draining.add(index);
+      else draining.delete(index);
+      logger.info({ worker: index, draining: on }, 'worker draining changed');
+    },
+    isDraining: (index) => draining.has(index),
     onWorkerDied(listener) {
       diedListeners.push(listener);
     },

@@ -12,8 +12,10 @@ import type { ApiContext } from './context.js';
 import { ApiError, mapError } from './errors.js';
 import { clientIp, DEFAULT_BODY_LIMIT, readJson, sendJson, sendText } from './http.js';
 import { openApiDocument } from './openapi.js';
+import type { LiveAdmin } from './live.js';
 import type { Reply, Route } from './route.js';
 import { createRouter } from './router.js';
+import { adminRoutes } from './routes/admin.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { officeRoutes } from './routes/offices.js';
@@ -32,6 +34,12 @@ export interface ApiDeps {
   /** Take the client address for the audit log from X-Forwarded-For. */
   trustProxy?: boolean;
   version?: string;
+  /**
+   * This node's live administration (SFU capacity, live rooms) for
+   * /api/admin. Looked up per request: the signaling server that provides it
+   * is built after the API handler. Without it those endpoints do not exist.
+   */
+  live?: () => LiveAdmin | undefined;
 }
 
 export function apiRoutes(context: ApiContext): Route[] {
@@ -40,6 +48,8 @@ export function apiRoutes(context: ApiContext): Route[] {
     ...bookingRoutes(context),
     ...officeRoutes(context),
     ...meetingRoutes(context),
+    // Only a server with live administration serves (and documents) /api/admin.
+    ...(context.live ? adminRoutes(context) : []),
   ];
 }
 
@@ -64,6 +74,7 @@ export function createApiHandler(deps: ApiDeps): RouteHandler {
     bookings: createBookingService({ db: deps.db, now }),
     publicUrl: deps.publicUrl,
     now,
+    live: deps.live,
   };
   const routes = apiRoutes(context);
   const match = createRouter(routes);

@@ -12,6 +12,8 @@ export type AuditAction =
   | 'room.unlock'
   | 'room.passcode'
   | 'meeting.end'
+  | 'sfu.drain'
+  | 'sfu.undrain'
   | 'booking.create'
   | 'booking.update'
   | 'booking.cancel';

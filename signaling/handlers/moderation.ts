@@ -1,8 +1,8 @@
 // Moderation of other participants. The dispatcher has checked the caller's
 // role against the permission table; moderationTarget() checks rank.
-import type { HandlerContext } from '../core/context.js';
+import type { HandlerContext, Services } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { isModerator, lobbyView } from '../rooms/control.js';
+import { isModerator, lobbyView, type RoomControl } from '../rooms/control.js';
 import { toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup } from '../socket/notifier.js';
 import { audit } from './audit.js';
@@ -127,24 +127,38 @@ export const transferHost: Handler<'transferHost'> = async (ctx, { peerId }) => 
   return {};
 };
 
-export const endMeeting: Handler<'endMeeting'> = async (ctx) => {
-  const room = roomOf(ctx);
-  const ended = await ctx.services.store.update(room, (state) => ({
+/**
+ * Ends a room's meeting for everyone (the host's endMeeting, the admins'
+ * close): the control state goes, the meeting's history ends, every member
+ * and lobby entry is told `removed {reason: 'meetingEnded'}` and disconnected
+ * (except `keepSocketId`, whose reply is still to come). Media goes as each
+ * connection closes. Returns the state that was ended, if the room had one.
+ */
+export async function closeMeeting(
+  services: Services,
+  room: string,
+  keepSocketId?: string,
+): Promise<RoomControl | undefined> {
+  const ended = await services.store.update(room, (state) => ({
     next: undefined,
     result: state,
   }));
-  if (ended?.meetingId) recordDeparture(ctx.services, ended.meetingId, '', true);
-  await audit(ctx, 'meeting.end', undefined, {
-    participants: Object.keys(ended?.members ?? {}).length,
-  });
+  if (ended?.meetingId) recordDeparture(services, ended.meetingId, '', true);
   for (const person of [
     ...Object.values(ended?.members ?? {}),
     ...Object.values(ended?.lobby ?? {}),
   ]) {
-    ctx.services.notify.toSocket(person.socketId, 'removed', { reason: 'meetingEnded' });
-    // The caller keeps its connection (its reply is still to come).
-    if (person.socketId !== ctx.session.socketId) ctx.services.notify.disconnect(person.socketId);
+    services.notify.toSocket(person.socketId, 'removed', { reason: 'meetingEnded' });
+    if (person.socketId !== keepSocketId) services.notify.disconnect(person.socketId);
   }
+  return ended;
+}
+
+export const endMeeting: Handler<'endMeeting'> = async (ctx) => {
+  const ended = await closeMeeting(ctx.services, roomOf(ctx), ctx.session.socketId);
+  await audit(ctx, 'meeting.end', undefined, {
+    participants: Object.keys(ended?.members ?? {}).length,
+  });
   await leaveRoom(ctx);
   return {};
 };

@@ -1,17 +1,22 @@
 // The admin dashboard lists an office's rooms from the real API and follows
-// the office picker; without a token it asks to sign in.
+// the office picker; it shows the SFU workers (drain toggle) and the live
+// rooms with their participants (end for everyone); without a token it asks
+// to sign in.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type Database } from '../../signaling/db/index.js';
 import { openPglite } from '../../signaling/db/pglite.js';
 import { launchChromium } from '../harness/browser.js';
+import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
 
 describe('admin dashboard', () => {
   let db: Database;
   let server: TestServer;
   let browser: Browser;
   let token: string;
+  const clients: TestClient[] = [];
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server.url}${path}`, {
@@ -25,7 +30,7 @@ describe('admin dashboard', () => {
   beforeAll(async () => {
     db = await openPglite();
     await migrate(db);
-    server = await startTestServer({ mode: 'production', adHocRooms: false, db });
+    server = await startTestServer({ mode: 'production', adHocRooms: false, db, workers: 2 });
     browser = await launchChromium();
     token = await server.staffToken({ sub: 'root', name: 'Админ', office: 'gov-a', role: 'admin' });
     await api('PUT', '/api/offices/gov-a', { name: 'Governor A' });
@@ -39,6 +44,7 @@ describe('admin dashboard', () => {
     });
   });
   afterAll(async () => {
+    for (const c of clients) c.close();
     await browser?.close();
     await server?.close();
     await db?.close();
@@ -58,6 +64,72 @@ describe('admin dashboard', () => {
     await page.locator('[data-testid="admin-room"][data-room="hall-b"]').waitFor();
     expect(await rooms.count()).toBe(1);
     await page.getByTestId('admin-meetings').waitFor();
+    await page.context().close();
+  });
+
+  it('shows a live room with its participants and ends it for everyone', async () => {
+    const join = async (sub: string, name: string) => {
+      const c = await connectClient(server.url, {
+        auth: { token: await server.staffToken({ sub, name, office: 'gov-b' }) },
+      });
+      clients.push(c);
+      await c.join('hall-b', name);
+      return c;
+    };
+    const boris = await join('boris', 'Борис Орлов');
+    const vera = await join('vera', 'Вера Ким');
+
+    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    await page.goto(`${server.url}/admin.html#token=${token}`);
+    const row = page.locator('[data-testid="admin-live-room"][data-room="hall-b"]');
+    await row.waitFor();
+    const people = row.getByTestId('admin-live-participant');
+    await waitFor(async () => (await people.count()) === 2, 'both participants listed');
+    const names = await people.allTextContents();
+    expect(names.some((n) => n.includes('Борис Орлов'))).toBe(true);
+    expect(names.some((n) => n.includes('Вера Ким'))).toBe(true);
+
+    // A confirm step: cancel keeps the meeting, confirm ends it.
+    await row.getByTestId('admin-close-room').click();
+    await row.getByTestId('admin-close-cancel').click();
+    await row.getByTestId('admin-close-room').click();
+    await row.getByTestId('admin-close-confirm').click();
+    expect(await boris.next('removed')).toEqual({ reason: 'meetingEnded' });
+    expect(await vera.next('removed')).toEqual({ reason: 'meetingEnded' });
+    await row.waitFor({ state: 'detached' });
+    expect((await server.sfu.sfu.call('inspectRoom', { roomId: 'hall-b' })).exists).toBe(false);
+    expect(await page.getByTestId('admin-live-status').textContent()).toContain('hall-b');
+    await page.context().close();
+  });
+
+  it('drain toggles a worker', async () => {
+    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    await page.goto(`${server.url}/admin.html#token=${token}`);
+    const workers = page.getByTestId('admin-worker');
+    await workers.first().waitFor();
+    expect(
+      await workers.evaluateAll((els) => els.map((e) => e.getAttribute('data-index'))),
+    ).toEqual(['0', '1']);
+    const drain = page.locator(
+      '[data-testid="admin-worker"][data-index="1"] [data-testid="admin-drain"]',
+    );
+    expect(await drain.getAttribute('aria-pressed')).toBe('false');
+    await drain.click();
+    await page
+      .locator(
+        '[data-testid="admin-worker"][data-index="1"] [data-testid="admin-drain"][aria-pressed="true"]',
+      )
+      .waitFor();
+    const draining = async () =>
+      (await server.sfu.sfu.call('getLoad', {})).workers.map((w) => w.draining);
+    expect(await draining()).toEqual([false, true]);
+    await drain.click();
+    await page
+      .locator(
+        '[data-testid="admin-worker"][data-index="1"] [data-testid="admin-drain"][aria-pressed="false"]',
+      )
+      .waitFor();
+    expect(await draining()).toEqual([false, false]);
     await page.context().close();
   });
 

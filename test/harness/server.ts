@@ -13,6 +13,7 @@ import { createAuthenticator } from '../../signaling/auth/socketAuth.js';
 import { createStaffTokenVerifier } from '../../signaling/auth/tokens.js';
 import { createMemoryChatStore } from '../../signaling/chat/store.js';
 import { createApiHandler } from '../../signaling/api/index.js';
+import type { LiveAdmin } from '../../signaling/api/live.js';
 import { createDatabaseAuditSink } from '../../signaling/audit/dbSink.js';
 import { createDatabaseChatStore } from '../../signaling/chat/dbStore.js';
 import type { Database } from '../../signaling/db/index.js';
@@ -112,6 +113,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
               },
               publicUrl: 'https://veche.test',
               ...(options.now ? { now: options.now } : {}),
+              // The server being built here; asked per request, once it exists.
+              live: (): LiveAdmin => server.live,
             }),
           ],
         }

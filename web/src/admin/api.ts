@@ -1,4 +1,5 @@
-// What the admin dashboard reads: offices, their rooms and meeting history.
+// What the admin dashboard reads: SFU workers and live rooms (and changes:
+// drain, close), offices, their rooms and meeting history.
 import { createApiFetch, type RoomView } from '../bookings/api.js';
 
 export interface Office {
@@ -16,7 +17,38 @@ export interface MeetingRecord {
   readonly participants: readonly { displayName: string; seconds: number }[];
 }
 
+export interface SfuWorker {
+  readonly index: number;
+  readonly pid: number;
+  readonly rooms: number;
+  readonly transports: number;
+  readonly consumers: number;
+  readonly draining: boolean;
+  /** Cumulative CPU time, ms. */
+  readonly cpuMs: number | null;
+}
+
+export interface LiveParticipant {
+  readonly peerId: string;
+  readonly name: string;
+  readonly role: 'host' | 'cohost' | 'participant' | 'guest';
+  readonly guest: boolean;
+  readonly disconnected: boolean;
+}
+
+export interface LiveRoom {
+  readonly name: string;
+  readonly participants: readonly LiveParticipant[];
+  readonly lobby: number;
+  readonly locked: boolean;
+  readonly started: string | null;
+}
+
 export interface AdminApi {
+  sfu(): Promise<SfuWorker[]>;
+  setDraining(index: number, draining: boolean): Promise<SfuWorker>;
+  liveRooms(): Promise<LiveRoom[]>;
+  closeRoom(name: string): Promise<void>;
   offices(): Promise<Office[]>;
   rooms(officeId: string): Promise<RoomView[]>;
   meetings(officeId: string, limit: number): Promise<MeetingRecord[]>;
@@ -26,6 +58,13 @@ export function createAdminApi(token: () => string | undefined): AdminApi {
   const { json } = createApiFetch(token);
   const office = (id: string) => `/api/offices/${encodeURIComponent(id)}`;
   return {
+    sfu: async () => (await json<{ workers: SfuWorker[] }>('GET', '/api/admin/sfu')).workers,
+    setDraining: (index, draining) =>
+      json('POST', `/api/admin/sfu/workers/${index}/${draining ? 'drain' : 'undrain'}`),
+    liveRooms: async () => (await json<{ rooms: LiveRoom[] }>('GET', '/api/admin/rooms')).rooms,
+    async closeRoom(name) {
+      await json('POST', `/api/admin/rooms/${encodeURIComponent(name)}/close`);
+    },
     offices: async () => (await json<{ offices: Office[] }>('GET', '/api/offices')).offices,
     rooms: async (officeId) =>
       (await json<{ rooms: RoomView[] }>('GET', `/api/rooms?${new URLSearchParams({ officeId })}`))

@@ -1,9 +1,8 @@
 // One chat message: who, when, to whom if private, and the text — as text,
-// never as markup.
+// never as markup. The time follows the interface language: it is formatted
+// on each render (the root re-renders on a language switch).
 import type { ChatMessageInfo } from '../../../signaling/protocol/index.js';
-import { language, t } from '../i18n/index.js';
-
-const timeFormat = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+import { formatTime, t } from '../i18n/index.js';
 
 export function ChatMessageItem({ message, mine }: { message: ChatMessageInfo; mine: boolean }) {
   return (
@@ -22,7 +21,7 @@ export function ChatMessageItem({ message, mine }: { message: ChatMessageInfo; m
           </span>
         )}
         <time class="chat-message__time" dateTime={new Date(message.sentAt).toISOString()}>
-          {timeFormat.format(message.sentAt)}
+          {formatTime(new Date(message.sentAt))}
         </time>
       </div>
       <p class="chat-message__text">{message.text}</p>

@@ -150,6 +150,8 @@ export const en: Record<MessageKey, string> = {
   'controls.layoutGrid': 'Grid view',
   'controls.micSelect': 'Microphone',
   'controls.camSelect': 'Camera',
+  'controls.pageSize': 'Tiles per page',
+  'controls.pageSizeOption': '{count} per page',
   'meeting.pin': 'Pin',
   'meeting.unpin': 'Unpin',
   'meeting.page': 'Page {page} of {pages}',

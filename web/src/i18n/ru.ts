@@ -148,6 +148,8 @@ export const ru = {
   'controls.layoutGrid': 'Сетка',
   'controls.micSelect': 'Микрофон',
   'controls.camSelect': 'Камера',
+  'controls.pageSize': 'Плиток на странице',
+  'controls.pageSizeOption': 'по {count}',
   'meeting.pin': 'Закрепить',
   'meeting.unpin': 'Открепить',
   'meeting.page': 'Страница {page} из {pages}',

@@ -118,6 +118,8 @@ export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disable
   const camera = tracks.camera?.readyState === 'live' ? tracks.camera : undefined;
   const mic = tracks.mic?.readyState === 'live' ? tracks.mic : undefined;
   const cameraShown = camera && enabled.camera;
+  // Turned off here: its track is stopped, but turning it on asks for it again.
+  const cameraOffByChoice = !enabled.camera && status === 'ready' && !state.problem.camera;
 
   return (
     <section class="prejoin" aria-label={t('prejoin.preview')}>
@@ -149,7 +151,7 @@ export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disable
         <SourceToggle
           source="camera"
           on={enabled.camera}
-          available={camera !== undefined}
+          available={camera !== undefined || cameraOffByChoice}
           disabled={disabled}
           onToggle={() => media.setEnabled('camera', !enabled.camera)}
         />

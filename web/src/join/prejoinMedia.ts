@@ -3,6 +3,10 @@
 // there before joining), remembers which devices and which of them start
 // off, and hands the live tracks to the meeting on join. The tracks are the
 // meeting's from then on; a later join (after leaving) asks the devices again.
+// Turning the camera off before joining stops its track (the camera light
+// goes out) and turning it on asks for it again; joining with the camera off
+// hands the meeting a fresh, disabled camera track so its own toggle can turn
+// it on (the meeting keeps muted tracks, as its toggles do).
 import { createStore, type Store } from '../lib/store.js';
 import type { LocalTracks } from '../media/localMedia.js';
 
@@ -73,6 +77,8 @@ export function createPrejoinMedia(): PrejoinMedia {
   const store = createStore<PrejoinState>(initialPrejoinState);
   const patch = (p: Partial<PrejoinState>) => store.set((s) => ({ ...s, ...p }));
   let pending: Promise<void> | undefined;
+  /** A camera asked again after the user turned it back on. */
+  let cameraPending: Promise<void> | undefined;
   /** Tracks handed to a meeting: not ours to stop any more. */
   const handedOver = new Set<MediaStreamTrack>();
   let closed = false;
@@ -144,6 +150,29 @@ export function createPrejoinMedia(): PrejoinMedia {
     await listDevices();
   }
 
+  /** Stops our camera track (not one handed over): off by choice, light off. */
+  function releaseCamera(): void {
+    const track = store.get().tracks.camera;
+    if (!track || handedOver.has(track)) return;
+    track.stop();
+    patch({ tracks: { ...store.get().tracks, camera: undefined } });
+  }
+
+  /** Asks for the camera again (the chosen device); `enabled` as the toggle says then. */
+  function acquireCamera(): Promise<void> {
+    if (cameraPending) return cameraPending;
+    cameraPending = (async () => {
+      const result = await ask({ video: constraint('camera', store.get().cameraId) });
+      if ('stream' in result) {
+        adopt('camera', result.stream.getVideoTracks()[0]);
+        patch({ problem: { ...store.get().problem, camera: undefined } });
+      } else {
+        patch({ problem: { ...store.get().problem, camera: result.problem } });
+      }
+    })().finally(() => (cameraPending = undefined));
+    return cameraPending;
+  }
+
   function start(): Promise<void> {
     const { tracks } = store.get();
     if (pending) return pending;
@@ -157,6 +186,11 @@ export function createPrejoinMedia(): PrejoinMedia {
     start,
     async select(source, deviceId) {
       await pending;
+      if (source === 'camera' && !store.get().enabled.camera) {
+        // Off by choice: remember the device, light it only when turned on.
+        patch({ cameraId: deviceId });
+        return;
+      }
       const result = await ask({ [KIND[source]]: constraint(source, deviceId) });
       if ('stream' in result) {
         adopt(source, result.stream.getTracks()[0]);
@@ -170,11 +204,24 @@ export function createPrejoinMedia(): PrejoinMedia {
       const track = tracks[source];
       if (track && !handedOver.has(track)) track.enabled = enabled;
       patch({ enabled: { ...store.get().enabled, [source]: enabled } });
+      if (source !== 'camera' || closed) return;
+      if (!enabled) {
+        releaseCamera();
+        // A camera still being asked for is stopped when it arrives (adopt → off).
+        void cameraPending?.then(() => {
+          if (!store.get().enabled.camera) releaseCamera();
+        });
+      } else if (!live(store.get().tracks.camera) && store.get().status === 'ready') {
+        void acquireCamera();
+      }
     },
     async take() {
       const { tracks } = store.get();
       if (!live(tracks.mic) && !live(tracks.camera)) await start();
       else await pending;
+      await cameraPending;
+      // Off by choice: the meeting still gets a camera (disabled) to turn on later.
+      if (!live(store.get().tracks.camera) && !store.get().problem.camera) await acquireCamera();
       const taken: LocalTracks = {
         mic: live(store.get().tracks.mic),
         camera: live(store.get().tracks.camera),

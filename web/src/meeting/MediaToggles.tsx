@@ -1,8 +1,9 @@
-// Buttons for the screen share and the layout (grid or active speaker).
+// Buttons for the screen share and the layout (grid or active speaker), and
+// the picker for how many tiles a grid page holds.
 import { t } from '../i18n/index.js';
 import type { ScreenState } from '../media/session.js';
 import { LayoutIcon, ScreenIcon } from './icons.js';
-import type { LayoutMode } from './layout.js';
+import { PAGE_SIZE_CHOICES, type LayoutMode } from './layout.js';
 
 export function ScreenToggle({
   state,
@@ -45,5 +46,29 @@ export function LayoutToggle({ mode, onToggle }: { mode: LayoutMode; onToggle():
     >
       <LayoutIcon />
     </button>
+  );
+}
+
+export function PageSizeSelect({ size, onSelect }: { size: number; onSelect(size: number): void }) {
+  // A size stored by hand (veche.pageSize) that the picker does not offer still shows.
+  const choices = PAGE_SIZE_CHOICES.includes(size)
+    ? PAGE_SIZE_CHOICES
+    : [...PAGE_SIZE_CHOICES, size].sort((a, b) => a - b);
+  const label = t('controls.pageSize');
+  return (
+    <select
+      class="device-select page-size"
+      data-testid="page-size"
+      aria-label={label}
+      title={label}
+      value={String(size)}
+      onChange={(event) => onSelect(Number(event.currentTarget.value))}
+    >
+      {choices.map((n) => (
+        <option key={n} value={String(n)}>
+          {t('controls.pageSizeOption', { count: n })}
+        </option>
+      ))}
+    </select>
   );
 }

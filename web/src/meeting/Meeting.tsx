@@ -14,7 +14,7 @@ import { ReactionsButton } from '../social/ReactionsButton.js';
 import { Controls } from './Controls.js';
 import { LockIcon, PeopleIcon } from './icons.js';
 import { DevicePicker } from './DevicePicker.js';
-import { LayoutToggle, ScreenToggle } from './MediaToggles.js';
+import { LayoutToggle, PageSizeSelect, ScreenToggle } from './MediaToggles.js';
 import { visiblePeers } from './peers.js';
 import type { Notice, RoomSession } from './room.js';
 import { isModeratorRole } from './roomState.js';
@@ -177,6 +177,7 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
           }
         />
         <LayoutToggle mode={view.mode} onToggle={view.toggleMode} />
+        <PageSizeSelect size={view.pageSize} onSelect={view.setPageSize} />
         <HandToggle
           raised={handRaised}
           onToggle={(raise) => void session.perform(raise ? 'raiseHand' : 'lowerHand', {})}

@@ -112,7 +112,7 @@ export function Tile(props: TileProps) {
       <PinButton pinned={pinned} onPin={onPin} />
       {hand !== undefined && <HandBadge position={hand} />}
       {reaction && <ReactionOverlay key={reaction.id} reaction={reaction.reaction} />}
-      <TrackAudio track={tracks.audio} />
+      <TrackAudio track={tracks.audio} consumerId={tracks.audioConsumerId} />
     </div>
   );
 }

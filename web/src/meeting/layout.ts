@@ -15,6 +15,23 @@ export function readPageSize(storage: Pick<Storage, 'getItem'> | undefined): num
   return Number.isInteger(raw) && raw >= 1 && raw <= 49 ? raw : DEFAULT_PAGE_SIZE;
 }
 
+/** The sizes the page-size picker offers. */
+export const PAGE_SIZE_CHOICES: readonly number[] = [4, 9, 16, 25];
+
+/** Remembers the chosen page size (when storage is available). */
+export function savePageSize(storage: Pick<Storage, 'setItem'> | undefined, size: number): void {
+  try {
+    storage?.setItem(PAGE_SIZE_KEY, String(size));
+  } catch {
+    // Private mode or storage off: the choice lasts for this page only.
+  }
+}
+
+/** The page that keeps the first tile of the current page in view after a resize. */
+export function pageAfterResize(page: number, oldSize: number, newSize: number): number {
+  return Math.floor((Math.max(0, page) * oldSize) / newSize);
+}
+
 export interface LayoutInput {
   peers: readonly RemotePeer[];
   mode: LayoutMode;

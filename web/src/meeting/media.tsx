@@ -57,7 +57,14 @@ export function TrackVideo({ track, testId, class: className, consumerId }: Trac
   );
 }
 
-export function TrackAudio({ track }: { track: MediaStreamTrack | undefined }) {
+export function TrackAudio({
+  track,
+  consumerId,
+}: {
+  track: MediaStreamTrack | undefined;
+  /** The server's consumer id, for tests and diagnostics. */
+  consumerId?: string | undefined;
+}) {
   const ref = useTrack<HTMLAudioElement>(track);
-  return <audio ref={ref} autoplay />;
+  return <audio ref={ref} data-consumer-id={consumerId} autoplay />;
 }

@@ -1,9 +1,16 @@
 // The layout the user picked (grid or speaker, pin, page) and what follows
 // from it for the media: participants off screen have their camera paused on
 // the server.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { MediaSession } from '../media/session.js';
-import { computeLayout, readPageSize, type Layout, type LayoutMode } from './layout.js';
+import {
+  computeLayout,
+  pageAfterResize,
+  readPageSize,
+  savePageSize,
+  type Layout,
+  type LayoutMode,
+} from './layout.js';
 import type { RemotePeer } from './peers.js';
 
 export interface LayoutControls {
@@ -13,6 +20,9 @@ export interface LayoutControls {
   toggleMode(): void;
   pin(peerId: string | undefined): void;
   setPage(page: number): void;
+  pageSize: number;
+  /** Tiles per page; remembered in this browser. */
+  setPageSize(size: number): void;
 }
 
 function storage(): Storage | undefined {
@@ -31,7 +41,7 @@ export function useLayout(
   const [mode, setMode] = useState<LayoutMode>('grid');
   const [pinned, setPinned] = useState<string | undefined>(undefined);
   const [page, setPage] = useState(0);
-  const pageSize = useMemo(() => readPageSize(storage()), []);
+  const [pageSize, setPageSizeState] = useState(() => readPageSize(storage()));
   const layout = computeLayout({ peers, mode, pinned, activeSpeaker, page, pageSize });
 
   const offscreen = peers.filter((p) => !layout.onScreen.has(p.id)).map((p) => p.id);
@@ -47,5 +57,12 @@ export function useLayout(
     toggleMode: () => setMode(mode === 'grid' ? 'speaker' : 'grid'),
     pin: setPinned,
     setPage,
+    pageSize,
+    setPageSize: (size: number) => {
+      if (size === pageSize) return;
+      savePageSize(storage(), size);
+      setPage(pageAfterResize(layout.page, pageSize, size));
+      setPageSizeState(size);
+    },
   };
 }
