@@ -23,7 +23,7 @@ export const stopVideo: Handler<'stopVideo'> = async (ctx, { peerId }) => {
   await ctx.services.commands.pause(
     roomOf(ctx),
     target.peerId,
-    ['camera', 'screen'],
+    ['camera', 'screen', 'screenAudio'],
     actor.displayName,
   );
   await audit(ctx, 'peer.stopVideo', target.userId, {});

@@ -24,8 +24,8 @@ export const produce: Handler<'produce'> = async (ctx, req) => {
     if (existing.source === req.source)
       throw new AppError('BAD_REQUEST', `already producing ${req.source}`);
   }
-  if (req.source === 'screen') await requireScreenShare(ctx);
-  const expectedKind = req.source === 'mic' ? 'audio' : 'video';
+  if (req.source === 'screen' || req.source === 'screenAudio') await requireScreenShare(ctx);
+  const expectedKind = req.source === 'mic' || req.source === 'screenAudio' ? 'audio' : 'video';
   if (req.kind !== expectedKind)
     throw new AppError('BAD_REQUEST', `${req.source} must be ${expectedKind}`);
   const paused = req.paused ?? false;

@@ -35,7 +35,7 @@ export const passcodeSchema = z.string().min(PASSCODE_LENGTH.min).max(PASSCODE_L
 
 export const idSchema = z.string().min(1).max(128);
 export const mediaKindSchema = z.enum(['audio', 'video']);
-export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
+export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen', 'screenAudio']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 export const meetingRoleSchema = z.enum(['host', 'cohost', 'participant', 'guest']);
 export type MeetingRoleName = z.infer<typeof meetingRoleSchema>;

@@ -53,7 +53,10 @@ export const requestInfo: Readonly<Record<RequestType, RequestInfo>> = {
     summary: 'The simulcast layer to receive (0 = smallest); ignored for streams without layers.',
     errors: media,
   },
-  produce: { summary: 'Send a track (mic, camera or screen).', errors: [...media, 'FORBIDDEN'] },
+  produce: {
+    summary: 'Send a track: mic, camera, screen, or the audio of a shared screen or tab.',
+    errors: [...media, 'FORBIDDEN'],
+  },
   pauseProducer: { summary: 'Mute one of your own tracks.', errors: media },
   resumeProducer: { summary: 'Unmute one of your own tracks (nobody else can).', errors: media },
   closeProducer: { summary: 'Stop one of your own tracks.', errors: media },

@@ -69,6 +69,42 @@ describe('moderation', () => {
     );
   });
 
+  it('the sound of a shared screen is audio and follows the screen-share policy', async () => {
+    const [host, ann] = await meeting('screen-audio', ['Host', 'Ann']);
+    const send = await ann!.client.request('createTransport', { direction: 'send' });
+    const audio = { ...opus, encodings: [{ ssrc: 5151 }] };
+    expect(
+      await ann!.client.send('produce', {
+        transportId: send.id,
+        kind: 'video',
+        source: 'screenAudio',
+        rtpParameters: audio,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    await host!.client.request('setScreenShareAllowed', { allowed: false });
+    expect(
+      await ann!.client.send('produce', {
+        transportId: send.id,
+        kind: 'audio',
+        source: 'screenAudio',
+        rtpParameters: audio,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await host!.client.request('setScreenShareAllowed', { allowed: true });
+    const { producerId } = await ann!.client.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'screenAudio',
+      rtpParameters: audio,
+    });
+    // Stopping someone's video stops the sound of their share too.
+    await host!.client.request('stopVideo', { peerId: ann!.peerId });
+    expect(await host!.client.next('producerPaused', (p) => p.producerId === producerId)).toEqual({
+      peerId: ann!.peerId,
+      producerId,
+    });
+  });
+
   it('remove and ban take people out; a banned person cannot come back', async () => {
     const [host, carol] = await meeting('remove', ['Host', 'Carol']);
     const daveToken = await server.staffToken({ sub: 'dave', name: 'Dave' });

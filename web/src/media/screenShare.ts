@@ -1,6 +1,8 @@
-// Sharing the screen (or a window or tab): one track from getDisplayMedia and
-// its producer. The browser's own "stop sharing" ends the track, which stops
-// the share like our button does. A new media epoch produces it again.
+// Sharing the screen (or a window or tab): the video track from
+// getDisplayMedia and, where the browser shares it (a tab's sound in
+// Chromium), its audio track, each with its producer. The browser's own
+// "stop sharing" ends the video track, which stops the share like our button
+// does. A new media epoch produces them again.
 import type { types } from 'mediasoup-client';
 import type { SignalingClient } from '../signaling/client.js';
 import type { ProducerAppData } from './transports.js';
@@ -24,7 +26,37 @@ export function createScreenShare(
   let transport: types.Transport | undefined;
   let track: MediaStreamTrack | undefined;
   let producer: types.Producer | undefined;
+  let audioTrack: MediaStreamTrack | undefined;
+  let audioProducer: types.Producer | undefined;
   let starting = false;
+
+  async function produceAudio(on: types.Transport): Promise<void> {
+    const a = audioTrack;
+    if (!a || audioProducer) return;
+    const appData: ProducerAppData = { source: 'screenAudio', paused: false };
+    try {
+      const created = await on.produce({ track: a, stopTracks: false, appData });
+      if (on !== transport || a !== audioTrack) {
+        created.close();
+        return;
+      }
+      audioProducer = created;
+      created.on('transportclose', () => {
+        if (audioProducer === created) audioProducer = undefined;
+      });
+    } catch (error) {
+      // The picture is shared; only its sound could not be. Say so, keep going.
+      onError(error);
+    }
+  }
+
+  function closeProducer(closing: types.Producer | undefined): void {
+    if (!closing) return;
+    closing.close();
+    signaling.request('closeProducer', { producerId: closing.id }).catch((error: unknown) => {
+      console.warn('closeProducer failed', error);
+    });
+  }
 
   async function produce(): Promise<void> {
     const on = transport;
@@ -41,6 +73,7 @@ export function createScreenShare(
       created.on('transportclose', () => {
         if (producer === created) producer = undefined;
       });
+      await produceAudio(on);
     } catch (error) {
       // Refused (e.g. the host does not allow sharing): give the screen back.
       if (t === track) stop();
@@ -49,16 +82,14 @@ export function createScreenShare(
   }
 
   function stop(): void {
-    const closing = producer;
+    const closing = [producer, audioProducer];
     producer = undefined;
+    audioProducer = undefined;
     track?.stop();
     track = undefined;
-    if (closing) {
-      closing.close();
-      signaling.request('closeProducer', { producerId: closing.id }).catch((error: unknown) => {
-        console.warn('closeProducer failed', error);
-      });
-    }
+    audioTrack?.stop();
+    audioTrack = undefined;
+    for (const p of closing) closeProducer(p);
     onChange();
   }
 
@@ -69,7 +100,7 @@ export function createScreenShare(
       onChange();
       let stream: MediaStream;
       try {
-        stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+        stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
       } catch {
         // The user cancelled the picker.
         return;
@@ -83,6 +114,17 @@ export function createScreenShare(
       t.addEventListener('ended', () => {
         if (track === t) stop();
       });
+      const a = stream.getAudioTracks()[0];
+      if (a) {
+        audioTrack = a;
+        a.addEventListener('ended', () => {
+          if (audioTrack !== a) return;
+          audioTrack = undefined;
+          const closing = audioProducer;
+          audioProducer = undefined;
+          closeProducer(closing);
+        });
+      }
       onChange();
       await produce();
     },
@@ -95,6 +137,8 @@ export function createScreenShare(
       transport = undefined;
       producer?.close();
       producer = undefined;
+      audioProducer?.close();
+      audioProducer = undefined;
     },
     state: () => (track ? 'on' : starting ? 'starting' : 'off'),
     track: () => track,

@@ -6,7 +6,7 @@ import { t } from '../i18n/index.js';
 import type { ShownReaction } from '../social/reactions.js';
 import { handPosition } from '../social/hands.js';
 import { gridShape, type Layout } from './layout.js';
-import { TrackVideo } from './media.js';
+import { TrackAudio, TrackVideo } from './media.js';
 import type { RemotePeer } from './peers.js';
 import { Tile, type PeerTracks } from './Tile.js';
 import './stage.css';
@@ -84,6 +84,14 @@ export function Stage(props: StageProps) {
     />
   );
   const { cols, rows } = gridShape(layout.tiles.length + 1);
+  // Tiles play their owner's microphone; people on other pages are heard
+  // all the same, and so is the sound of any shared screen or tab.
+  const onScreen = new Set([
+    ...layout.tiles.map((p) => p.id),
+    ...(layout.main ? [layout.main.id] : []),
+  ]);
+  const offPageAudio = [...byPeer].filter(([id, tracks]) => !onScreen.has(id) && tracks.audio);
+  const screenAudio = [...byPeer].filter(([, tracks]) => tracks.screenAudio);
   const compact = screen !== undefined || layout.main !== undefined;
   return (
     <>
@@ -108,6 +116,14 @@ export function Stage(props: StageProps) {
         {layout.tiles.map((peer) => tile(peer, false))}
       </main>
       <Pager page={layout.page} pages={layout.pages} onPage={props.onPage} />
+      <div hidden data-testid="background-audio">
+        {offPageAudio.map(([id, tracks]) => (
+          <TrackAudio key={`mic-${id}`} track={tracks.audio} consumerId={tracks.audioConsumerId} />
+        ))}
+        {screenAudio.map(([id, tracks]) => (
+          <TrackAudio key={`screen-${id}`} track={tracks.screenAudio} />
+        ))}
+      </div>
     </>
   );
 }

@@ -19,6 +19,8 @@ export interface PeerTracks {
   videoConsumerId?: string;
   audioConsumerId?: string;
   screen?: MediaStreamTrack;
+  /** The sound of their shared tab or screen, where the browser shares it. */
+  screenAudio?: MediaStreamTrack;
 }
 
 export function initials(name: string): string {

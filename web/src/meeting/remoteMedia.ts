@@ -13,6 +13,7 @@ export function tracksByPeer(remote: readonly RemoteTrack[]): Map<string, PeerTr
       tracks.audio = track;
       tracks.audioConsumerId = consumerId;
     } else if (source === 'screen') tracks.screen = track;
+    else if (source === 'screenAudio') tracks.screenAudio = track;
     else {
       tracks.video = track;
       tracks.videoConsumerId = consumerId;
