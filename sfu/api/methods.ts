@@ -41,21 +41,19 @@ const consumerInspectionSchema = z.object({
   currentLayers: layersSchema.optional(),
 });
 
-const loadSchema = z.object({
-  workers: z.array(
-    z.object({
-      index: z.number().int(),
-      pid: z.number().int(),
-      rooms: z.number().int(),
-      transports: z.number().int(),
-      consumers: z.number().int(),
-      /** Takes no new rooms; its rooms keep running. */
-      draining: z.boolean(),
-      /** Cumulative CPU time of the worker process (user + system), ms; absent if unknown. */
-      cpuMs: z.number().nonnegative().optional(),
-    }),
-  ),
+export const workerLoadSchema = z.object({
+  index: z.number().int(),
+  pid: z.number().int(),
+  rooms: z.number().int(),
+  transports: z.number().int(),
+  consumers: z.number().int(),
+  /** Takes no new rooms; its rooms keep running. */
+  draining: z.boolean(),
+  /** Cumulative CPU time of the worker process (user + system), ms; absent if unknown. */
+  cpuMs: z.number().nonnegative().optional(),
 });
+
+const loadSchema = z.object({ workers: z.array(workerLoadSchema) });
 
 export const sfuMethods = {
   openRoom: {

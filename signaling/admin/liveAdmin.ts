@@ -10,12 +10,7 @@ export function createLiveAdmin(services: Services): LiveAdmin {
   async function sfuLoad(): Promise<SfuWorkerView[]> {
     const { workers } = await services.sfu.call('getLoad', {});
     return workers.map((w) => ({
-      index: w.index,
-      pid: w.pid,
-      rooms: w.rooms,
-      transports: w.transports,
-      consumers: w.consumers,
-      draining: w.draining,
+      ...w,
       cpuMs: w.cpuMs === undefined ? null : Math.round(w.cpuMs),
     }));
   }

@@ -2,17 +2,10 @@
 // the live rooms. Signaling implements it (signaling/admin/liveAdmin.ts); the
 // API only sees this interface, so it runs without a signaling server too.
 import { z } from 'zod';
+import { workerLoadSchema } from '../../sfu/api/index.js';
 
-export const sfuWorkerSchema = z.object({
-  index: z.number().int(),
-  pid: z.number().int(),
-  rooms: z.number().int(),
-  transports: z.number().int(),
-  consumers: z.number().int(),
-  draining: z.boolean(),
-  /** Cumulative CPU time of the worker process (user + system), ms. */
-  cpuMs: z.number().nullable(),
-});
+/** The SFU's own report of a worker, with CPU always present in the API (null: unknown). */
+export const sfuWorkerSchema = workerLoadSchema.extend({ cpuMs: z.number().nullable() });
 export type SfuWorkerView = z.infer<typeof sfuWorkerSchema>;
 
 export const liveParticipantSchema = z.object({

@@ -19,7 +19,7 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
   const { store, services, nodeId } = options;
   let running = true;
 
-  async function sweepRoom(room: string): Promise<void> {
+  async function sweepRoom(room: string, alive: (node: string) => Promise<boolean>): Promise<void> {
     const control = await store.read(room);
     if (!control) return;
     const nodes = new Set(
@@ -28,7 +28,7 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
         .filter((n) => n !== nodeId),
     );
     const dead: string[] = [];
-    for (const node of nodes) if (!(await store.isNodeAlive(node))) dead.push(node);
+    for (const node of nodes) if (!(await alive(node))) dead.push(node);
     if (dead.length === 0) return;
     interface Gone {
       members: string[];
@@ -63,9 +63,19 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
 
   async function tick(): Promise<void> {
     await store.heartbeat(nodeId, options.intervalMs * 3);
+    // Each other node is looked up once per tick, however many rooms it shares.
+    const known = new Map<string, Promise<boolean>>();
+    const alive = (node: string) => {
+      let answer = known.get(node);
+      if (!answer) {
+        answer = store.isNodeAlive(node);
+        known.set(node, answer);
+      }
+      return answer;
+    };
     for (const room of services.rooms.rooms()) {
       await store.refresh(room.name);
-      await sweepRoom(room.name);
+      await sweepRoom(room.name, alive);
     }
   }
 

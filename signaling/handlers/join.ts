@@ -96,12 +96,12 @@ export const join: Handler<'join'> = async (ctx, req) => {
   if (decision.refusal) throw new AppError(decision.refusal.code, decision.refusal.message);
   // A room that does not exist yet starts with its persistent passcode, if any.
   const checkedHash = current ? current.passcodeHash : decision.initialPasscodeHash;
-  const exempt = (hash: string | undefined, control: RoomControl | undefined) =>
-    hash === undefined ||
+  // Moderators, the invited and those already admitted give no passcode.
+  const exempt = (control: RoomControl | undefined) =>
     isModerator(decision.role) ||
     decision.skipLobby ||
     (control?.admitted.includes(userId) ?? false);
-  await checkPasscode(ctx, checkedHash, exempt(checkedHash, current), req.passcode);
+  await checkPasscode(ctx, checkedHash, exempt(current), req.passcode);
 
   const entry = await services.store.update<Entry>(roomName, (state) => {
     const control = state ?? {
@@ -123,7 +123,11 @@ export const join: Handler<'join'> = async (ctx, req) => {
       };
     }
     // A passcode set after we checked: ask again rather than let this one in.
-    if (control.passcodeHash !== checkedHash && !exempt(control.passcodeHash, control)) {
+    if (
+      control.passcodeHash !== checkedHash &&
+      control.passcodeHash !== undefined &&
+      !exempt(control)
+    ) {
       return {
         next: state,
         result: {

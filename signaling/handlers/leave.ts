@@ -59,15 +59,18 @@ export async function removeMember(
   });
 }
 
-/** Meeting history: the stay ends, and the meeting with the last one out. */
+/**
+ * Meeting history: a peer's stay ends (`peerId`), and with the last one out
+ * the meeting (which also closes every stay still open).
+ */
 export function recordDeparture(
   services: Services,
   meetingId: string,
-  peerId: string,
+  peerId: string | undefined,
   meetingOver: boolean,
 ): void {
   const record = async () => {
-    if (peerId) await services.meetings.left(meetingId, peerId);
+    if (peerId !== undefined) await services.meetings.left(meetingId, peerId);
     if (meetingOver) await services.meetings.ended(meetingId);
   };
   record().catch((error: unknown) =>

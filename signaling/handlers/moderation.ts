@@ -143,7 +143,7 @@ export async function closeMeeting(
     next: undefined,
     result: state,
   }));
-  if (ended?.meetingId) recordDeparture(services, ended.meetingId, '', true);
+  if (ended?.meetingId) recordDeparture(services, ended.meetingId, undefined, true);
   for (const person of [
     ...Object.values(ended?.members ?? {}),
     ...Object.values(ended?.lobby ?? {}),

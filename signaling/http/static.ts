@@ -33,22 +33,34 @@ const pagePaths = new Set(['/', '/bookings', '/admin']);
 export function createStaticHandler(root: string, frameAncestors: readonly string[] = []) {
   const rootWithSep = normalize(root + sep);
 
-  async function send(res: ServerResponse, file: string, cache: string): Promise<boolean> {
+  // The build does not change while the server runs (npm start builds
+  // nothing), so each file is read from disk once.
+  const loaded = new Map<string, Buffer>();
+
+  async function load(file: string): Promise<Buffer | undefined> {
+    const cached = loaded.get(file);
+    if (cached) return cached;
     try {
-      const info = await stat(file);
-      if (!info.isFile()) return false;
-      const raw = await readFile(file);
-      const body = extname(file) === '.html' ? withParentOrigins(raw, frameAncestors) : raw;
-      res.writeHead(200, {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'content-length': body.length,
-        'cache-control': cache,
-      });
-      res.end(body);
-      return true;
+      if (!(await stat(file)).isFile()) return undefined;
     } catch {
-      return false;
+      return undefined;
     }
+    const raw = await readFile(file);
+    const body = extname(file) === '.html' ? withParentOrigins(raw, frameAncestors) : raw;
+    loaded.set(file, body);
+    return body;
+  }
+
+  async function send(res: ServerResponse, file: string, cache: string): Promise<boolean> {
+    const body = await load(file);
+    if (!body) return false;
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': cache,
+    });
+    res.end(body);
+    return true;
   }
 
   /** Returns false when nothing matched (the caller answers 404). */
@@ -56,7 +68,13 @@ export function createStaticHandler(root: string, frameAncestors: readonly strin
     if (pagePaths.has(pathname) || pathname.startsWith('/r/')) {
       return send(res, join(root, 'index.html'), 'no-cache');
     }
-    const file = normalize(join(root, decodeURIComponent(pathname)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return false; // malformed escapes name no file
+    }
+    const file = normalize(join(root, decoded));
     if (!file.startsWith(rootWithSep)) return false;
     const immutable = pathname.startsWith('/assets/');
     return send(res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');

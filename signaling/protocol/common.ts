@@ -7,6 +7,7 @@ import {
   MAX_CHAT_LENGTH,
   MAX_DISPLAY_NAME_LENGTH,
   PASSCODE_LENGTH,
+  REACTIONS,
 } from './limits.js';
 
 export { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, protocolMajor } from './limits.js';
@@ -39,14 +40,7 @@ export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen', 'screenAudio
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 export const meetingRoleSchema = z.enum(['host', 'cohost', 'participant', 'guest']);
 export type MeetingRoleName = z.infer<typeof meetingRoleSchema>;
-export const reactionSchema = z.enum([
-  'thumbsUp',
-  'clap',
-  'laugh',
-  'heart',
-  'surprised',
-  'thinking',
-]);
+export const reactionSchema = z.enum(REACTIONS);
 export type Reaction = z.infer<typeof reactionSchema>;
 
 // mediasoup(-client) objects: the fields we rely on are checked, the rest

@@ -44,6 +44,9 @@ export function isChatText(s: string): boolean {
 export const isPasscode = (s: string): boolean =>
   s.length >= PASSCODE_LENGTH.min && s.length <= PASSCODE_LENGTH.max;
 
+/** The reactions a participant can send, in the order the picker shows them. */
+export const REACTIONS = ['thumbsUp', 'clap', 'laugh', 'heart', 'surprised', 'thinking'] as const;
+
 export const ERROR_CODES = [
   /** The payload does not match the message's schema. */
   'BAD_REQUEST',

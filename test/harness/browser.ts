@@ -70,27 +70,10 @@ export async function joinAs(page: Page, name: string): Promise<void> {
 
 /** Frames the remote <video> of `peerName`'s tile renders during `ms` (requestVideoFrameCallback). */
 export function framesRendered(page: Page, peerName: string, ms: number): Promise<number> {
-  return page.evaluate(
-    ({ name, ms }) =>
-      new Promise<number>((resolve) => {
-        const tile = [...document.querySelectorAll('[data-testid="tile"]')].find(
-          (el) => el.getAttribute('data-peer-name') === name,
-        );
-        const video = tile?.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
-        if (!video) {
-          // No video element (e.g. a camera-off placeholder) renders no frames.
-          resolve(0);
-          return;
-        }
-        let frames = 0;
-        const onFrame = () => {
-          frames += 1;
-          video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        setTimeout(() => resolve(frames), ms);
-      }),
-    { name: peerName, ms },
+  return framesOf(
+    page,
+    `[data-testid="tile"][data-peer-name=${JSON.stringify(peerName)}] video[data-testid="remote-video"]`,
+    ms,
   );
 }
 

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Reaction } from '../../../signaling/protocol/index.js';
 import { t } from '../i18n/index.js';
 import { SmileIcon } from '../meeting/icons.js';
-import { EMOJI, REACTIONS } from './reactions.js';
+import { REACTIONS } from '../../../signaling/protocol/limits.js';
+import { EMOJI } from './reactions.js';
 import './social.css';
 
 export function ReactionsButton({ onReact }: { onReact(reaction: Reaction): void }) {

@@ -3,15 +3,6 @@
 import type { Reaction } from '../../../signaling/protocol/index.js';
 import { createStore, type Store } from '../lib/store.js';
 
-export const REACTIONS: readonly Reaction[] = [
-  'thumbsUp',
-  'clap',
-  'laugh',
-  'heart',
-  'surprised',
-  'thinking',
-];
-
 export const EMOJI: Readonly<Record<Reaction, string>> = {
   thumbsUp: '👍',
   clap: '👏',
