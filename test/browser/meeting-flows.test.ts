@@ -12,7 +12,9 @@ import {
   framesRendered,
   joinAs,
   launchChromium,
+  liveCameras,
   openRoomPage,
+  recordCameraTracks,
 } from '../harness/browser.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
@@ -258,37 +260,20 @@ describe('meeting flows with three people', () => {
 
   it('turning the camera off before joining stops it; on again asks for it again', async () => {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    // Every camera track the page gets, to see whether one is still live (camera light on).
-    await context.addInitScript(() => {
-      const tracks: MediaStreamTrack[] = [];
-      (window as unknown as { cameraTracks: MediaStreamTrack[] }).cameraTracks = tracks;
-      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (constraints) => {
-        const stream = await original(constraints);
-        tracks.push(...stream.getVideoTracks());
-        return stream;
-      };
-    });
+    await recordCameraTracks(context);
     const page = await context.newPage();
     await page.goto(`${server.url}/r/flows-camera`);
-    const liveCameras = () =>
-      page.evaluate(
-        () =>
-          (window as unknown as { cameraTracks: MediaStreamTrack[] }).cameraTracks.filter(
-            (t) => t.readyState === 'live',
-          ).length,
-      );
     const toggle = page.getByTestId('prejoin-cam-toggle');
     await waitFor(async () => !(await toggle.isDisabled()), 'the camera is ready', 10_000);
-    expect(await liveCameras()).toBe(1);
+    expect(await liveCameras(page)).toBe(1);
 
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
-    await waitFor(async () => (await liveCameras()) === 0, 'camera stopped while off');
+    await waitFor(async () => (await liveCameras(page)) === 0, 'camera stopped while off');
     expect(await toggle.isDisabled()).toBe(false);
 
     await toggle.click();
-    await waitFor(async () => (await liveCameras()) === 1, 'camera asked again');
+    await waitFor(async () => (await liveCameras(page)) === 1, 'camera asked again');
     await waitFor(
       async () => (await framesOf(page, '[data-testid="prejoin-preview"]', 500)) >= 3,
       'preview plays again',
@@ -296,7 +281,7 @@ describe('meeting flows with three people', () => {
 
     // Joining with it off: the meeting can still turn it on.
     await toggle.click();
-    await waitFor(async () => (await liveCameras()) === 0, 'camera stopped again');
+    await waitFor(async () => (await liveCameras(page)) === 0, 'camera stopped again');
     await joinAs(page, 'Dana');
     await page.getByTestId('local-video').waitFor({ timeout: 20_000 });
     const camToggle = page.getByTestId('cam-toggle');
@@ -305,11 +290,14 @@ describe('meeting flows with three people', () => {
       'camera off in the meeting',
       10_000,
     );
+    // Joined with it off: the meeting has not opened the camera either.
+    expect(await liveCameras(page)).toBe(0);
     await camToggle.click();
     await waitFor(
       async () => (await camToggle.getAttribute('aria-pressed')) === 'true',
       'camera on in the meeting',
     );
+    await waitFor(async () => (await liveCameras(page)) === 1, 'camera opened in the meeting');
     await waitFor(
       async () => (await framesOf(page, '[data-testid="local-video"]', 500)) >= 3,
       'own camera plays in the meeting',

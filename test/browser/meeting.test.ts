@@ -4,10 +4,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  framesOf,
   framesRendered,
   hasLiveRemoteAudio,
   joinAs,
   launchChromium,
+  liveCameras,
   openRoomPage,
 } from '../harness/browser.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
@@ -62,22 +64,32 @@ describe('a meeting in the browser', () => {
     expect(await anna.getByTestId('cam-toggle').getAttribute('aria-pressed')).toBe('true');
   });
 
-  it('muting the camera is shown on the button and stops frames for the other side', async () => {
+  it('turning the camera off lets the device go and stops frames; on again brings both back', async () => {
+    expect(await liveCameras(boris)).toBe(1);
     await boris.getByTestId('cam-toggle').click();
     await waitFor(
       async () => (await boris.getByTestId('cam-toggle').getAttribute('aria-pressed')) === 'false',
       'camera button shows off',
     );
+    // The camera itself is closed (its light goes out), not just muted.
+    await waitFor(async () => (await liveCameras(boris)) === 0, 'camera released');
+    await tileOf(anna, 'Boris').getByTestId('camera-off').waitFor();
     await waitFor(
       async () => (await framesRendered(anna, 'Boris', 700)) === 0,
       'no frames while camera off',
       20_000,
     );
     await boris.getByTestId('cam-toggle').click();
+    await waitFor(async () => (await liveCameras(boris)) === 1, 'camera opened again');
     await waitFor(
       async () => (await framesRendered(anna, 'Boris', 500)) >= 3,
       'frames again after unmute',
       20_000,
+    );
+    await tileOf(anna, 'Boris').getByTestId('camera-off').waitFor({ state: 'detached' });
+    await waitFor(
+      async () => (await framesOf(boris, '[data-testid="local-video"]', 500)) >= 3,
+      'own preview plays again',
     );
   });
 

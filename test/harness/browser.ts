@@ -2,7 +2,7 @@
 // microphone. Never downloads a browser: CHROMIUM_PATH or `chromium` on PATH.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const chromiumFlags = [
   '--headless',
@@ -45,6 +45,33 @@ export interface RoomPageOptions {
   localStorage?: Record<string, string>;
 }
 
+/**
+ * Records every camera track the context's pages get, so liveCameras() can
+ * tell whether the camera is still open (its light on).
+ */
+export async function recordCameraTracks(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const tracks: MediaStreamTrack[] = [];
+    (window as unknown as { cameraTracks: MediaStreamTrack[] }).cameraTracks = tracks;
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await original(constraints);
+      tracks.push(...stream.getVideoTracks());
+      return stream;
+    };
+  });
+}
+
+/** How many camera tracks of the page are live (see recordCameraTracks). */
+export function liveCameras(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { cameraTracks: MediaStreamTrack[] }).cameraTracks.filter(
+        (t) => t.readyState === 'live',
+      ).length,
+  );
+}
+
 /** Opens a room page in a fresh browser context (its own camera, cookies, storage). */
 export async function openRoomPage(
   browser: Browser,
@@ -53,6 +80,7 @@ export async function openRoomPage(
   options: RoomPageOptions = {},
 ): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  await recordCameraTracks(context);
   if (options.localStorage) {
     await context.addInitScript((entries: Record<string, string>) => {
       for (const [key, value] of Object.entries(entries)) localStorage.setItem(key, value);

@@ -5,8 +5,8 @@
 // meeting's from then on; a later join (after leaving) asks the devices again.
 // Turning the camera off before joining stops its track (the camera light
 // goes out) and turning it on asks for it again; joining with the camera off
-// hands the meeting a fresh, disabled camera track so its own toggle can turn
-// it on (the meeting keeps muted tracks, as its toggles do).
+// hands the meeting no camera track but the device to ask for when its own
+// toggle turns the camera on.
 import { createStore, type Store } from '../lib/store.js';
 import type { LocalTracks } from '../media/localMedia.js';
 
@@ -220,11 +220,13 @@ export function createPrejoinMedia(): PrejoinMedia {
       if (!live(tracks.mic) && !live(tracks.camera)) await start();
       else await pending;
       await cameraPending;
-      // Off by choice: the meeting still gets a camera (disabled) to turn on later.
-      if (!live(store.get().tracks.camera) && !store.get().problem.camera) await acquireCamera();
+      const { problem, cameraId } = store.get();
+      const camera = live(store.get().tracks.camera);
       const taken: LocalTracks = {
         mic: live(store.get().tracks.mic),
-        camera: live(store.get().tracks.camera),
+        camera,
+        // Off by choice: the meeting opens it only when turned on there.
+        ...(!camera && !problem.camera ? { cameraOff: { deviceId: cameraId } } : {}),
       };
       for (const track of [taken.mic, taken.camera]) if (track) handedOver.add(track);
       return taken;

@@ -3,6 +3,11 @@
 export interface LocalTracks {
   mic: MediaStreamTrack | undefined;
   camera: MediaStreamTrack | undefined;
+  /**
+   * A camera the user turned off before joining: not opened (its light stays
+   * off) until they turn it on; `deviceId` is the one they picked, if any.
+   */
+  cameraOff?: { deviceId: string | undefined };
 }
 
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
@@ -31,17 +36,19 @@ export function stopTracks(tracks: LocalTracks): void {
   tracks.camera?.stop();
 }
 
-/** One track from a chosen device (mid-call device switching); throws when refused. */
+/**
+ * One track from a chosen device (mid-call device switching, a camera turned
+ * on again), or from the default one; throws when refused.
+ */
 export async function acquireDevice(
   source: 'mic' | 'camera',
-  deviceId: string,
+  deviceId?: string,
 ): Promise<MediaStreamTrack> {
+  const device = deviceId ? { deviceId: { exact: deviceId } } : {};
   const stream = await navigator.mediaDevices.getUserMedia(
-    source === 'mic'
-      ? { audio: { deviceId: { exact: deviceId } } }
-      : { video: { ...VIDEO, deviceId: { exact: deviceId } } },
+    source === 'mic' ? { audio: device } : { video: { ...VIDEO, ...device } },
   );
   const track = source === 'mic' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
-  if (!track) throw new Error(`no ${source} track from device ${deviceId}`);
+  if (!track) throw new Error(`no ${source} track from device ${deviceId ?? '(default)'}`);
   return track;
 }

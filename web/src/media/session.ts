@@ -80,7 +80,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
     screenTrack: undefined,
     remote: [],
   });
-  const deviceOf = (source: LocalSource) => producers.track(source)?.getSettings().deviceId;
+  const deviceOf = (source: LocalSource) => producers.deviceId(source);
   const publish = () =>
     store.set({
       mic: producers.state('mic'),
@@ -93,7 +93,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       remote: consumers.tracks(),
     });
   const consumers = createConsumerSet(signaling, publish);
-  const producers = createProducerSet(signaling, publish, onError);
+  const producers = createProducerSet(signaling, acquireDevice, publish, onError);
   const screen = createScreenShare(signaling, publish, onError);
   const speakers = createSpeakers(signaling);
   let transports: Transports | undefined;
@@ -150,7 +150,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
     async switchDevice(source, deviceId) {
       if (deviceOf(source) === deviceId) return;
       try {
-        await producers.replaceTrack(source, await acquireDevice(source, deviceId));
+        await producers.switchDevice(source, deviceId);
       } catch (error) {
         onError(error);
       }

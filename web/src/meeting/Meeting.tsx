@@ -128,7 +128,7 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
             self={
               <SelfView
                 displayName={self.displayName}
-                camera={media.cameraTrack ?? state.localTracks?.camera}
+                camera={media.cameraTrack}
                 cameraState={media.camera}
                 micState={media.mic}
                 role={self.role}

@@ -68,8 +68,9 @@ const asSignalingError = (error: unknown): SignalingError =>
   error instanceof SignalingError ? error : new SignalingError('INTERNAL', messageOf(error));
 
 function noticeFor(tracks: LocalTracks): Notice | undefined {
-  if (!tracks.mic && !tracks.camera) return { key: 'noDevices' };
-  if (!tracks.camera) return { key: 'noCamera' };
+  const camera = tracks.camera ?? tracks.cameraOff;
+  if (!tracks.mic && !camera) return { key: 'noDevices' };
+  if (!camera) return { key: 'noCamera' };
   if (!tracks.mic) return { key: 'noMic' };
   return undefined;
 }
