@@ -138,9 +138,9 @@ describe('layout, pagination and layers in the browser', () => {
   });
 
   it('speaker view shows one large tile', async () => {
-    // Who counts as speaking (audio levels) and who is dominant is asserted in
-    // the webrtc tier (active-speaker.test.ts), where the audio is under the
-    // test's control; Chromium's fake microphone only beeps briefly each second.
+    // The speaking indicator is asserted in meeting.test.ts; who is dominant,
+    // in the webrtc tier (active-speaker.test.ts), where the audio is under
+    // the test's control (every fake microphone here beeps alike).
     const boris = others[0]!;
     if ((await boris.getByTestId('layout-toggle').getAttribute('data-layout')) !== 'speaker') {
       await boris.getByTestId('layout-toggle').click();

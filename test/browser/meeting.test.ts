@@ -18,6 +18,26 @@ import { waitFor } from '../harness/sfu.js';
 const tileOf = (page: Page, name: string) =>
   page.locator(`[data-testid="tile"][data-peer-name="${name}"]`);
 
+/** Whether the element's speaking indicator lit up at any moment during `ms`. */
+function litDuring(page: Page, selector: string, ms: number): Promise<boolean> {
+  return page.evaluate(
+    ({ selector, ms }) =>
+      new Promise<boolean>((resolve) => {
+        let lit = false;
+        const look = () => {
+          lit ||= document.querySelector(selector)?.getAttribute('data-speaking') === 'true';
+        };
+        const timer = setInterval(look, 25);
+        setTimeout(() => {
+          clearInterval(timer);
+          look();
+          resolve(lit);
+        }, ms);
+      }),
+    { selector, ms },
+  );
+}
+
 describe('a meeting in the browser', () => {
   let server: TestServer;
   let browser: Browser;
@@ -91,6 +111,26 @@ describe('a meeting in the browser', () => {
       async () => (await framesOf(boris, '[data-testid="local-video"]', 500)) >= 3,
       'own preview plays again',
     );
+  });
+
+  it('the speaking indicator follows the sound: lit while Boris talks, dark while he is muted', async () => {
+    // Chromium's fake microphone beeps: that counts as talking.
+    const borisTile = '[data-testid="tile"][data-peer-name="Boris"]';
+    const borisSelf = '[data-testid="self-view"]';
+    await waitFor(() => litDuring(anna, borisTile, 1500), 'Anna sees Boris talking', 20_000);
+    await waitFor(() => litDuring(boris, borisSelf, 1500), 'Boris sees himself talking', 20_000);
+
+    await boris.getByTestId('mic-toggle').click();
+    await tileOf(anna, 'Boris').getByTestId('mic-muted').waitFor();
+    await waitFor(
+      async () => !(await litDuring(anna, borisTile, 2000)),
+      'Boris dark for Anna while muted',
+      10_000,
+    );
+    expect(await litDuring(boris, borisSelf, 1000)).toBe(false);
+
+    await boris.getByTestId('mic-toggle').click();
+    await waitFor(() => litDuring(anna, borisTile, 1500), 'Boris talking again', 20_000);
   });
 
   it('when one leaves, the other loses the tile and the SFU is empty of them', async () => {

@@ -11,12 +11,14 @@ import { acquireDevice, type LocalTracks } from './localMedia.js';
 import { createProducerSet, type LocalSource, type SourceState } from './producers.js';
 import { createScreenShare, type ScreenState } from './screenShare.js';
 import { createSpeakers, type Speakers } from './speakers.js';
+import { createSpeakingMeter, type SpeakingMeter } from './speakingMeter.js';
 import { createTransports, type Transports } from './transports.js';
 
 export type { RemoteTrack } from './consumers.js';
 export type { LocalSource, SourceState } from './producers.js';
 export type { ScreenState } from './screenShare.js';
 export type { SpeakerState } from './speakers.js';
+export type { SpeakingState } from './speakingMeter.js';
 
 export interface MediaState {
   readonly mic: SourceState;
@@ -40,7 +42,10 @@ type RouterRtpCapabilities = Extract<
 
 export interface MediaSession {
   readonly store: Store<MediaState>;
+  /** The loudest speaker, as the server hears it. */
   readonly speakers: Speakers;
+  /** Who is talking right now, measured here. */
+  readonly speaking: SpeakingMeter;
   setTracks(tracks: LocalTracks): void;
   start(routerRtpCapabilities: RouterRtpCapabilities): Promise<void>;
   stop(): void;
@@ -97,6 +102,18 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
   const screen = createScreenShare(signaling, publish, onError);
   const speakers = createSpeakers(signaling);
   let transports: Transports | undefined;
+  const speaking = createSpeakingMeter({
+    stats: async () =>
+      transports ? Promise.all([transports.send.getStats(), transports.recv.getStats()]) : [],
+    remoteOwners: () =>
+      new Map(
+        consumers
+          .tracks()
+          .filter((t) => t.source === 'mic')
+          .map((t) => [t.track.id, t.peerId]),
+      ),
+    ownMic: () => (producers.state('mic') === 'on' ? producers.track('mic')?.id : undefined),
+  });
   /** Bumped by every start and stop: a start that was overtaken gives up. */
   let epoch = 0;
 
@@ -118,6 +135,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
   return {
     store,
     speakers,
+    speaking,
     setTracks: (tracks) => producers.setTracks(tracks),
     async start(routerRtpCapabilities) {
       stop();
@@ -163,6 +181,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
     close() {
       for (const off of unsubscribe) off();
       speakers.close();
+      speaking.close();
       stop();
       screen.stop();
       producers.release();

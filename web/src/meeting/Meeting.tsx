@@ -48,6 +48,7 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
   const reactions = useStore(session.reactions.store);
   const [panel, setPanel] = useState<Panel>('none');
   const speakers = useStore(session.media.speakers.store);
+  const talking = useStore(session.media.speaking.store);
   const byPeer = useMemo(() => tracksByPeer(media.remote), [media.remote]);
   const peers = useMemo(() => visiblePeers(state.peers), [state.peers]);
   const view = useLayout(peers, speakers.active, session.media);
@@ -118,7 +119,7 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
             byPeer={byPeer}
             hands={hands}
             reactions={reactions}
-            speaking={speakers.speaking}
+            speaking={talking.peers}
             activeSpeaker={speakers.active}
             pinned={view.pinned}
             onPin={view.pin}
@@ -134,7 +135,7 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
                 role={self.role}
                 hand={handPosition(hands, self.peerId)}
                 reaction={reactions.get(self.peerId)}
-                speaking={speakers.speaking.has(self.peerId)}
+                speaking={talking.self}
               />
             }
           />
