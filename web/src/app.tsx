@@ -18,6 +18,7 @@ import { LobbyWaiting } from './lobby/LobbyWaiting.js';
 import { Meeting } from './meeting/Meeting.js';
 import { createRoomSession, type RoomSession, type RoomState } from './meeting/room.js';
 import type { RemovedReason } from './meeting/roomState.js';
+import { SessionContext } from './meeting/sessionContext.js';
 import { parseRoute } from './routing.js';
 import { HomeScreen } from './screens/HomeScreen.js';
 import { LeftScreen } from './screens/LeftScreen.js';
@@ -170,12 +171,7 @@ function Room({ room, credentials }: { room: string; credentials: CredentialStor
         />
       );
     case 'session':
-      return (
-        <>
-          <SessionView session={screen.session} onLeave={() => leave(screen.session)} />
-          <Announcer session={screen.session} />
-        </>
-      );
+      return <SessionView session={screen.session} onLeave={() => leave(screen.session)} />;
     case 'left':
       return <LeftScreen room={room} onRejoin={() => void join(name, passcode)} />;
     case 'denied':
@@ -188,6 +184,10 @@ function Room({ room, credentials }: { room: string; credentials: CredentialStor
 /** In the lobby or in the meeting (the session's phase says which). */
 function SessionView({ session, onLeave }: { session: RoomSession; onLeave(): void }) {
   const { phase } = useStore(session.store);
-  if (phase === 'lobby') return <LobbyWaiting session={session} onLeave={onLeave} />;
-  return <Meeting session={session} onLeave={onLeave} />;
+  return (
+    <SessionContext.Provider value={session}>
+      {phase === 'lobby' ? <LobbyWaiting onLeave={onLeave} /> : <Meeting onLeave={onLeave} />}
+      <Announcer />
+    </SessionContext.Provider>
+  );
 }

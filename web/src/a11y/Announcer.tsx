@@ -2,7 +2,7 @@
 // whose hand went up and what was said in chat. It follows the room session's
 // stores from outside the meeting's components.
 import { useEffect, useState } from 'preact/hooks';
-import type { RoomSession } from '../meeting/room.js';
+import { useSession } from '../meeting/sessionContext.js';
 import { chatAnnouncements, roomAnnouncements } from './announcements.js';
 import './a11y.css';
 
@@ -14,7 +14,8 @@ interface Line {
   readonly text: string;
 }
 
-export function Announcer({ session }: { session: RoomSession }) {
+export function Announcer() {
+  const session = useSession();
   const [lines, setLines] = useState<readonly Line[]>([]);
 
   useEffect(() => {

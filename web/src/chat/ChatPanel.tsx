@@ -3,26 +3,18 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { can } from '../../../signaling/rooms/permissions.js';
 import { t } from '../i18n/index.js';
-import { useStore } from '../lib/store.js';
 import { visiblePeers } from '../meeting/peers.js';
-import type { RoomSession } from '../meeting/room.js';
 import type { Self } from '../meeting/roomState.js';
+import { useChatState, useRoomState, useSession } from '../meeting/sessionContext.js';
 import { SidePanel } from '../meeting/SidePanel.js';
 import { ChatComposer } from './ChatComposer.js';
 import { ChatMessageItem } from './ChatMessageItem.js';
 import './chat.css';
 
-export function ChatPanel({
-  session,
-  self,
-  onClose,
-}: {
-  session: RoomSession;
-  self: Self;
-  onClose(): void;
-}) {
-  const { messages } = useStore(session.chat.store);
-  const { peers, settings } = useStore(session.store);
+export function ChatPanel({ self, onClose }: { self: Self; onClose(): void }) {
+  const session = useSession();
+  const { messages } = useChatState();
+  const { peers, settings } = useRoomState();
   const list = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

@@ -1,14 +1,14 @@
 // Waiting in the lobby until a host lets us in (the session then joins by
 // itself and the meeting replaces this screen).
 import { t } from '../i18n/index.js';
-import { useStore } from '../lib/store.js';
 import { TrackVideo } from '../meeting/media.js';
-import type { RoomSession } from '../meeting/room.js';
+import { useRoomState, useSession } from '../meeting/sessionContext.js';
 import '../screens/screens.css';
 import './lobby.css';
 
-export function LobbyWaiting({ session, onLeave }: { session: RoomSession; onLeave(): void }) {
-  const { localTracks } = useStore(session.store);
+export function LobbyWaiting({ onLeave }: { onLeave(): void }) {
+  const session = useSession();
+  const { localTracks } = useRoomState();
   const camera = localTracks?.camera;
   return (
     <main class="screen">

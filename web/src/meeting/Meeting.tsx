@@ -5,7 +5,6 @@ import { useMemo, useState } from 'preact/hooks';
 import { ChatPanel } from '../chat/ChatPanel.js';
 import { ChatToggle } from '../chat/ChatToggle.js';
 import { t } from '../i18n/index.js';
-import { useStore } from '../lib/store.js';
 import { ParticipantsPanel } from '../participants/ParticipantsPanel.js';
 import { ParticipantsToggle } from '../participants/ParticipantsToggle.js';
 import { handPosition, visibleHands } from '../social/hands.js';
@@ -16,9 +15,18 @@ import { LockIcon, PeopleIcon } from './icons.js';
 import { DevicePicker } from './DevicePicker.js';
 import { LayoutToggle, PageSizeSelect, ScreenToggle } from './MediaToggles.js';
 import { visiblePeers } from './peers.js';
-import type { Notice, RoomSession } from './room.js';
+import type { Notice } from './room.js';
 import { isModeratorRole } from './roomState.js';
 import { SelfView } from './SelfView.js';
+import {
+  useActiveSpeaker,
+  useChatState,
+  useMediaState,
+  useReactions,
+  useRoomState,
+  useSession,
+  useSpeaking,
+} from './sessionContext.js';
 import { screenShown, tracksByPeer } from './remoteMedia.js';
 import { Stage } from './Stage.js';
 import { Toasts } from './Toasts.js';
@@ -41,17 +49,18 @@ function noticeText(notice: Notice): string {
   }
 }
 
-export function Meeting({ session, onLeave }: { session: RoomSession; onLeave(): void }) {
-  const state = useStore(session.store);
-  const media = useStore(session.media.store);
-  const chat = useStore(session.chat.store);
-  const reactions = useStore(session.reactions.store);
+export function Meeting({ onLeave }: { onLeave(): void }) {
+  const session = useSession();
+  const state = useRoomState();
+  const media = useMediaState();
+  const chat = useChatState();
+  const reactions = useReactions();
   const [panel, setPanel] = useState<Panel>('none');
-  const speakers = useStore(session.media.speakers.store);
-  const talking = useStore(session.media.speaking.store);
+  const activeSpeaker = useActiveSpeaker();
+  const talking = useSpeaking();
   const byPeer = useMemo(() => tracksByPeer(media.remote), [media.remote]);
   const peers = useMemo(() => visiblePeers(state.peers), [state.peers]);
-  const view = useLayout(peers, speakers.active, session.media);
+  const view = useLayout(peers, activeSpeaker, session.media);
   const self = state.self;
   const hands = self ? visibleHands(state.hands, self.peerId, state.peers) : [];
   const handRaised = self !== undefined && hands.includes(self.peerId);
@@ -120,7 +129,7 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
             hands={hands}
             reactions={reactions}
             speaking={talking.peers}
-            activeSpeaker={speakers.active}
+            activeSpeaker={activeSpeaker}
             pinned={view.pinned}
             onPin={view.pin}
             onLayer={(consumerId, layer) => session.media.setPreferredLayer(consumerId, layer)}
@@ -146,17 +155,10 @@ export function Meeting({ session, onLeave }: { session: RoomSession; onLeave():
           )}
         </div>
         {panel === 'participants' && (
-          <ParticipantsPanel
-            session={session}
-            self={self}
-            hands={hands}
-            onClose={() => setPanel('none')}
-          />
+          <ParticipantsPanel self={self} hands={hands} onClose={() => setPanel('none')} />
         )}
-        {panel === 'chat' && (
-          <ChatPanel session={session} self={self} onClose={() => setPanel('none')} />
-        )}
-        <Toasts session={session} />
+        {panel === 'chat' && <ChatPanel self={self} onClose={() => setPanel('none')} />}
+        <Toasts />
       </div>
 
       <Controls

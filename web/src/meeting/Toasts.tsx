@@ -2,8 +2,7 @@
 // "Unmute" button: we never unmute by ourselves.
 import { describeError } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
-import { useStore } from '../lib/store.js';
-import type { RoomSession } from './room.js';
+import { useSession, useToastList } from './sessionContext.js';
 import type { Toast } from './toasts.js';
 
 function text(toast: Toast): string {
@@ -40,8 +39,9 @@ function text(toast: Toast): string {
   }
 }
 
-export function Toasts({ session }: { session: RoomSession }) {
-  const toasts = useStore(session.toasts.store);
+export function Toasts() {
+  const session = useSession();
+  const toasts = useToastList();
   if (toasts.length === 0) return null;
   return (
     <div class="toasts" role="status" aria-live="polite">

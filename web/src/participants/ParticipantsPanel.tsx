@@ -2,9 +2,8 @@
 // room controls and per-person actions.
 import { can } from '../../../signaling/rooms/permissions.js';
 import { t } from '../i18n/index.js';
-import { useStore } from '../lib/store.js';
-import type { RoomSession } from '../meeting/room.js';
 import type { Self } from '../meeting/roomState.js';
+import { useMediaState, useRoomState, useSession } from '../meeting/sessionContext.js';
 import { SidePanel } from '../meeting/SidePanel.js';
 import { LobbyQueue } from './LobbyQueue.js';
 import { ParticipantRow } from './ParticipantRow.js';
@@ -14,16 +13,16 @@ import { roster } from './roster.js';
 import './participants.css';
 
 export interface ParticipantsPanelProps {
-  session: RoomSession;
   self: Self;
   /** Raised hands as shown (people still here), oldest first. */
   hands: readonly string[];
   onClose(): void;
 }
 
-export function ParticipantsPanel({ session, self, hands, onClose }: ParticipantsPanelProps) {
-  const state = useStore(session.store);
-  const media = useStore(session.media.store);
+export function ParticipantsPanel({ self, hands, onClose }: ParticipantsPanelProps) {
+  const session = useSession();
+  const state = useRoomState();
+  const media = useMediaState();
   const perform = performer(session);
   const entries = roster(self, media, state.peers, hands);
   const moderator = can(self.role, 'lobby.manage');
