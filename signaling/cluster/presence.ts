@@ -2,8 +2,9 @@
 // announces itself alive, keeps its rooms from expiring, and removes members
 // and lobby entries of nodes that stopped announcing themselves (crashed).
 import type { Services } from '../core/context.js';
-import { lobbyView, type RoomControl } from '../rooms/control.js';
+import { forgetMember, lobbyView, type MemberState, type RoomControl } from '../rooms/control.js';
 import type { RedisStateStore } from '../rooms/redisStateStore.js';
+import { toPeerInfo } from '../rooms/registry.js';
 
 export interface PresenceOptions {
   store: RedisStateStore;
@@ -31,27 +32,37 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
     for (const node of nodes) if (!(await alive(node))) dead.push(node);
     if (dead.length === 0) return;
     interface Gone {
+      /** Newly marked disconnected: they may still resume elsewhere. */
+      dropped: MemberState[];
       members: string[];
       lobbyChanged: boolean;
       state: RoomControl | undefined;
     }
     const now = Date.now();
     const gone = await store.update<Gone>(room, (state) => {
-      if (!state) return { next: state, result: { members: [], lobbyChanged: false, state } };
+      if (!state)
+        return { next: state, result: { dropped: [], members: [], lobbyChanged: false, state } };
       // First sweep: the peer's connection is gone; it may resume elsewhere.
-      for (const member of Object.values(state.members)) {
-        if (dead.includes(member.node) && member.disconnectedAt === undefined)
-          member.disconnectedAt = now;
-      }
+      const dropped = Object.values(state.members).filter(
+        (m) => dead.includes(m.node) && m.disconnectedAt === undefined,
+      );
+      for (const member of dropped) member.disconnectedAt = now;
       const members = Object.values(state.members)
         .filter((m) => dead.includes(m.node) && now - (m.disconnectedAt ?? now) >= options.graceMs)
         .map((m) => m.peerId);
-      for (const peerId of members) delete state.members[peerId];
-      state.hands = state.hands.filter((p) => !members.includes(p));
+      for (const peerId of members) forgetMember(state, peerId);
       const waiting = Object.values(state.lobby).filter((e) => dead.includes(e.node));
       for (const entry of waiting) delete state.lobby[entry.peerId];
-      return { next: state, result: { members, lobbyChanged: waiting.length > 0, state } };
+      return {
+        next: state,
+        result: { dropped, members, lobbyChanged: waiting.length > 0, state },
+      };
     });
+    // Only the node whose write marked them gets them here, so the room hears it once.
+    for (const member of gone.dropped) {
+      if (gone.members.includes(member.peerId)) continue;
+      services.notify.toRoom(room, 'peerUpdated', { peer: toPeerInfo(member, undefined) });
+    }
     for (const peerId of gone.members) services.notify.toRoom(room, 'peerLeft', { peerId });
     if (gone.members.length > 0 && gone.state)
       services.notify.toRoom(room, 'handsChanged', { hands: gone.state.hands });

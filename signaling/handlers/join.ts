@@ -293,6 +293,7 @@ async function enterMeeting(
     peers: others.map((m) => toPeerInfo(m, services.rooms.peer(roomName, m.peerId))),
     settings: settingsView(control),
     hands: control.hands,
+    ...(control.activeSpeaker ? { activeSpeaker: control.activeSpeaker } : {}),
     chat: history.map((message) => chatView(message, control, member.userId)),
     ...(isModerator(member.role) ? { lobby: lobbyView(control) } : {}),
     resumeToken: await services.resume.issue({

@@ -2,7 +2,7 @@
 // dropped connection is not a leave: the member keeps its place for the
 // reconnect grace period and may resume it from any node.
 import type { HandlerContext, Services } from '../core/context.js';
-import { lobbyView, type MemberState, type RoomControl } from '../rooms/control.js';
+import { forgetMember, lobbyView, type MemberState, type RoomControl } from '../rooms/control.js';
 import { toPeerInfo, type PeerState } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import type { Handler } from './types.js';
@@ -46,9 +46,8 @@ export async function removeMember(
         },
       };
     }
-    delete state.members[peerId];
     const handWasUp = state.hands.includes(peerId);
-    state.hands = state.hands.filter((p) => p !== peerId);
+    forgetMember(state, peerId);
     const promoted = succession(state);
     const empty = Object.keys(state.members).length === 0 && Object.keys(state.lobby).length === 0;
     const next = empty ? undefined : state;
@@ -160,11 +159,13 @@ export async function dropConnection(ctx: HandlerContext, graceMs: number): Prom
   const kept = await services.store.update(peer.roomName, (state) => {
     const member = state?.members[peer.id];
     if (!state || !member || member.socketId !== session.socketId)
-      return { next: state, result: false };
+      return { next: state, result: undefined };
     member.disconnectedAt = at;
-    return { next: state, result: true };
+    return { next: state, result: member };
   });
   if (!kept) return;
+  // The others keep the tile but show that this person is coming back.
+  services.notify.toRoom(peer.roomName, 'peerUpdated', { peer: toPeerInfo(kept, undefined) });
   session.log.info({ graceMs }, 'connection dropped; place kept for resume');
   const expire = async () => {
     const removal = await removeMember(

@@ -96,6 +96,11 @@ export const peerSchema = z.object({
   role: meetingRoleSchema,
   /** Joined by invite link: shown as a guest everywhere. */
   guest: z.boolean(),
+  /**
+   * Their connection dropped and they may still come back (their place is
+   * kept for the reconnect grace period); their media is gone meanwhile.
+   */
+  reconnecting: z.boolean(),
   producers: z.array(producerInfoSchema),
 });
 export type PeerInfo = z.infer<typeof peerSchema>;

@@ -4,7 +4,7 @@
 // on the same constants.
 
 /** Major.minor. A client with another major version must reload. */
-export const PROTOCOL_VERSION = '2.0';
+export const PROTOCOL_VERSION = '2.1';
 export const protocolMajor = (version: string): number => Number.parseInt(version, 10);
 
 /** Largest request payload accepted, in bytes of JSON. */

@@ -38,6 +38,8 @@ const joinedSchema = z.object({
   settings: roomSettingsSchema,
   /** Raised hands, oldest first. */
   hands: z.array(idSchema),
+  /** The room's current active speaker (as the last `activeSpeaker` named), if any. */
+  activeSpeaker: idSchema.optional(),
   chat: z.array(chatMessageSchema),
   /** Only for hosts and co-hosts. */
   lobby: z.array(lobbyEntrySchema).optional(),

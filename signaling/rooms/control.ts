@@ -43,6 +43,11 @@ export interface RoomControl {
   banned: string[];
   /** Raised hands, oldest first. */
   hands: string[];
+  /**
+   * The member the SFU last named the dominant speaker: a newcomer (on any
+   * node) starts from it instead of waiting for the next change.
+   */
+  activeSpeaker?: string | undefined;
   /** The meeting (history record) running since the first member joined. */
   meetingId?: string | undefined;
 }
@@ -80,6 +85,13 @@ export function membersWithRole(
   roles: readonly MeetingRole[],
 ): MemberState[] {
   return Object.values(control.members).filter((m) => roles.includes(m.role));
+}
+
+/** A member is gone for good: nothing may keep pointing at them. */
+export function forgetMember(control: RoomControl, peerId: string): void {
+  delete control.members[peerId];
+  control.hands = control.hands.filter((p) => p !== peerId);
+  if (control.activeSpeaker === peerId) control.activeSpeaker = undefined;
 }
 
 export const isModerator = (role: MeetingRole): boolean => role === 'host' || role === 'cohost';

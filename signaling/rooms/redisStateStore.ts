@@ -43,10 +43,13 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
   const nodeKey = (node: string) => `${prefix}node:${node}`;
   const queues = new Map<string, Promise<void>>();
 
-  async function load(room: string): Promise<{ version: string; state: RoomControl | undefined }> {
+  async function load(
+    room: string,
+  ): Promise<{ version: string; raw: string | undefined; state: RoomControl | undefined }> {
     const [version, raw] = await client.hmGet(roomKey(room), ['v', 's']);
     return {
       version: version ?? '0',
+      raw: raw ?? undefined,
       state: raw ? (JSON.parse(raw) as RoomControl) : undefined,
     };
   }
@@ -57,12 +60,15 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
   ): Promise<T> {
     const deadline = Date.now() + CONTENTION_BUDGET_MS;
     for (let tries = 0; ; tries++) {
-      const { version, state } = await load(room);
+      const { version, raw, state } = await load(room);
       const { next, result } = change(state);
-      if (next === undefined && state === undefined) return result;
+      const serialized = next ? JSON.stringify(next) : undefined;
+      // Nothing changed: the result holds for the state just read, and
+      // writing it again would only make other nodes' writes retry.
+      if (serialized === raw) return result;
       const written = await client.eval(compareAndSet, {
         keys: [roomKey(room)],
-        arguments: [version, next ? JSON.stringify(next) : '', String(ROOM_TTL_MS)],
+        arguments: [version, serialized ?? '', String(ROOM_TTL_MS)],
       });
       if (written === 1) return result;
       if (Date.now() > deadline)

@@ -61,6 +61,7 @@ export function toPeerInfo(member: MemberState, media: PeerState | undefined): P
     displayName: member.displayName,
     role: member.role,
     guest: member.guest,
+    reconnecting: member.disconnectedAt !== undefined,
     producers: [...(media?.producers ?? [])].map(([producerId, p]) => ({
       producerId,
       kind: p.kind,

@@ -15,6 +15,22 @@ async function reopen(services: Services, roomId: string, reason: string): Promi
   }
 }
 
+/**
+ * Keeps the room's active speaker in the shared state for newcomers. The SFU
+ * names a speaker only when it changes, and an unchanged state is not written.
+ */
+async function rememberActiveSpeaker(services: Services, room: string, peerId: string) {
+  try {
+    await services.store.update(room, (state) => {
+      // Someone who left meanwhile must not come back as the speaker.
+      if (state?.members[peerId]) state.activeSpeaker = peerId;
+      return { next: state, result: undefined };
+    });
+  } catch (error) {
+    services.log.warn({ err: error, room }, 'active speaker not remembered');
+  }
+}
+
 export function handleSfuEvent(services: Services, event: SfuEvent): void {
   switch (event.type) {
     case 'consumerClosed': {
@@ -49,7 +65,9 @@ export function handleSfuEvent(services: Services, event: SfuEvent): void {
       return;
     case 'activeSpeaker': {
       const peer = services.rooms.peerByMedia(event.roomId, event.peerId);
-      if (peer) services.notify.toRoom(event.roomId, 'activeSpeaker', { peerId: peer.id });
+      if (!peer) return;
+      services.notify.toRoom(event.roomId, 'activeSpeaker', { peerId: peer.id });
+      void rememberActiveSpeaker(services, event.roomId, peer.id);
       return;
     }
     case 'audioLevels': {

@@ -15,6 +15,8 @@ export interface RoomStateStore {
    * Applies `change` atomically. `change` gets a private copy it may modify
    * and return as `next`; it must have no other effects, because a store may
    * call it again with fresher state when another node wrote in between.
+   * A change that leaves the state as it was writes nothing, so frequent
+   * no-op updates (the same active speaker again) cost no write.
    */
   update<T>(room: string, change: (current: RoomControl | undefined) => Mutation<T>): Promise<T>;
   close(): Promise<void>;

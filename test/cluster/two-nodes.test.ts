@@ -1,7 +1,7 @@
 // Two signaling processes sharing one Redis behave as one server for the
 // control plane: peers on different nodes share a room's members, chat,
-// hands, lobby and moderation; a node that dies is noticed and its peers
-// leave the room for everyone else.
+// hands, lobby and moderation; a node that dies is noticed, its peers show
+// as reconnecting and leave the room for everyone else unless they resume.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,7 +135,10 @@ describe('two signaling nodes, one Redis', () => {
       peerId: bobPeerId,
       role: 'cohost',
     });
-    // Carol does not come back: after the grace period she leaves for everyone.
+    // Carol does not come back: the others see her reconnecting, then, after
+    // the grace period, she leaves for everyone.
+    const dropped = await host.next('peerUpdated', (p) => p.peer.id === carolPeerId);
+    expect(dropped.peer).toMatchObject({ displayName: 'Carol', reconnecting: true });
     const left = await host.next('peerLeft');
     expect(left.peerId).toBe(carolPeerId);
     expect(

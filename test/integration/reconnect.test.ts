@@ -1,8 +1,14 @@
-// A dropped connection keeps its place for the grace period: the peer comes
-// back with its resume token and keeps its id, role and raised hand; after the
-// grace period it is gone for everyone.
+// A dropped connection keeps its place for the grace period: the others see
+// the peer as reconnecting; it comes back with its resume token and keeps its
+// id, role and raised hand; after the grace period it is gone for everyone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
+import {
+  peerJoined,
+  peersFromJoin,
+  peerUpdated,
+  visiblePeers,
+} from '../../web/src/meeting/peers.js';
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
@@ -64,6 +70,42 @@ describe('reconnect', () => {
     expect(host.received.some((r) => r.type === 'peerLeft')).toBe(false);
     // The resumed peer works as before.
     expect((await back.send('createTransport', { direction: 'recv' })).ok).toBe(true);
+  });
+
+  it('meanwhile the others see the dropped peer as reconnecting, until it resumes', async () => {
+    const anna = await connect();
+    const annaJoin = await anna.join('flagged', 'Anna');
+    const token = await server.staffToken({ sub: 'boris', name: 'Борис' });
+    const boris = await connect({ token });
+    const first = await boris.join('flagged', 'x');
+    expect(first.peers).toMatchObject([{ displayName: 'Anna', reconnecting: false }]);
+    const joined = await anna.next('peerJoined');
+    expect(joined.peer).toMatchObject({ id: first.peerId, reconnecting: false });
+    // Anna's client state, fed with what she receives.
+    let seen = peerJoined(peersFromJoin(annaJoin.peers), joined.peer);
+
+    dropNetwork(boris);
+    const down = await anna.next('peerUpdated', (p) => p.peer.id === first.peerId);
+    expect(down.peer).toMatchObject({ displayName: 'Борис', reconnecting: true });
+    seen = peerUpdated(seen, down.peer);
+    expect(visiblePeers(seen)).toMatchObject([{ displayName: 'Борис', reconnecting: true }]);
+    // Someone arriving during the grace period sees the same.
+    const vera = await connect();
+    const veraJoin = await vera.join('flagged', 'Vera');
+    expect(veraJoin.peers.find((p) => p.id === first.peerId)?.reconnecting).toBe(true);
+    expect(veraJoin.peers.find((p) => p.displayName === 'Anna')?.reconnecting).toBe(false);
+
+    const back = await connect({ token });
+    expect(await resume(back, 'flagged', first.resumeToken)).toMatchObject({ resumed: true });
+    const up = await anna.next('peerUpdated', (p) => p.peer.id === first.peerId);
+    expect(up.peer.reconnecting).toBe(false);
+    seen = peerUpdated(seen, up.peer);
+    expect(visiblePeers(seen)).toMatchObject([{ displayName: 'Борис', reconnecting: false }]);
+    expect((await vera.next('peerUpdated')).peer).toMatchObject({
+      id: first.peerId,
+      reconnecting: false,
+    });
+    expect(anna.received.some((r) => r.type === 'peerLeft')).toBe(false);
   });
 
   it("someone else's resume token gets nothing of theirs", async () => {

@@ -1,5 +1,6 @@
 // The Redis room-state store against a real Redis: the same behaviour as the
-// memory store, atomic under concurrent writers, with expiring keys.
+// memory store, atomic under concurrent writers, with expiring keys; an
+// update that changes nothing is not written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRoomControl } from '../../signaling/rooms/control.js';
 import { createRedisStateStore, ROOM_TTL_MS } from '../../signaling/rooms/redisStateStore.js';
@@ -56,6 +57,24 @@ describe('room-state stores', () => {
       createRedisStateStore(await redis.client(), redis.prefix),
       createRedisStateStore(await redis.client(), redis.prefix),
     ]);
+
+    it('an update that changes nothing writes nothing', async () => {
+      const client = await redis.client();
+      const store = createRedisStateStore(client, redis.prefix);
+      const key = `${redis.prefix}room:same`;
+      await store.update('same', () => ({
+        next: newRoomControl('same', false),
+        result: undefined,
+      }));
+      const version = await client.hGet(key, 'v');
+      expect(await store.update('same', (s) => ({ next: s, result: 'read' }))).toBe('read');
+      expect(await client.hGet(key, 'v')).toBe(version);
+      await store.update('same', (s) => {
+        s!.activeSpeaker = 'p1';
+        return { next: s, result: undefined };
+      });
+      expect(await client.hGet(key, 'v')).not.toBe(version);
+    });
 
     it('expires rooms and nodes that nobody keeps alive', async () => {
       const client = await redis.client();

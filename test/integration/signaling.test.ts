@@ -46,7 +46,14 @@ describe('signaling server', () => {
     expect(joinedA.role).toBe('host');
     expect(joinedB.role).toBe('participant');
     expect(joinedB.peers).toEqual([
-      { id: joinedA.peerId, displayName: 'Анна', role: 'host', guest: false, producers: [] },
+      {
+        id: joinedA.peerId,
+        displayName: 'Анна',
+        role: 'host',
+        guest: false,
+        reconnecting: false,
+        producers: [],
+      },
     ]);
     const seen = await anna.next('peerJoined');
     expect(seen.peer).toMatchObject({ id: joinedB.peerId, displayName: 'Борис' });

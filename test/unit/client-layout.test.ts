@@ -20,6 +20,7 @@ const peer = (id: string): RemotePeer => ({
   role: 'participant',
   guest: false,
   announced: true,
+  reconnecting: false,
   producers: new Map(),
 });
 const people = (n: number) => Array.from({ length: n }, (_, i) => peer(`p${i + 1}`));

@@ -1,6 +1,6 @@
 // The other participants as the client tracks them from notifications: who is
-// shown, whose camera and microphone count as on, and that notifications
-// arriving out of order do not show a stale state.
+// shown, whose camera and microphone count as on, who is reconnecting, and
+// that notifications arriving out of order do not show a stale state.
 import { describe, expect, it } from 'vitest';
 import {
   isLive,
@@ -15,6 +15,7 @@ import {
   withoutProducers,
   type Peers,
 } from '../../web/src/meeting/peers.js';
+import { roster } from '../../web/src/participants/roster.js';
 import type { PeerInfo } from '../../signaling/protocol/index.js';
 
 const info = (id: string, producers: PeerInfo['producers'] = []): PeerInfo => ({
@@ -22,6 +23,7 @@ const info = (id: string, producers: PeerInfo['producers'] = []): PeerInfo => ({
   displayName: `Name ${id}`,
   role: 'participant',
   guest: false,
+  reconnecting: false,
   producers,
 });
 const names = (peers: Peers) => visiblePeers(peers).map((p) => p.displayName);
@@ -95,6 +97,30 @@ describe('participants from notifications', () => {
     peers = peerUpdated(peers, { ...info('a'), role: 'cohost' });
     expect(peers.get('a')!.role).toBe('cohost');
     expect(isLive(peers.get('a')!, 'mic')).toBe(true);
+  });
+
+  it('a dropped connection shows as reconnecting, in place, until they are back', () => {
+    let peers = peersFromJoin([info('a'), { ...info('b'), reconnecting: true }]);
+    expect(peers.get('b')!.reconnecting).toBe(true);
+    peers = producerConsumed(peers, 'a', 'mic', 'mic', false);
+    peers = peerUpdated(peers, { ...info('a'), reconnecting: true });
+    expect(names(peers)).toEqual(['Name a', 'Name b']);
+    expect(peers.get('a')!.reconnecting).toBe(true);
+    // Their media goes by consumerClosed, not by this notification.
+    expect(isLive(peers.get('a')!, 'mic')).toBe(true);
+    peers = peerUpdated(peers, info('a'));
+    expect(peers.get('a')!.reconnecting).toBe(false);
+  });
+
+  it('the participants list says who is reconnecting', () => {
+    const peers = peersFromJoin([info('a'), { ...info('b'), reconnecting: true }]);
+    const self = { peerId: 'me', displayName: 'Me', role: 'host' as const };
+    const entries = roster(self, { mic: 'on', camera: 'on' }, peers, []);
+    expect(entries.map((e) => [e.peerId, e.reconnecting])).toEqual([
+      ['me', false],
+      ['a', false],
+      ['b', true],
+    ]);
   });
 
   it('after a media reset nobody has a live camera until they produce again', () => {

@@ -23,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   'meeting.reconnecting': 'Connection lost, reconnecting…',
   'meeting.cameraOff': 'Camera off',
   'meeting.micMuted': 'Microphone muted',
+  'meeting.peerReconnecting': 'Reconnecting…',
   'controls.label': 'Meeting controls',
   'controls.micOn': 'Mute microphone',
   'controls.micOff': 'Unmute microphone',

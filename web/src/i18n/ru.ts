@@ -21,6 +21,7 @@ export const ru = {
   'meeting.reconnecting': 'Связь потеряна, переподключение…',
   'meeting.cameraOff': 'Камера выключена',
   'meeting.micMuted': 'Микрофон выключен',
+  'meeting.peerReconnecting': 'Переподключается…',
   'controls.label': 'Управление встречей',
   'controls.micOn': 'Выключить микрофон',
   'controls.micOff': 'Включить микрофон',

@@ -1,6 +1,6 @@
 // One remote participant: camera video (or a placeholder), name, mic state,
 // a hidden audio element for their microphone, whether they are speaking,
-// and a pin button.
+// whether their connection is being restored, and a pin button.
 import { t } from '../i18n/index.js';
 import { RoleBadges } from '../participants/RoleBadges.js';
 import type { ShownReaction } from '../social/reactions.js';
@@ -60,6 +60,15 @@ export function MicMuted() {
   );
 }
 
+/** Over the whole tile while their connection is down: they are still in the room. */
+export function Reconnecting() {
+  return (
+    <div class="tile__reconnecting" data-testid="tile-reconnecting">
+      <span class="tile__reconnecting-text">{t('meeting.peerReconnecting')}</span>
+    </div>
+  );
+}
+
 export interface TileProps {
   peer: RemotePeer;
   tracks: PeerTracks;
@@ -97,6 +106,7 @@ export function Tile(props: TileProps) {
       data-speaking={speaking ? 'true' : 'false'}
       data-quality={quality}
       data-main={main ? 'true' : undefined}
+      data-reconnecting={peer.reconnecting ? 'true' : undefined}
     >
       <TrackVideo
         track={tracks.video}
@@ -105,6 +115,7 @@ export function Tile(props: TileProps) {
         consumerId={tracks.videoConsumerId}
       />
       {!cameraOn && <CameraOff name={peer.displayName} />}
+      {peer.reconnecting && <Reconnecting />}
       <div class="tile__label">
         {!micOn && <MicMuted />}
         {quality && <QualityBadge quality={quality} />}

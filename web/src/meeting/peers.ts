@@ -19,6 +19,8 @@ export interface RemotePeer {
    * its peerJoined: kept so nothing is lost, but not shown.
    */
   readonly announced: boolean;
+  /** Their connection dropped; the server keeps their place for a while. */
+  readonly reconnecting: boolean;
   /** producerId -> state */
   readonly producers: ReadonlyMap<string, RemoteProducer>;
 }
@@ -33,6 +35,7 @@ function fromInfo(info: PeerInfo): RemotePeer {
     role: info.role,
     guest: info.guest,
     announced: true,
+    reconnecting: info.reconnecting,
     producers: new Map(
       info.producers.map((p) => [p.producerId, { source: p.source, paused: p.paused }]),
     ),
@@ -46,6 +49,7 @@ function updatePeer(peers: Peers, peerId: string, update: (peer: RemotePeer) => 
     role: 'participant',
     guest: false,
     announced: false,
+    reconnecting: false,
     producers: new Map(),
   };
   return new Map(peers).set(peerId, update(peer));
@@ -67,7 +71,10 @@ export function peerJoined(peers: Peers, info: PeerInfo): Peers {
   return new Map(peers).set(info.id, { ...joined, producers });
 }
 
-/** Role (or name) changed; what media notifications said about producers stays. */
+/**
+ * Role, name or connection changed; what media notifications said about
+ * producers stays (a dropped peer's consumers close on their own).
+ */
 export function peerUpdated(peers: Peers, info: PeerInfo): Peers {
   const known = peers.get(info.id);
   if (!known) return peerJoined(peers, info);
@@ -76,6 +83,7 @@ export function peerUpdated(peers: Peers, info: PeerInfo): Peers {
     displayName: info.displayName,
     role: info.role,
     guest: info.guest,
+    reconnecting: info.reconnecting,
     announced: true,
   });
 }

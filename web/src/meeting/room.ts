@@ -123,6 +123,7 @@ export function createRoomSession({
   async function enter(): Promise<'joined' | 'lobby'> {
     const changes: StateChange[] = [];
     buffered = changes;
+    const speakerMark = media.speakers.mark();
     let reply: ResponseData<'join'>;
     try {
       reply = await signaling.request('join', {
@@ -144,6 +145,7 @@ export function createRoomSession({
     const joined = reply;
     resumeToken = joined.resumeToken;
     store.set((s) => changes.reduce((state, next) => next(state), fromJoined(s, joined)));
+    media.speakers.seed(joined.activeSpeaker, speakerMark);
     chat.setHistory(joined.chat);
     void startMedia(joined.routerRtpCapabilities);
     return 'joined';

@@ -1,5 +1,6 @@
 // One person in the participants list: name, role badges, raised hand, mic
-// state, and — for those we may moderate — a menu of actions.
+// state, a dropped connection, and — for those we may moderate — a menu of
+// actions.
 import { useState } from 'preact/hooks';
 import type { MeetingRoleName } from '../../../signaling/protocol/index.js';
 import { t } from '../i18n/index.js';
@@ -30,6 +31,7 @@ export function ParticipantRow({ entry, myRole, perform }: ParticipantRowProps) 
       data-role={entry.role}
       data-self={entry.self ? 'true' : undefined}
       data-hand={entry.hand}
+      data-reconnecting={entry.reconnecting ? 'true' : undefined}
     >
       <div class="participant__main">
         <span class="participant__avatar" aria-hidden="true">
@@ -41,6 +43,11 @@ export function ParticipantRow({ entry, myRole, perform }: ParticipantRowProps) 
         </span>
         <RoleBadges role={entry.role} guest={entry.guest} />
         <span class="participant__state">
+          {entry.reconnecting && (
+            <span class="participant__reconnecting" data-testid="participant-reconnecting">
+              {t('meeting.peerReconnecting')}
+            </span>
+          )}
           {entry.hand !== undefined && (
             <span
               class="participant__hand"

@@ -16,6 +16,8 @@ export interface RosterEntry {
   readonly cameraLive: boolean;
   /** Place in the raised-hands queue. */
   readonly hand: number | undefined;
+  /** Their connection dropped; they may still come back. */
+  readonly reconnecting: boolean;
 }
 
 export function roster(
@@ -34,6 +36,7 @@ export function roster(
       micLive: own.mic === 'on',
       cameraLive: own.camera === 'on',
       hand: handPosition(hands, self.peerId),
+      reconnecting: false,
     },
   ];
   for (const peer of peers.values()) {
@@ -47,6 +50,7 @@ export function roster(
       micLive: isLive(peer, 'mic'),
       cameraLive: isLive(peer, 'camera'),
       hand: handPosition(hands, peer.id),
+      reconnecting: peer.reconnecting,
     });
   }
   const raised = entries

@@ -1,0 +1,56 @@
+// A participant whose network drops stays in the room for the others, shown
+// as reconnecting over their tile; when their network is back they resume
+// the same place and their video plays again, without a page reload.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framesRendered, joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
+import { startTestServer, type TestServer } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
+
+const ROOM = 'reconnect';
+
+describe('a dropped connection in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let anna: Page;
+  let boris: Page;
+
+  beforeAll(async () => {
+    server = await startTestServer({ reconnectGraceMs: 60_000 });
+    browser = await launchChromium();
+    anna = await openRoomPage(browser, server.url, ROOM);
+    boris = await openRoomPage(browser, server.url, ROOM);
+    await joinAs(anna, 'Anna');
+    await anna.getByTestId('local-video').waitFor();
+    await joinAs(boris, 'Boris');
+    await waitFor(
+      async () => (await framesRendered(anna, 'Boris', 500)) >= 3,
+      'Boris plays for Anna',
+      20_000,
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('others see "reconnecting" on the tile; back online, the same person plays again', async () => {
+    const tile = anna.locator('[data-testid="tile"][data-peer-name="Boris"]');
+    await boris.context().setOffline(true);
+    await tile.getByTestId('tile-reconnecting').waitFor({ timeout: 60_000 });
+    expect(await tile.getAttribute('data-reconnecting')).toBe('true');
+    await boris.getByTestId('reconnecting').waitFor({ timeout: 60_000 });
+    // Still one tile for him: he has not left.
+    expect(await anna.getByTestId('tile').count()).toBe(1);
+
+    await boris.context().setOffline(false);
+    await tile.getByTestId('tile-reconnecting').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await tile.getAttribute('data-reconnecting')).toBeNull();
+    await waitFor(
+      async () => (await framesRendered(anna, 'Boris', 500)) >= 3,
+      'Boris plays again',
+      20_000,
+    );
+    await boris.getByTestId('reconnecting').waitFor({ state: 'detached' });
+  });
+});
