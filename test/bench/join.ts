@@ -1,8 +1,10 @@
 // npm run bench:join — join -> first remote frame, measured in Chromium.
 // One page publishes camera and mic; then, 20 times, a fresh page opens the
 // room, clicks `join`, and we time from the click to the first rendered frame
-// of the publisher's video (requestVideoFrameCallback). A benchmark, not a
-// test: it prints a table and asserts nothing.
+// of the publisher's video (requestVideoFrameCallback). The client's own
+// milestones (User Timing marks: media start after the join reply, transports,
+// ready, the video consumer, its resume) split that time into steps. A
+// benchmark, not a test: it prints a table and asserts nothing.
 import { cpus } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
@@ -17,7 +19,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)]!;
 }
 
-/** Resolves with ms from the click on `join` to the first frame of the publisher's video. */
+const MILESTONES = [
+  ['veche:media-start', 'join reply'],
+  ['veche:transports', 'transports created'],
+  ['veche:ready', 'ready (consumers follow)'],
+  ['veche:consumer-video', 'video consumer'],
+  ['veche:resumed-video', 'video resumed'],
+] as const;
+
+interface Sample {
+  /** ms from the click to the first frame. */
+  total: number;
+  /** ms from the click to each milestone the page marked. */
+  marks: Record<string, number>;
+}
+
+/** Resolves with ms from the click on `join` to the first frame of the publisher's video, and the milestones. */
 const firstFrameScript = `(publisher) => new Promise((resolve, reject) => {
   let clickedAt;
   document.addEventListener('click', (e) => {
@@ -31,13 +48,16 @@ const firstFrameScript = `(publisher) => new Promise((resolve, reject) => {
     if (!video) { requestAnimationFrame(watch); return; }
     video.requestVideoFrameCallback((now) => {
       clearTimeout(timeout);
-      resolve(now - (clickedAt === undefined ? now : clickedAt));
+      const start = clickedAt === undefined ? now : clickedAt;
+      const marks = {};
+      for (const mark of performance.getEntriesByType('mark')) marks[mark.name] = mark.startTime - start;
+      resolve({ total: now - start, marks });
     });
   };
   watch();
 })`;
 
-async function measureOnce(browser: Browser, url: string, run: number): Promise<number> {
+async function measureOnce(browser: Browser, url: string, run: number): Promise<Sample> {
   const page = await openRoomPage(browser, url, ROOM);
   try {
     await page.getByTestId('display-name').fill(`Viewer ${run}`);
@@ -45,7 +65,7 @@ async function measureOnce(browser: Browser, url: string, run: number): Promise<
     // its own helpers into a function serialised into the page.
     const firstFrame = page.evaluate(
       `(${firstFrameScript})(${JSON.stringify(PUBLISHER)})`,
-    ) as Promise<number>;
+    ) as Promise<Sample>;
     await page.getByTestId('join').click();
     return await firstFrame;
   } finally {
@@ -68,25 +88,39 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    const samples: number[] = [];
+    const runs: Sample[] = [];
     const started = Date.now();
     for (let run = 1; run <= RUNS; run++) {
-      const ms = await measureOnce(browser, server.url, run);
-      samples.push(ms);
-      process.stdout.write(`run ${String(run).padStart(2)}: ${ms.toFixed(0)} ms\n`);
+      const sample = await measureOnce(browser, server.url, run);
+      runs.push(sample);
+      const steps = MILESTONES.map(([mark]) => sample.marks[mark]?.toFixed(0) ?? '-').join(' / ');
+      process.stdout.write(
+        `run ${String(run).padStart(2)}: ${sample.total.toFixed(0)} ms (milestones ${steps})\n`,
+      );
     }
-    const sorted = [...samples].sort((a, b) => a - b);
+    const sorted = runs.map((r) => r.total).sort((a, b) => a - b);
     const cpu = process.cpuUsage(cpuBefore);
     const seconds = (Date.now() - started) / 1000;
-    const row = (label: string, value: string) => `| ${label.padEnd(26)} | ${value.padStart(12)} |`;
+    const row = (label: string, value: string) => `| ${label.padEnd(36)} | ${value.padStart(12)} |`;
     console.log('');
     console.log(`join -> first remote frame, ${RUNS} fresh Chromium pages, ${cpus().length} cores`);
     console.log(row('metric', 'value'));
-    console.log(`|${'-'.repeat(28)}|${'-'.repeat(14)}|`);
+    console.log(`|${'-'.repeat(38)}|${'-'.repeat(14)}|`);
     console.log(row('p50', `${percentile(sorted, 50).toFixed(0)} ms`));
     console.log(row('p95', `${percentile(sorted, 95).toFixed(0)} ms`));
     console.log(row('max', `${sorted.at(-1)!.toFixed(0)} ms`));
     console.log(row('min', `${sorted[0]!.toFixed(0)} ms`));
+    for (const [mark, label] of MILESTONES) {
+      const at = runs.flatMap((r) => (r.marks[mark] === undefined ? [] : [r.marks[mark]!]));
+      if (at.length === 0) continue;
+      const ordered = at.sort((a, b) => a - b);
+      console.log(
+        row(
+          `${label} p50/p95`,
+          `${percentile(ordered, 50).toFixed(0)}/${percentile(ordered, 95).toFixed(0)} ms`,
+        ),
+      );
+    }
     console.log(
       row(
         'signaling CPU (of 1 core)',

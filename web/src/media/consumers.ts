@@ -5,6 +5,7 @@
 import type { types } from 'mediasoup-client';
 import type { MediaSource, NotificationPayload } from '../../../signaling/protocol/index.js';
 import type { SignalingClient } from '../signaling/client.js';
+import { markOnce } from '../lib/marks.js';
 import { createConsumerControl } from './consumerControl.js';
 
 export interface RemoteTrack {
@@ -84,10 +85,11 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
       track: consumer.track,
     };
     consumers.set(n.consumerId, { consumer, info });
+    if (n.kind === 'video') markOnce('veche:consumer-video');
     consumer.on('transportclose', () => close(n.consumerId));
     onChange();
     // Server-side consumers start paused: resume what is on screen.
-    control.track(n.consumerId, hidden(info));
+    control.track(n.consumerId, hidden(info), n.kind);
   }
 
   function enqueue(n: NewConsumer): void {

@@ -4,6 +4,7 @@
 // tracks stay), so a media reset or a reconnect is stop() + start().
 import { Device, type types } from 'mediasoup-client';
 import type { ResponseData } from '../../../signaling/protocol/index.js';
+import { markOnce } from '../lib/marks.js';
 import { createStore, type Store } from '../lib/store.js';
 import type { SignalingClient } from '../signaling/client.js';
 import { createConsumerSet, type RemoteTrack } from './consumers.js';
@@ -139,6 +140,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
     setTracks: (tracks) => producers.setTracks(tracks),
     async start(routerRtpCapabilities) {
       stop();
+      markOnce('veche:media-start');
       const mine = epoch;
       const device = await Device.factory();
       await device.load({
@@ -152,11 +154,13 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
         return;
       }
       transports = created;
+      markOnce('veche:transports');
       consumers.attach(created.recv);
       producers.attach(created.send, device);
       screen.attach(created.send);
       // From here on the server sends newConsumer for every remote producer.
       await signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
+      markOnce('veche:ready');
     },
     stop,
     setEnabled: (source, enabled) => producers.setEnabled(source, enabled),
