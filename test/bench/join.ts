@@ -1,6 +1,7 @@
 // npm run bench:join — join -> first remote frame, measured in Chromium.
 // One page publishes camera and mic; then, 20 times, a fresh page opens the
-// room, clicks `join`, and we time from the click to the first rendered frame
+// room, waits until its pre-join preview plays (what a person sees before
+// clicking), clicks `join`, and we time from the click to the first rendered frame
 // of the publisher's video (requestVideoFrameCallback). The client's own
 // milestones (User Timing marks: media start after the join reply, transports,
 // ready, the video consumer, its resume) split that time into steps. A
@@ -21,9 +22,11 @@ function percentile(sorted: number[], p: number): number {
 
 const MILESTONES = [
   ['veche:media-start', 'join reply'],
+  ['veche:device', 'device loaded'],
   ['veche:transports', 'transports created'],
-  ['veche:ready', 'ready (consumers follow)'],
-  ['veche:consumer-video', 'video consumer'],
+  ['veche:ready', 'ready answered'],
+  ['veche:notified-video', 'newConsumer (video) arrived'],
+  ['veche:consumer-video', 'video consumer created'],
   ['veche:resumed-video', 'video resumed'],
 ] as const;
 
@@ -57,10 +60,27 @@ const firstFrameScript = `(publisher) => new Promise((resolve, reject) => {
   watch();
 })`;
 
+/** Frames the pre-join preview renders in 200 ms (plain source, as above). */
+const previewFramesScript = `new Promise((resolve) => {
+  const video = document.querySelector('[data-testid="prejoin-preview"]');
+  if (!video) { resolve(0); return; }
+  let frames = 0;
+  const onFrame = () => { frames += 1; video.requestVideoFrameCallback(onFrame); };
+  video.requestVideoFrameCallback(onFrame);
+  setTimeout(() => resolve(frames), 200);
+})`;
+
 async function measureOnce(browser: Browser, url: string, run: number): Promise<Sample> {
   const page = await openRoomPage(browser, url, ROOM);
   try {
     await page.getByTestId('display-name').fill(`Viewer ${run}`);
+    // As a person would: the click comes once the join screen shows their
+    // camera (the page has settled), not while it is still loading.
+    await page.getByTestId('prejoin-preview').waitFor();
+    const settle = Date.now() + 10_000;
+    while (((await page.evaluate(previewFramesScript)) as number) < 2) {
+      if (Date.now() > settle) throw new Error('the pre-join preview does not play');
+    }
     // Plain JavaScript source: the TypeScript runner would otherwise inject
     // its own helpers into a function serialised into the page.
     const firstFrame = page.evaluate(

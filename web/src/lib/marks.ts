@@ -3,8 +3,10 @@
 // browser's performance panel shows them too. Nothing leaves the page.
 export type JoinMilestone =
   | 'veche:media-start'
+  | 'veche:device'
   | 'veche:transports'
   | 'veche:ready'
+  | 'veche:notified-video'
   | 'veche:consumer-video'
   | 'veche:resumed-video';
 

@@ -1,7 +1,10 @@
 // Remote media: one consumer per newConsumer notification. Notifications that
-// arrive before the receive transport exists wait in a queue; consumers are
-// created one at a time in arrival order, then resumed on the server unless
-// the UI does not show that participant's camera (see consumerControl.ts).
+// arrive before the receive transport exists wait in a queue. Consumers are
+// created as their notifications arrive, without waiting for each other:
+// mediasoup-client folds the consume() calls of one moment into a single SDP
+// negotiation, so joining a room of twenty costs one or two negotiations,
+// not forty. Each is then resumed on the server unless the UI does not show
+// that participant's camera (see consumerControl.ts).
 import type { types } from 'mediasoup-client';
 import type { MediaSource, NotificationPayload } from '../../../signaling/protocol/index.js';
 import type { SignalingClient } from '../signaling/client.js';
@@ -42,7 +45,6 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
   const consumers = new Map<string, { consumer: types.Consumer; info: RemoteTrack }>();
   /** Closed by the server while its consumer was still being created. */
   const closedEarly = new Set<string>();
-  let chain: Promise<void> = Promise.resolve();
   const control = createConsumerControl(signaling);
   let offscreen: ReadonlySet<string> = new Set();
   const hidden = (info: Pick<RemoteTrack, 'peerId' | 'source'>) =>
@@ -93,12 +95,13 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
   }
 
   function enqueue(n: NewConsumer): void {
+    if (n.kind === 'video') markOnce('veche:notified-video');
     const on = transport;
     if (!on) {
       queue.push(n);
       return;
     }
-    chain = chain.then(() => consume(on, n));
+    void consume(on, n);
   }
 
   return {

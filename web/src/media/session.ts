@@ -13,7 +13,7 @@ import { createProducerSet, type LocalSource, type SourceState } from './produce
 import { createScreenShare, type ScreenState } from './screenShare.js';
 import { createSpeakers, type Speakers } from './speakers.js';
 import { createSpeakingMeter, type SpeakingMeter } from './speakingMeter.js';
-import { createTransports, type Transports } from './transports.js';
+import { createTransports, requestTransports, type Transports } from './transports.js';
 
 export type { RemoteTrack } from './consumers.js';
 export type { LocalSource, SourceState } from './producers.js';
@@ -142,12 +142,22 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       stop();
       markOnce('veche:media-start');
       const mine = epoch;
+      // Joining is a pipeline, not a staircase: the transports are asked for
+      // while the device loads, and `ready` follows as soon as it has loaded.
+      // The server handles one connection's requests in order, so it has both
+      // transports before `ready` makes it send newConsumer; those wait in the
+      // consumer queue until the receive transport exists here.
+      const options = requestTransports(signaling);
+      options.catch(() => undefined); // awaited below; not unhandled meanwhile
       const device = await Device.factory();
       await device.load({
         routerRtpCapabilities: routerRtpCapabilities as unknown as types.RtpCapabilities,
       });
+      markOnce('veche:device');
       if (mine !== epoch) return;
-      const created = await createTransports(device, signaling);
+      const ready = signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
+      ready.catch(() => undefined);
+      const created = createTransports(device, await options, signaling);
       if (mine !== epoch) {
         created.send.close();
         created.recv.close();
@@ -158,8 +168,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       consumers.attach(created.recv);
       producers.attach(created.send, device);
       screen.attach(created.send);
-      // From here on the server sends newConsumer for every remote producer.
-      await signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
+      await ready;
       markOnce('veche:ready');
     },
     stop,

@@ -56,15 +56,27 @@ function wire(transport: Transport, signaling: SignalingClient): void {
   });
 }
 
-export async function createTransports(
-  device: Device,
-  signaling: SignalingClient,
-): Promise<Transports> {
-  // Both requests go out at once; the server answers them in order.
-  const [sendOptions, recvOptions] = await Promise.all([
+export type TransportOptions = readonly [
+  send: ResponseData<'createTransport'>,
+  recv: ResponseData<'createTransport'>,
+];
+
+/**
+ * Asks the server for both transports at once (it answers in order); needs
+ * no device, so it runs while the device loads.
+ */
+export function requestTransports(signaling: SignalingClient): Promise<TransportOptions> {
+  return Promise.all([
     signaling.request('createTransport', { direction: 'send' }),
     signaling.request('createTransport', { direction: 'recv' }),
   ]);
+}
+
+export function createTransports(
+  device: Device,
+  [sendOptions, recvOptions]: TransportOptions,
+  signaling: SignalingClient,
+): Transports {
   const send = device.createSendTransport(toOptions(sendOptions));
   const recv = device.createRecvTransport(toOptions(recvOptions));
   wire(send, signaling);
