@@ -144,4 +144,85 @@ describe('accessibility', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('the meeting from the keyboard: Tab reaches every control, each with a name and a visible focus', async () => {
+    const host = await openPage(browser, `${server.url}/r/a11y-keys`);
+    await joinAs(host, 'Hanna');
+    await host.getByTestId('local-video').waitFor();
+    const guest = await openPage(browser, `${server.url}/r/a11y-keys`);
+    await joinAs(guest, 'Gleb');
+    await host.locator('[data-testid="tile"][data-peer-name="Gleb"]').waitFor({ timeout: 20_000 });
+    await host.getByTestId('participants-toggle').click();
+    await host.getByTestId('participants').waitFor();
+
+    // Every enabled, visible control on the page.
+    const controls = await host.evaluate(() => {
+      const all = document.querySelectorAll<HTMLElement>(
+        'button, select, input, textarea, a[href], [tabindex]:not([tabindex="-1"])',
+      );
+      return [...all]
+        .filter((el) => {
+          const box = el.getBoundingClientRect();
+          return (
+            box.width > 0 &&
+            !(el as HTMLButtonElement).disabled &&
+            el.getAttribute('tabindex') !== '-1'
+          );
+        })
+        .map((el, index) => {
+          el.dataset['a11yIndex'] = String(index);
+          return index;
+        });
+    });
+    expect(controls.length).toBeGreaterThan(15);
+
+    // Tab from the top of the page; note what each stop looks like.
+    await host.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    interface Stop {
+      index: string | undefined;
+      testId: string | null;
+      name: string;
+      focusShown: boolean;
+    }
+    const stops: Stop[] = [];
+    for (let i = 0; i < controls.length + 10; i++) {
+      await host.keyboard.press('Tab');
+      const stop = await host.evaluate((): Stop | undefined => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return undefined;
+        const labelled = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : '';
+        const name =
+          el.getAttribute('aria-label') ??
+          (el.getAttribute('aria-labelledby')
+            ? document.getElementById(el.getAttribute('aria-labelledby')!)?.textContent
+            : undefined) ??
+          (el.closest('label')?.textContent ||
+            labelled ||
+            el.textContent ||
+            el.getAttribute('title'));
+        const style = getComputedStyle(el);
+        const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+        return {
+          index: el.dataset['a11yIndex'],
+          testId: el.getAttribute('data-testid'),
+          name: (name ?? '').trim(),
+          focusShown: outline || style.boxShadow !== 'none',
+        };
+      });
+      if (stop) stops.push(stop);
+    }
+    const reached = new Set(stops.map((s) => s.index));
+    const missed = await host.evaluate(
+      (reachedIndexes) =>
+        [...document.querySelectorAll<HTMLElement>('[data-a11y-index]')]
+          .filter((el) => !reachedIndexes.includes(el.dataset['a11yIndex']!))
+          .map((el) => el.getAttribute('data-testid') ?? el.outerHTML.slice(0, 80)),
+      [...reached].filter((i): i is string => i !== undefined),
+    );
+    expect(missed).toEqual([]);
+    expect(stops.filter((s) => s.name === '').map((s) => s.testId)).toEqual([]);
+    expect(stops.filter((s) => !s.focusShown).map((s) => s.testId)).toEqual([]);
+    await guest.context().close();
+    await host.context().close();
+  });
 });

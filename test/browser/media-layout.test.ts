@@ -128,7 +128,9 @@ describe('layout, pagination and layers in the browser', () => {
   it('pinning keeps a participant large', async () => {
     const small = anna.locator('[data-testid="tile"]:not([data-main="true"])');
     const name = (await small.getAttribute('data-peer-name'))!;
-    await small.getByTestId('pin').click();
+    // By name: the active speaker (every fake microphone beeps) may swap the
+    // large and small tiles between reading the name and the click.
+    await anna.locator(`[data-testid="tile"][data-peer-name="${name}"]`).getByTestId('pin').click();
     const main = anna.locator('[data-testid="tile"][data-main="true"]');
     await waitFor(
       async () => (await main.getAttribute('data-peer-name')) === name,
