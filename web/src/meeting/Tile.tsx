@@ -60,10 +60,16 @@ export function MicMuted() {
   );
 }
 
-/** Over the whole tile while their connection is down: they are still in the room. */
-export function Reconnecting() {
+/**
+ * Over the whole tile while their connection is down: they are still in the
+ * room (in place of the camera-off placeholder, since their media is gone).
+ */
+export function Reconnecting({ name }: { name: string }) {
   return (
     <div class="tile__reconnecting" data-testid="tile-reconnecting">
+      <span class="tile__avatar" aria-hidden="true">
+        {initials(name)}
+      </span>
       <span class="tile__reconnecting-text">{t('meeting.peerReconnecting')}</span>
     </div>
   );
@@ -114,8 +120,11 @@ export function Tile(props: TileProps) {
         class="tile__video"
         consumerId={tracks.videoConsumerId}
       />
-      {!cameraOn && <CameraOff name={peer.displayName} />}
-      {peer.reconnecting && <Reconnecting />}
+      {peer.reconnecting ? (
+        <Reconnecting name={peer.displayName} />
+      ) : (
+        !cameraOn && <CameraOff name={peer.displayName} />
+      )}
       <div class="tile__label">
         {!micOn && <MicMuted />}
         {quality && <QualityBadge quality={quality} />}
