@@ -1,9 +1,17 @@
 // The join screen's device checks: preview, level meter, device lists,
 // speaker test, and starting with the camera or microphone off — which the
-// others see — while one click on `join` still joins.
+// others see — while one click on `join` still joins. Refused or missing
+// devices are explained before joining, and the meeting goes on without them.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framesRendered, joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
+import {
+  framesRendered,
+  hasLiveRemoteAudio,
+  joinAs,
+  launchChromium,
+  openRoomPage,
+  refuseDevices,
+} from '../harness/browser.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
 
@@ -116,5 +124,63 @@ describe('pre-join screen', () => {
     );
     await anna.context().close();
     await boris.context().close();
+  });
+
+  /** A page in English whose browser refuses the devices as `how` says. */
+  async function refusedPage(room: string, how: 'denied' | 'noCamera'): Promise<Page> {
+    const context = await browser.newContext({ locale: 'en-US' });
+    await refuseDevices(context, how);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/r/${room}`);
+    return page;
+  }
+
+  it('access refused: the join screen says so and how to fix it; joining still lets one watch and listen', async () => {
+    const anna = await openRoomPage(browser, server.url, 'prejoin-denied');
+    await joinAs(anna, 'Anna');
+    await anna.getByTestId('local-video').waitFor();
+
+    const dmitri = await refusedPage('prejoin-denied', 'denied');
+    const problem = dmitri.getByTestId('prejoin-problem');
+    await problem.waitFor({ timeout: 10_000 });
+    expect(await problem.getAttribute('data-problem')).toBe('denied');
+    expect(await problem.textContent()).toMatch(/refused access .* site settings/);
+    await joinAs(dmitri, 'Dmitri');
+    await dmitri.getByTestId('notice').waitFor({ timeout: 20_000 });
+    expect(await dmitri.getByTestId('notice').textContent()).toMatch(/watch and listen/);
+    expect(await dmitri.getByTestId('mic-toggle').isDisabled()).toBe(true);
+    expect(await dmitri.getByTestId('cam-toggle').getAttribute('aria-pressed')).toBe('false');
+    // Receive-only works: he sees and hears Anna; she sees him with neither.
+    await waitFor(
+      async () => (await framesRendered(dmitri, 'Anna', 500)) >= 3,
+      'Anna plays for Dmitri',
+      20_000,
+    );
+    await waitFor(() => hasLiveRemoteAudio(dmitri, 'Anna'), 'Dmitri hears Anna', 20_000);
+    const tile = tileOf(anna, 'Dmitri');
+    await tile.getByTestId('camera-off').waitFor({ timeout: 20_000 });
+    await tile.getByTestId('mic-muted').waitFor();
+    await dmitri.context().close();
+    await anna.context().close();
+  });
+
+  it('no camera: the join screen says only the camera is missing; the microphone still reaches the others', async () => {
+    const anna = await openRoomPage(browser, server.url, 'prejoin-nocam');
+    await joinAs(anna, 'Anna');
+    await anna.getByTestId('local-video').waitFor();
+
+    const elena = await refusedPage('prejoin-nocam', 'noCamera');
+    const problem = elena.getByTestId('prejoin-problem');
+    await problem.waitFor({ timeout: 10_000 });
+    expect(await problem.getAttribute('data-problem')).toBe('noCamera');
+    await joinAs(elena, 'Elena');
+    await elena.getByTestId('notice').waitFor({ timeout: 20_000 });
+    expect(await elena.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('true');
+    const tile = tileOf(anna, 'Elena');
+    await tile.getByTestId('camera-off').waitFor({ timeout: 20_000 });
+    await waitFor(() => hasLiveRemoteAudio(anna, 'Elena'), 'Anna hears Elena', 20_000);
+    expect(await tile.getByTestId('mic-muted').count()).toBe(0);
+    await elena.context().close();
+    await anna.context().close();
   });
 });

@@ -62,6 +62,25 @@ export async function recordCameraTracks(context: BrowserContext): Promise<void>
   });
 }
 
+/**
+ * Makes the context's pages get what a browser answers when access is refused
+ * ('denied': the user or a policy said no, for both devices) or when there is
+ * no camera ('noCamera': the microphone still works).
+ */
+export async function refuseDevices(
+  context: BrowserContext,
+  how: 'denied' | 'noCamera',
+): Promise<void> {
+  await context.addInitScript((refusal: 'denied' | 'noCamera') => {
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      if (refusal === 'denied') throw new DOMException('Permission denied', 'NotAllowedError');
+      if (constraints?.video) throw new DOMException('Requested device not found', 'NotFoundError');
+      return original(constraints);
+    };
+  }, how);
+}
+
 /** How many camera tracks of the page are live (see recordCameraTracks). */
 export function liveCameras(page: Page): Promise<number> {
   return page.evaluate(

@@ -136,7 +136,12 @@ export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disable
         )}
       </div>
       {message && (
-        <p class="prejoin__problem" role="status" data-testid="prejoin-problem">
+        <p
+          class="prejoin__problem"
+          role="status"
+          data-testid="prejoin-problem"
+          data-problem={message.slice('prejoin.'.length)}
+        >
           {t(message)}
         </p>
       )}
