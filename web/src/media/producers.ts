@@ -132,7 +132,10 @@ export function createProducerSet(
       await install(source, next);
     } catch (error) {
       if (turn !== turns[source]) return;
+      // Refused, or the new track would not go in: off again, device let go.
       wanted[source] = false;
+      sync(source);
+      release(source);
       onChange();
       onError(error);
     }
