@@ -1,9 +1,9 @@
-// Remote media: one consumer per newConsumer notification. Notifications that
-// arrive before the receive transport exists wait in a queue. Consumers are
-// created as their notifications arrive, without waiting for each other:
-// mediasoup-client folds the consume() calls of one moment into a single SDP
-// negotiation, so joining a room of twenty costs one or two negotiations,
-// not forty. Each is then resumed on the server unless the UI does not show
+// Remote media: one consumer per newConsumer notification. Notifications wait
+// in a queue until the receive transport exists, and then a few milliseconds
+// more, because each arrives in its own socket message: the consume() calls
+// of one flush go out together and mediasoup-client folds them into a single
+// SDP negotiation (a person's microphone and camera in one, a room of twenty
+// in one or two rather than forty). Each is then resumed on the server unless the UI does not show
 // that participant's camera (see consumerControl.ts).
 import type { types } from 'mediasoup-client';
 import type { MediaSource, NotificationPayload } from '../../../signaling/protocol/index.js';
@@ -21,6 +21,9 @@ export interface RemoteTrack {
 }
 
 type NewConsumer = NotificationPayload<'newConsumer'>;
+
+/** How long newConsumer notifications are gathered before they are consumed together. */
+const GATHER_MS = 20;
 
 export interface ConsumerSet {
   /** Starts consuming on this transport, the queued notifications first. */
@@ -94,23 +97,31 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
     control.track(n.consumerId, hidden(info), n.kind);
   }
 
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Consumes everything queued, all in the same moment (see the top). */
+  function flush(): void {
+    flushTimer = undefined;
+    const on = transport;
+    if (!on) return;
+    for (const n of queue.splice(0)) void consume(on, n);
+  }
+
   function enqueue(n: NewConsumer): void {
     if (n.kind === 'video') markOnce('veche:notified-video');
-    const on = transport;
-    if (!on) {
-      queue.push(n);
-      return;
-    }
-    void consume(on, n);
+    queue.push(n);
+    if (transport) flushTimer ??= setTimeout(flush, GATHER_MS);
   }
 
   return {
     attach(next) {
       transport = next;
-      for (const n of queue.splice(0)) enqueue(n);
+      flush();
     },
     detach() {
       transport = undefined;
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
       queue.length = 0;
       closedEarly.clear();
       control.clear();
