@@ -17,6 +17,7 @@ import { createPeerCommands, type InterServerEvents } from './cluster/commands.j
 import { startPresence } from './cluster/presence.js';
 import type { Services } from './core/context.js';
 import type { Logger } from './core/logger.js';
+import { createCapabilitiesRoute } from './http/capabilities.js';
 import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
@@ -93,7 +94,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
   const rooms = createRoomRegistry();
   const httpServer = createWebServer({
     webRoot: options.webRoot,
-    routes: options.routes ?? [],
+    routes: [createCapabilitiesRoute(sfu), ...(options.routes ?? [])],
     tls: options.tls,
     frameAncestors: options.frameAncestors,
     log,

@@ -121,6 +121,14 @@ export const sfuMethods = {
   inspectRoom: { request: z.object(roomScope), response: roomInspectionSchema },
   getLoad: { request: empty, response: loadSchema },
   /**
+   * The RTP capabilities every room's router has (they follow from the codec
+   * list alone), for clients that prepare before they join a room.
+   */
+  getRtpCapabilities: {
+    request: empty,
+    response: z.object({ rtpCapabilities: rtpCapabilitiesSchema }),
+  },
+  /**
    * A draining worker gets no new rooms while any other worker takes them;
    * its rooms keep running. When every worker drains, rooms still open on the
    * least loaded one (draining never refuses a meeting).

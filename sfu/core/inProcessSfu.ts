@@ -9,6 +9,7 @@ import type { SfuMethodName, SfuRequest, SfuResponse } from '../api/methods.js';
 import type { RtpParameters, WebRtcTransportOptions } from '../api/rtp.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
+import { mediaCodecs } from './mediaCodecs.js';
 import { createRoom, type Room } from './room.js';
 import { createWorkerPool, type WorkerPool } from './workerPool.js';
 
@@ -39,6 +40,8 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
   const rooms = new Map<string, Room>();
   const opening = new Map<string, Promise<Room>>();
   const listeners = new Set<SfuEventListener>();
+  /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
+  let capabilities: Promise<types.RtpCapabilities> | undefined;
 
   function emit(event: SfuEvent): void {
     for (const listener of listeners) {
@@ -199,6 +202,19 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       if (!r || r.closed)
         return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
       return { exists: true, ...r.counts() };
+    },
+    async getRtpCapabilities() {
+      capabilities ??= pool.pickWorker().then(async ({ worker }) => {
+        const router = await worker.createRouter({ mediaCodecs });
+        router.close();
+        return router.rtpCapabilities;
+      });
+      try {
+        return { rtpCapabilities: fromMediasoup(await capabilities) };
+      } catch (error) {
+        capabilities = undefined; // a worker that died under it: ask again next time
+        throw error;
+      }
     },
     async getLoad() {
       const cpu = await Promise.all(

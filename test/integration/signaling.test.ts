@@ -35,6 +35,20 @@ describe('signaling server', () => {
     });
   });
 
+  it("serves the routers' RTP capabilities before any join, exactly as a join reply has them", async () => {
+    // The join screen loads its media device from these; the meeting reuses
+    // that device only when the join reply's capabilities are identical.
+    const res = await fetch(`${server.url}/media/capabilities`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const { rtpCapabilities } = (await res.json()) as { rtpCapabilities: unknown };
+    const early = await client();
+    const joined = await early.join('capabilities-room', 'Анна');
+    expect(JSON.stringify(rtpCapabilities)).toBe(JSON.stringify(joined.routerRtpCapabilities));
+    expect((await fetch(`${server.url}/media/capabilities`, { method: 'POST' })).status).toBe(405);
+    early.close();
+  });
+
   it('tells peers who joined and who left, and cleans up on disconnect', async () => {
     const anna = await client();
     const joinedA = await anna.join('Совет', 'Анна');

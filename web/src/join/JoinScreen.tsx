@@ -6,6 +6,7 @@ import { t } from '../i18n/index.js';
 import type { SignalingError } from '../signaling/client.js';
 import { parseDisplayName } from './displayName.js';
 import { PrejoinPanel } from './PrejoinPanel.js';
+import { preloadDevice } from '../media/deviceLoader.js';
 import type { PrejoinMedia } from './prejoinMedia.js';
 import '../screens/screens.css';
 import './join.css';
@@ -39,7 +40,7 @@ export function JoinScreen(props: JoinScreenProps) {
   // The devices are asked as the form shows, and again after a failed join
   // (the meeting that took the tracks stopped them).
   useEffect(() => {
-    if (!busy) void prejoin.start();
+    if (!busy) void prejoin.start().then(preloadDevice);
   }, [busy, prejoin]);
 
   // A token the workspace sends after the page opened brings its name.

@@ -2,12 +2,12 @@
 // local producers and remote consumers, behind a store the UI reads.
 // start() builds everything for a router; stop() tears it down locally (the
 // tracks stay), so a media reset or a reconnect is stop() + start().
-import { Device, type types } from 'mediasoup-client';
 import type { ResponseData } from '../../../signaling/protocol/index.js';
 import { markOnce } from '../lib/marks.js';
 import { createStore, type Store } from '../lib/store.js';
 import type { SignalingClient } from '../signaling/client.js';
 import { createConsumerSet, type RemoteTrack } from './consumers.js';
+import { loadDevice } from './deviceLoader.js';
 import { acquireDevice, type LocalTracks } from './localMedia.js';
 import { createProducerSet, type LocalSource, type SourceState } from './producers.js';
 import { createScreenShare, type ScreenState } from './screenShare.js';
@@ -149,10 +149,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       // consumer queue until the receive transport exists here.
       const options = requestTransports(signaling);
       options.catch(() => undefined); // awaited below; not unhandled meanwhile
-      const device = await Device.factory();
-      await device.load({
-        routerRtpCapabilities: routerRtpCapabilities as unknown as types.RtpCapabilities,
-      });
+      const device = await loadDevice(routerRtpCapabilities);
       markOnce('veche:device');
       if (mine !== epoch) return;
       const ready = signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
