@@ -1,6 +1,7 @@
 // A participant whose network drops stays in the room for the others, shown
 // as reconnecting over their tile; when their network is back they resume
-// the same place and their video plays again, without a page reload.
+// the same place and their video plays again, without a page reload. The
+// live region tells screen-reader users both.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesRendered, joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
@@ -40,6 +41,13 @@ describe('a dropped connection in the browser', () => {
     await tile.getByTestId('tile-reconnecting').waitFor({ timeout: 60_000 });
     expect(await tile.getAttribute('data-reconnecting')).toBe('true');
     await boris.getByTestId('reconnecting').waitFor({ timeout: 60_000 });
+    // Screen-reader users hear it too.
+    const announcer = anna.getByTestId('announcer');
+    await waitFor(
+      async () =>
+        /Boris.*(lost the connection|связь потеряна)/.test((await announcer.textContent()) ?? ''),
+      'the drop is announced',
+    );
     // Still one tile for him: he has not left.
     expect(await anna.getByTestId('tile').count()).toBe(1);
 
@@ -52,5 +60,9 @@ describe('a dropped connection in the browser', () => {
       20_000,
     );
     await boris.getByTestId('reconnecting').waitFor({ state: 'detached' });
+    await waitFor(
+      async () => /Boris (is back|снова на связи)/.test((await announcer.textContent()) ?? ''),
+      'the return is announced',
+    );
   });
 });

@@ -7,7 +7,7 @@ import type { RoomState } from '../meeting/roomState.js';
 const nameOf = (state: RoomState, peerId: string): string | undefined =>
   peerId === state.self?.peerId ? state.self.displayName : state.peers.get(peerId)?.displayName;
 
-/** Arrivals, departures and hands; nothing before we are in (the join reply is no news). */
+/** Arrivals, departures, dropped connections and hands; nothing before we are in (the join reply is no news). */
 export function roomAnnouncements(before: RoomState, after: RoomState): string[] {
   if (after.phase !== 'joined') return [];
   if (before.phase !== 'joined') return before.phase === 'joining' ? [t('a11y.youJoined')] : [];
@@ -20,6 +20,12 @@ export function roomAnnouncements(before: RoomState, after: RoomState): string[]
     if (peer.announced && !after.peers.has(id)) {
       out.push(t('a11y.left', { name: peer.displayName }));
     }
+  }
+  for (const [id, peer] of after.peers) {
+    const was = before.peers.get(id);
+    if (!peer.announced || !was?.announced || was.reconnecting === peer.reconnecting) continue;
+    const key = peer.reconnecting ? 'a11y.reconnecting' : 'a11y.reconnected';
+    out.push(t(key, { name: peer.displayName }));
   }
   const self = after.self?.peerId;
   for (const id of after.hands) {

@@ -29,6 +29,8 @@ export const screensEn: Record<ScreensKey, string> = {
     'This browser gives no access to the camera and microphone (HTTPS needed).',
   'a11y.joined': '{name} joined the meeting',
   'a11y.left': '{name} left the meeting',
+  'a11y.reconnecting': '{name} lost the connection; waiting for them to come back',
+  'a11y.reconnected': '{name} is back',
   'a11y.handRaised': '{name} raised their hand',
   'a11y.handLowered': '{name} lowered their hand',
   'a11y.chat': 'Message from {name}: {text}',

@@ -26,6 +26,8 @@ export const screensRu = {
   'prejoin.unsupported': 'Этот браузер не даёт доступа к камере и микрофону (нужен HTTPS).',
   'a11y.joined': '{name} входит на встречу',
   'a11y.left': '{name} выходит со встречи',
+  'a11y.reconnecting': '{name}: связь потеряна, ждём переподключения',
+  'a11y.reconnected': '{name} снова на связи',
   'a11y.handRaised': '{name} поднимает руку',
   'a11y.handLowered': '{name} опускает руку',
   'a11y.chat': 'Сообщение от {name}: {text}',
