@@ -3,13 +3,12 @@
 // still typing a name, which takes that work off the path from the join
 // click to the first picture. Public: it lists codecs, nothing about rooms.
 import type { SfuApi } from '../../sfu/api/index.js';
+import { MEDIA_CAPABILITIES_PATH } from '../protocol/limits.js';
 import type { RouteHandler } from './server.js';
-
-export const CAPABILITIES_PATH = '/media/capabilities';
 
 export function createCapabilitiesRoute(sfu: SfuApi): RouteHandler {
   return async (req, res, url) => {
-    if (url.pathname !== CAPABILITIES_PATH) return false;
+    if (url.pathname !== MEDIA_CAPABILITIES_PATH) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return true;

@@ -3,6 +3,12 @@
 // so the schema library stays out of its bundle. The zod schemas are built
 // on the same constants.
 
+/**
+ * Public HTTP path with the media routers' RTP capabilities (the same for
+ * every room), for a client that prepares its media before it joins.
+ */
+export const MEDIA_CAPABILITIES_PATH = '/media/capabilities';
+
 /** Major.minor. A client with another major version must reload. */
 export const PROTOCOL_VERSION = '2.1';
 export const protocolMajor = (version: string): number => Number.parseInt(version, 10);

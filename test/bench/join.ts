@@ -1,11 +1,11 @@
 // npm run bench:join — join -> first remote frame, measured in Chromium.
 // One page publishes camera and mic; then, 20 times, a fresh page opens the
 // room, waits until its pre-join preview plays (what a person sees before
-// clicking), clicks `join`, and we time from the click to the first rendered frame
-// of the publisher's video (requestVideoFrameCallback). The client's own
-// milestones (User Timing marks: media start after the join reply, transports,
-// ready, the video consumer, its resume) split that time into steps. A
-// benchmark, not a test: it prints a table and asserts nothing.
+// clicking), clicks `join`, and we time from the click to the first rendered
+// frame of the publisher's video (requestVideoFrameCallback). The client's own
+// milestones (User Timing marks: the join reply, the device, the transports,
+// `ready`, the video consumer) split that time into steps. A benchmark, not a
+// test: it prints a table and asserts nothing.
 import { cpus } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
@@ -27,7 +27,6 @@ const MILESTONES = [
   ['veche:ready', 'ready answered'],
   ['veche:notified-video', 'newConsumer (video) arrived'],
   ['veche:consumer-video', 'video consumer created'],
-  ['veche:resumed-video', 'video resumed'],
 ] as const;
 
 interface Sample {

@@ -126,23 +126,25 @@ describe('pre-join screen', () => {
     await boris.context().close();
   });
 
-  /** A page in English whose browser refuses the devices as `how` says. */
-  async function refusedPage(room: string, how: 'denied' | 'noCamera'): Promise<Page> {
+  /**
+   * Anna in `room`, then a page in English whose browser refuses the devices
+   * as `how` says; its join screen names the problem.
+   */
+  async function refusedBeside(room: string, how: 'denied' | 'noCamera') {
+    const anna = await openRoomPage(browser, server.url, room);
+    await joinAs(anna, 'Anna');
+    await anna.getByTestId('local-video').waitFor();
     const context = await browser.newContext({ locale: 'en-US' });
     await refuseDevices(context, how);
     const page = await context.newPage();
     await page.goto(`${server.url}/r/${room}`);
-    return page;
+    const problem = page.getByTestId('prejoin-problem');
+    await problem.waitFor({ timeout: 10_000 });
+    return { anna, page, problem };
   }
 
   it('access refused: the join screen says so and how to fix it; joining still lets one watch and listen', async () => {
-    const anna = await openRoomPage(browser, server.url, 'prejoin-denied');
-    await joinAs(anna, 'Anna');
-    await anna.getByTestId('local-video').waitFor();
-
-    const dmitri = await refusedPage('prejoin-denied', 'denied');
-    const problem = dmitri.getByTestId('prejoin-problem');
-    await problem.waitFor({ timeout: 10_000 });
+    const { anna, page: dmitri, problem } = await refusedBeside('prejoin-denied', 'denied');
     expect(await problem.getAttribute('data-problem')).toBe('denied');
     expect(await problem.textContent()).toMatch(/refused access .* site settings/);
     await joinAs(dmitri, 'Dmitri');
@@ -165,13 +167,7 @@ describe('pre-join screen', () => {
   });
 
   it('no camera: the join screen says only the camera is missing; the microphone still reaches the others', async () => {
-    const anna = await openRoomPage(browser, server.url, 'prejoin-nocam');
-    await joinAs(anna, 'Anna');
-    await anna.getByTestId('local-video').waitFor();
-
-    const elena = await refusedPage('prejoin-nocam', 'noCamera');
-    const problem = elena.getByTestId('prejoin-problem');
-    await problem.waitFor({ timeout: 10_000 });
+    const { anna, page: elena, problem } = await refusedBeside('prejoin-nocam', 'noCamera');
     expect(await problem.getAttribute('data-problem')).toBe('noCamera');
     await joinAs(elena, 'Elena');
     await elena.getByTestId('notice').waitFor({ timeout: 20_000 });

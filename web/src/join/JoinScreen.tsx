@@ -3,10 +3,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeError, needsReload } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
+import { preloadDevice } from '../media/deviceLoader.js';
 import type { SignalingError } from '../signaling/client.js';
 import { parseDisplayName } from './displayName.js';
 import { PrejoinPanel } from './PrejoinPanel.js';
-import { preloadDevice } from '../media/deviceLoader.js';
 import type { PrejoinMedia } from './prejoinMedia.js';
 import '../screens/screens.css';
 import './join.css';

@@ -216,14 +216,14 @@ export function createPrejoinMedia(): PrejoinMedia {
       }
     },
     async take() {
-      const { tracks } = store.get();
-      if (!live(tracks.mic) && !live(tracks.camera)) await start();
+      const before = store.get().tracks;
+      if (!live(before.mic) && !live(before.camera)) await start();
       else await pending;
       await cameraPending;
-      const { problem, cameraId } = store.get();
-      const camera = live(store.get().tracks.camera);
+      const { problem, cameraId, tracks } = store.get();
+      const camera = live(tracks.camera);
       const taken: LocalTracks = {
-        mic: live(store.get().tracks.mic),
+        mic: live(tracks.mic),
         camera,
         // Off by choice: the meeting opens it only when turned on there.
         ...(!camera && !problem.camera ? { cameraOff: { deviceId: cameraId } } : {}),

@@ -7,8 +7,7 @@ export type JoinMilestone =
   | 'veche:transports'
   | 'veche:ready'
   | 'veche:notified-video'
-  | 'veche:consumer-video'
-  | 'veche:resumed-video';
+  | 'veche:consumer-video';
 
 export function markOnce(name: JoinMilestone): void {
   if (typeof performance === 'undefined') return;

@@ -1,17 +1,15 @@
 // What the server sends of each consumer: paused while the UI does not show
 // it, resumed when it does, and at the simulcast layer its tile can use.
 // Requests for one consumer go out one at a time; the latest wish wins.
-import { markOnce } from '../lib/marks.js';
 import { SignalingError, type SignalingClient } from '../signaling/client.js';
 
 const ATTEMPTS = 6;
 
 type Wish = { paused: boolean; layer: number | undefined };
-type Kind = 'audio' | 'video';
 
 export interface ConsumerControl {
   /** A consumer the server created paused; `paused` is what the UI wants now. */
-  track(consumerId: string, paused: boolean, kind: Kind): void;
+  track(consumerId: string, paused: boolean): void;
   setPaused(consumerId: string, paused: boolean): void;
   setLayer(consumerId: string, spatialLayer: number): void;
   forget(consumerId: string): void;
@@ -23,7 +21,6 @@ export function createConsumerControl(signaling: SignalingClient): ConsumerContr
   /** What the server was last told (it creates consumers paused, at no preference). */
   const applied = new Map<string, Wish>();
   const running = new Set<string>();
-  const kinds = new Map<string, Kind>();
 
   /** Joining a busy room sends many requests at once: retry when rate-limited. */
   async function send(apply: () => Promise<unknown>, consumerId: string): Promise<boolean> {
@@ -62,7 +59,6 @@ export function createConsumerControl(signaling: SignalingClient): ConsumerContr
         consumerId,
       );
       done.paused = paused;
-      if (ok && !paused && kinds.get(consumerId) === 'video') markOnce('veche:resumed-video');
       return ok;
     }
     return false;
@@ -86,8 +82,7 @@ export function createConsumerControl(signaling: SignalingClient): ConsumerContr
   }
 
   return {
-    track(consumerId, paused, kind) {
-      kinds.set(consumerId, kind);
+    track(consumerId, paused) {
       wanted.set(consumerId, { paused, layer: undefined });
       applied.set(consumerId, { paused: true, layer: undefined });
       void run(consumerId);
@@ -95,12 +90,10 @@ export function createConsumerControl(signaling: SignalingClient): ConsumerContr
     setPaused: (consumerId, paused) => update(consumerId, { paused }),
     setLayer: (consumerId, layer) => update(consumerId, { layer }),
     forget(consumerId) {
-      kinds.delete(consumerId);
       wanted.delete(consumerId);
       applied.delete(consumerId);
     },
     clear() {
-      kinds.clear();
       wanted.clear();
       applied.clear();
     },

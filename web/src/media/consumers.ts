@@ -3,12 +3,12 @@
 // more, because each arrives in its own socket message: the consume() calls
 // of one flush go out together and mediasoup-client folds them into a single
 // SDP negotiation (a person's microphone and camera in one, a room of twenty
-// in one or two rather than forty). Each is then resumed on the server unless the UI does not show
-// that participant's camera (see consumerControl.ts).
+// in one or two rather than forty). Each is then resumed on the server unless
+// the UI does not show that participant's camera (see consumerControl.ts).
 import type { types } from 'mediasoup-client';
 import type { MediaSource, NotificationPayload } from '../../../signaling/protocol/index.js';
-import type { SignalingClient } from '../signaling/client.js';
 import { markOnce } from '../lib/marks.js';
+import type { SignalingClient } from '../signaling/client.js';
 import { createConsumerControl } from './consumerControl.js';
 
 export interface RemoteTrack {
@@ -94,7 +94,7 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
     consumer.on('transportclose', () => close(n.consumerId));
     onChange();
     // Server-side consumers start paused: resume what is on screen.
-    control.track(n.consumerId, hidden(info), n.kind);
+    control.track(n.consumerId, hidden(info));
   }
 
   let flushTimer: ReturnType<typeof setTimeout> | undefined;

@@ -5,8 +5,7 @@
 // is still typing a name; the meeting takes that Device when the join reply
 // names the same capabilities, and loads its own otherwise.
 import { Device, type types } from 'mediasoup-client';
-
-const CAPABILITIES_URL = '/media/capabilities';
+import { MEDIA_CAPABILITIES_PATH } from '../../../signaling/protocol/limits.js';
 
 interface Loaded {
   readonly key: string;
@@ -25,7 +24,7 @@ async function load(capabilities: unknown): Promise<Device> {
 export function preloadDevice(): void {
   preloaded ??= (async () => {
     try {
-      const res = await fetch(CAPABILITIES_URL, { credentials: 'omit', cache: 'no-cache' });
+      const res = await fetch(MEDIA_CAPABILITIES_PATH, { credentials: 'omit', cache: 'no-cache' });
       if (!res.ok) return undefined;
       const { rtpCapabilities } = (await res.json()) as { rtpCapabilities: unknown };
       return { key: JSON.stringify(rtpCapabilities), device: await load(rtpCapabilities) };
@@ -36,9 +35,16 @@ export function preloadDevice(): void {
   })();
 }
 
+/** Longest wait for a preload still under way before loading our own. */
+const PRELOAD_WAIT_MS = 1500;
+
 /** A Device loaded with these capabilities: the preloaded one when they match. */
 export async function loadDevice(routerRtpCapabilities: unknown): Promise<Device> {
-  const ready = await preloaded;
+  // A preload that hangs (a stalled request) must not hold the meeting up.
+  const ready = await Promise.race([
+    preloaded,
+    new Promise<undefined>((resolve) => setTimeout(resolve, PRELOAD_WAIT_MS)),
+  ]);
   if (ready && ready.key === JSON.stringify(routerRtpCapabilities)) return ready.device;
   return load(routerRtpCapabilities);
 }

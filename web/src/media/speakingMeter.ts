@@ -31,9 +31,10 @@ export interface SpeakingMeterOptions {
   remoteOwners(): ReadonlyMap<string, string>;
   /** Our microphone's track id while it is on. */
   ownMic(): string | undefined;
-  intervalMs?: number;
-  now?: () => number;
 }
+
+/** How often the stats are read. */
+const INTERVAL_MS = 250;
 
 const SELF = Symbol('self');
 type Key = string | typeof SELF;
@@ -42,7 +43,6 @@ const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
   a.size === b.size && [...a].every((id) => b.has(id));
 
 export function createSpeakingMeter(options: SpeakingMeterOptions): SpeakingMeter {
-  const { intervalMs = 250, now = () => performance.now() } = options;
   const store = createStore<SpeakingState>({ peers: new Set(), self: false });
   let samples = new Map<string, EnergySample>();
   let activity = new Map<Key, Activity>();
@@ -58,7 +58,7 @@ export function createSpeakingMeter(options: SpeakingMeterOptions): SpeakingMete
       const owners = new Map<string, Key>(options.remoteOwners());
       const mic = options.ownMic();
       if (mic) owners.set(mic, SELF);
-      const at = now();
+      const at = performance.now();
       const next = new Map<Key, Activity>();
       for (const [trackId, owner] of owners) {
         const sample = current.get(trackId);
@@ -85,7 +85,7 @@ export function createSpeakingMeter(options: SpeakingMeterOptions): SpeakingMete
     if (state.self !== self || !sameSet(state.peers, peers)) store.set({ peers, self });
   }
 
-  const timer = setInterval(() => void read(), intervalMs);
+  const timer = setInterval(() => void read(), INTERVAL_MS);
   return {
     store,
     close() {

@@ -1,6 +1,7 @@
 // One remote participant: camera video (or a placeholder), name, mic state,
 // a hidden audio element for their microphone, whether they are speaking,
 // whether their connection is being restored, and a pin button.
+import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.js';
 import { RoleBadges } from '../participants/RoleBadges.js';
 import type { ShownReaction } from '../social/reactions.js';
@@ -32,17 +33,35 @@ export function initials(name: string): string {
     .toUpperCase();
 }
 
-export function CameraOff({ name }: { name: string }) {
+/** Their initials over the whole tile, with a line of text under them. */
+function Placeholder(props: {
+  name: string;
+  testId: string;
+  modifier?: string;
+  children: ComponentChildren;
+}) {
+  const { name, testId, modifier, children } = props;
   return (
-    <div class="tile__placeholder" data-testid="camera-off">
+    <div
+      class={`tile__placeholder${modifier ? ` tile__placeholder--${modifier}` : ''}`}
+      data-testid={testId}
+    >
       <span class="tile__avatar" aria-hidden="true">
         {initials(name)}
       </span>
+      {children}
+    </div>
+  );
+}
+
+export function CameraOff({ name }: { name: string }) {
+  return (
+    <Placeholder name={name} testId="camera-off">
       <span class="tile__placeholder-text">
         <CameraOffIcon />
         {t('meeting.cameraOff')}
       </span>
-    </div>
+    </Placeholder>
   );
 }
 
@@ -66,12 +85,9 @@ export function MicMuted() {
  */
 export function Reconnecting({ name }: { name: string }) {
   return (
-    <div class="tile__reconnecting" data-testid="tile-reconnecting">
-      <span class="tile__avatar" aria-hidden="true">
-        {initials(name)}
-      </span>
+    <Placeholder name={name} testId="tile-reconnecting" modifier="reconnecting">
       <span class="tile__reconnecting-text">{t('meeting.peerReconnecting')}</span>
-    </div>
+    </Placeholder>
   );
 }
 
