@@ -95,34 +95,53 @@ describe('layout, pagination and layers in the browser', () => {
   });
 
   it('in the speaker layout the large tile prefers a higher simulcast layer', async () => {
+    // Every fake microphone beeps alike, so the active speaker (and with it
+    // the large tile) would keep moving; everyone mutes to hold it still.
+    for (const page of [anna, ...others]) {
+      if ((await page.getByTestId('mic-toggle').getAttribute('aria-pressed')) !== 'false') {
+        await page.getByTestId('mic-toggle').click();
+      }
+    }
     await anna.getByTestId('layout-toggle').click();
-    const main = anna.locator('[data-testid="tile"][data-main="true"]');
-    await main.waitFor({ timeout: 10_000 });
-    const mainName = (await main.getAttribute('data-peer-name'))!;
-    const small = anna.locator('[data-testid="tile"]:not([data-main="true"])');
-    await small.waitFor({ timeout: 10_000 });
-    const smallName = (await small.getAttribute('data-peer-name'))!;
-    const mainConsumer = await shownConsumer(mainName);
-    const smallConsumer = await shownConsumer(smallName);
-    const mainBox = (await main.boundingBox())!;
-    const smallBox = (await small.boundingBox())!;
-    expect(mainBox.width).toBeGreaterThan(smallBox.width * 2);
-
+    // Read the large and the small tile together, in one go, so a late swap
+    // cannot pair one tile's size with the other's consumer.
+    const snapshot = () =>
+      anna.evaluate(() =>
+        ['true', 'false'].map((isMain) => {
+          const tile = [...document.querySelectorAll('[data-testid="tile"]')].find(
+            (el) => (el.getAttribute('data-main') ?? 'false') === isMain,
+          );
+          return {
+            width: tile?.getBoundingClientRect().width ?? 0,
+            consumer: tile?.querySelector('video')?.getAttribute('data-consumer-id') ?? '',
+          };
+        }),
+      );
+    let last = '';
     await waitFor(
       async () => {
-        const [big, little] = await Promise.all([inspect(mainConsumer), inspect(smallConsumer)]);
+        const [big, little] = await snapshot();
+        if (!big?.consumer || !little?.consumer) return false;
+        const [bigC, littleC] = await Promise.all([
+          inspect(big.consumer),
+          inspect(little.consumer),
+        ]);
+        last = JSON.stringify({ big, little, bigC, littleC });
         return (
-          big.type === 'simulcast' &&
-          little.type === 'simulcast' &&
-          little.preferredLayers?.spatialLayer === 0 &&
-          (big.preferredLayers?.spatialLayer ?? 0) >= 1 &&
-          !big.paused &&
-          !little.paused
+          big.width > little.width * 2 &&
+          bigC.type === 'simulcast' &&
+          littleC.type === 'simulcast' &&
+          littleC.preferredLayers?.spatialLayer === 0 &&
+          (bigC.preferredLayers?.spatialLayer ?? 0) >= 1 &&
+          !bigC.paused &&
+          !littleC.paused
         );
       },
-      'small tile prefers layer 0, the large one a higher layer',
-      10_000,
-    );
+      'the large tile is over twice as wide and prefers a higher layer than the small one',
+      15_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; last seen ${last}`);
+    });
   });
 
   it('pinning keeps a participant large', async () => {

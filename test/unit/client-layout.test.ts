@@ -9,6 +9,7 @@ import {
   PAGE_SIZE_KEY,
   pageAfterResize,
   readPageSize,
+  remoteSpeaker,
   savePageSize,
   type LayoutInput,
 } from '../../web/src/meeting/layout.js';
@@ -100,6 +101,24 @@ describe('speaker view and pinning', () => {
       expect(result.main?.id).toBe('p4');
       expect(ids(result.tiles)).not.toContain('p4');
     }
+  });
+
+  it('while we talk ourselves, the one who spoke before us stays large', () => {
+    const peers = people(3);
+    let shown = remoteSpeaker(undefined, 'p2', peers);
+    expect(shown).toBe('p2');
+    // The server names us (not in the remote list): p2 stays.
+    shown = remoteSpeaker(shown, 'self', peers);
+    expect(shown).toBe('p2');
+    expect(layout({ peers, mode: 'speaker', activeSpeaker: shown }).main?.id).toBe('p2');
+    // p2 leaves while we talk: back to the first participant.
+    shown = remoteSpeaker(
+      shown,
+      'self',
+      peers.filter((p) => p.id !== 'p2'),
+    );
+    expect(shown).toBeUndefined();
+    expect(remoteSpeaker(shown, 'p3', peers)).toBe('p3');
   });
 
   it('a pin on someone who left is ignored', () => {

@@ -32,6 +32,21 @@ export function pageAfterResize(page: number, oldSize: number, newSize: number):
   return Math.floor((Math.max(0, page) * oldSize) / newSize);
 }
 
+/**
+ * The participant the speaker layout follows: the active speaker when that is
+ * someone else; while we talk ourselves (the server names us then), whoever
+ * spoke before us, as long as they are still here.
+ */
+export function remoteSpeaker(
+  previous: string | undefined,
+  active: string | undefined,
+  peers: readonly RemotePeer[],
+): string | undefined {
+  const here = (id: string | undefined) => id !== undefined && peers.some((p) => p.id === id);
+  if (here(active)) return active;
+  return here(previous) ? previous : undefined;
+}
+
 export interface LayoutInput {
   peers: readonly RemotePeer[];
   mode: LayoutMode;

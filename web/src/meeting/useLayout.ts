@@ -1,12 +1,13 @@
 // The layout the user picked (grid or speaker, pin, page) and what follows
 // from it for the media: participants off screen have their camera paused on
 // the server.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MediaSession } from '../media/session.js';
 import {
   computeLayout,
   pageAfterResize,
   readPageSize,
+  remoteSpeaker,
   savePageSize,
   type Layout,
   type LayoutMode,
@@ -42,7 +43,16 @@ export function useLayout(
   const [pinned, setPinned] = useState<string | undefined>(undefined);
   const [page, setPage] = useState(0);
   const [pageSize, setPageSizeState] = useState(() => readPageSize(storage()));
-  const layout = computeLayout({ peers, mode, pinned, activeSpeaker, page, pageSize });
+  const speaker = useRef<string | undefined>(undefined);
+  speaker.current = remoteSpeaker(speaker.current, activeSpeaker, peers);
+  const layout = computeLayout({
+    peers,
+    mode,
+    pinned,
+    activeSpeaker: speaker.current,
+    page,
+    pageSize,
+  });
 
   const offscreen = peers.filter((p) => !layout.onScreen.has(p.id)).map((p) => p.id);
   const key = JSON.stringify(offscreen);
