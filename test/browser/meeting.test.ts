@@ -113,7 +113,7 @@ describe('a meeting in the browser', () => {
     );
   });
 
-  it('the speaking indicator follows the sound: lit while Boris talks, dark while he is muted', async () => {
+  it('the speaking indicator follows the sound: lit while Boris talks, dark while he is muted; talking while muted, he is told and can unmute', async () => {
     // Chromium's fake microphone beeps: that counts as talking.
     const borisTile = '[data-testid="tile"][data-peer-name="Boris"]';
     const borisSelf = '[data-testid="self-view"]';
@@ -129,7 +129,15 @@ describe('a meeting in the browser', () => {
     );
     expect(await litDuring(boris, borisSelf, 1000)).toBe(false);
 
-    await boris.getByTestId('mic-toggle').click();
+    // He keeps making sound while muted: he is told so, with a way to unmute
+    // (Anna, whose microphone is on, is not).
+    const hint = boris.locator('[data-testid="toast"][data-kind="talkingWhileMuted"]');
+    await hint.waitFor({ timeout: 10_000 });
+    expect(await hint.textContent()).toContain('Ctrl+D');
+    expect(await anna.locator('[data-kind="talkingWhileMuted"]').count()).toBe(0);
+    await hint.getByTestId('toast-unmute').click();
+    expect(await boris.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('true');
+    await hint.waitFor({ state: 'detached' });
     await waitFor(() => litDuring(anna, borisTile, 1500), 'Boris talking again', 20_000);
   });
 

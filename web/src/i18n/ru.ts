@@ -121,6 +121,7 @@ export const ru = {
   'toast.mutedCamera': '{name} выключил(а) вашу камеру',
   'toast.mutedScreen': '{name} остановил(а) показ вашего экрана',
   'toast.unmuteRequested': '{name} просит вас включить микрофон',
+  'toast.talkingWhileMuted': 'Похоже, вы говорите, но микрофон выключен. Включить: {key}',
   'toast.unmute': 'Включить микрофон',
   'toast.nowHost': 'Теперь вы организатор встречи',
   'toast.nowCohost': 'Теперь вы соорганизатор встречи',

@@ -12,6 +12,7 @@ import { acquireDevice, type LocalTracks } from './localMedia.js';
 import { createProducerSet, type LocalSource, type SourceState } from './producers.js';
 import { createScreenShare, type ScreenState } from './screenShare.js';
 import { createSpeakers, type Speakers } from './speakers.js';
+import { createMutedTalkWatch } from './mutedTalk.js';
 import { createSpeakingMeter, type SpeakingMeter } from './speakingMeter.js';
 import { createTransports, requestTransports, type Transports } from './transports.js';
 
@@ -73,9 +74,15 @@ export interface MediaSessionOptions {
   signaling: SignalingClient;
   /** Producing failed (the meeting goes on receive-only for that source). */
   onError(error: unknown): void;
+  /** We keep making sound while our microphone is off (see mutedTalk.ts). */
+  onMutedTalk?(): void;
 }
 
-export function createMediaSession({ signaling, onError }: MediaSessionOptions): MediaSession {
+export function createMediaSession({
+  signaling,
+  onError,
+  onMutedTalk,
+}: MediaSessionOptions): MediaSession {
   const store = createStore<MediaState>({
     mic: 'pending',
     camera: 'pending',
@@ -115,6 +122,14 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       ),
     ownMic: () => (producers.state('mic') === 'on' ? producers.track('mic')?.id : undefined),
   });
+  // Only in the meeting (media started): not on the way in or in the lobby.
+  const mutedTalk = onMutedTalk
+    ? createMutedTalkWatch({
+        mutedMic: () =>
+          transports && producers.state('mic') === 'off' ? producers.track('mic') : undefined,
+        onTalk: onMutedTalk,
+      })
+    : undefined;
   /** Bumped by every start and stop: a start that was overtaken gives up. */
   let epoch = 0;
 
@@ -192,6 +207,7 @@ export function createMediaSession({ signaling, onError }: MediaSessionOptions):
       for (const off of unsubscribe) off();
       speakers.close();
       speaking.close();
+      mutedTalk?.close();
       stop();
       screen.stop();
       producers.release();

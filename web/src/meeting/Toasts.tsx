@@ -1,8 +1,10 @@
-// Toasts over the meeting (see toasts.ts). A request to unmute carries an
-// "Unmute" button: we never unmute by ourselves.
+// Toasts over the meeting (see toasts.ts). A request to unmute, and the hint
+// that we are talking while muted, carry an "Unmute" button: we never unmute
+// by ourselves.
 import { describeError } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
 import { useSession, useToastList } from './sessionContext.js';
+import { shortcuts } from './shortcuts.js';
 import type { Toast } from './toasts.js';
 
 function text(toast: Toast): string {
@@ -26,6 +28,8 @@ function text(toast: Toast): string {
             ? 'toast.nowCohost'
             : 'toast.noLongerCohost',
       );
+    case 'talkingWhileMuted':
+      return t('toast.talkingWhileMuted', { key: shortcuts.mic.label });
     case 'chatDisabled':
       return t('toast.chatDisabled');
     case 'chatEnabled':
@@ -53,11 +57,11 @@ export function Toasts() {
           data-kind={toast.kind}
         >
           <span class="toast__text">{text(toast)}</span>
-          {toast.kind === 'unmuteRequested' && (
+          {(toast.kind === 'unmuteRequested' || toast.kind === 'talkingWhileMuted') && (
             <button
               type="button"
               class="button button--primary button--small"
-              data-testid="unmute-accept"
+              data-testid={toast.kind === 'unmuteRequested' ? 'unmute-accept' : 'toast-unmute'}
               onClick={() => session.setEnabled('mic', true)}
             >
               {t('toast.unmute')}

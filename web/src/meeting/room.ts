@@ -87,13 +87,14 @@ export function createRoomSession({
     store.set((s) => ({ ...s, notices: [...s.notices, notice] }));
 
   const signaling = connect();
+  const toasts = createToasts();
   const media = createMediaSession({
     signaling,
     onError: (error) => addNotice({ key: 'mediaFailed', message: messageOf(error) }),
+    onMutedTalk: () => toasts.show({ kind: 'talkingWhileMuted' }),
   });
   const chat = createChat(signaling);
   const reactions = createReactionFeed();
-  const toasts = createToasts();
   let closed = false;
   let passcode: string | undefined;
   /** The connection dropped while we waited in the lobby: ask again when back. */
@@ -248,7 +249,9 @@ export function createRoomSession({
     },
     setEnabled(source, enabled) {
       media.setEnabled(source, enabled);
-      if (source === 'mic' && enabled) toasts.dismissKind('unmuteRequested');
+      if (source === 'mic' && enabled) {
+        toasts.dismissWhere((t) => t.kind === 'unmuteRequested' || t.kind === 'talkingWhileMuted');
+      }
     },
     async perform(type, payload) {
       try {

@@ -10,6 +10,8 @@ export type Toast =
   | { readonly kind: 'unmuteRequested'; readonly byName: string }
   | { readonly kind: 'roleChanged'; readonly role: MeetingRoleName }
   | { readonly kind: 'chatDisabled' | 'chatEnabled' }
+  /** We keep talking with our microphone off. */
+  | { readonly kind: 'talkingWhileMuted' }
   | { readonly kind: 'mutedAll'; readonly count: number }
   /** To hosts and co-hosts: someone started waiting in the lobby. */
   | { readonly kind: 'lobbyArrived'; readonly peerId: string; readonly name: string }
@@ -55,7 +57,9 @@ export function createToasts(): Toasts {
     show(toast) {
       const id = nextId++;
       // One request to unmute at a time: the newest replaces the older.
-      if (toast.kind === 'unmuteRequested') dismissKind('unmuteRequested');
+      if (toast.kind === 'unmuteRequested' || toast.kind === 'talkingWhileMuted') {
+        dismissKind(toast.kind);
+      }
       store.set((list) => [...list, { id, toast }].slice(-MAX_TOASTS));
       if (toast.kind !== 'unmuteRequested') {
         timers.set(
