@@ -1,6 +1,7 @@
 // During a call: keyboard shortcuts toggle the microphone and camera (and say
 // so in the button titles), another microphone or camera replaces the track
-// under the same producer, and each remote tile shows its connection quality.
+// under the same producer, the chosen speakers play every voice, and each
+// remote tile shows its connection quality.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -96,6 +97,49 @@ describe('devices, shortcuts and quality in the browser', () => {
     expect(after.producers).toBe(before.producers);
     await waitFor(() => hasLiveRemoteAudio(anna, 'Boris'), 'Anna hears Boris', 10_000);
     expect(await boris.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('the speakers picked on the join screen play the meeting, can be switched mid-call and are remembered', async () => {
+    const vera = await openRoomPage(browser, server.url, ROOM);
+    const optionsOf = (select: ReturnType<Page['getByTestId']>) =>
+      select
+        .locator('option')
+        .evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value));
+    const sinks = () =>
+      vera.evaluate(() => [...document.querySelectorAll('audio')].map((el) => el.sinkId));
+
+    const prejoinSelect = vera.getByTestId('prejoin-speaker-select');
+    await prejoinSelect.waitFor({ timeout: 10_000 });
+    const outputs = await optionsOf(prejoinSelect);
+    expect(outputs.length).toBeGreaterThan(1);
+    const headset = outputs.at(-1)!;
+    await prejoinSelect.selectOption(headset);
+
+    await joinAs(vera, 'Vera');
+    const hearsBoth = async () =>
+      (await hasLiveRemoteAudio(vera, 'Anna')) && (await hasLiveRemoteAudio(vera, 'Boris'));
+    await waitFor(hearsBoth, 'Vera hears Anna and Boris', 20_000);
+    const select = vera.getByTestId('speaker-select');
+    expect(await select.inputValue()).toBe(headset);
+    let shown = await sinks();
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(shown.every((id) => id === headset)).toBe(true);
+
+    const speakers = outputs.find((id) => id !== headset && id !== 'default') ?? outputs[0]!;
+    await select.selectOption(speakers);
+    await waitFor(
+      async () => (await sinks()).every((id) => id === speakers),
+      'every voice moves to the other speakers',
+      10_000,
+    );
+    shown = await sinks();
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(await hearsBoth()).toBe(true);
+
+    await vera.reload();
+    await vera.getByTestId('prejoin-speaker-select').waitFor({ timeout: 10_000 });
+    expect(await vera.getByTestId('prejoin-speaker-select').inputValue()).toBe(speakers);
+    await vera.context().close();
   });
 
   it('Ctrl+Shift+L leaves the meeting', async () => {

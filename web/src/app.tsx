@@ -12,6 +12,7 @@ import { JoinScreen } from './join/JoinScreen.js';
 import { createPrejoinMedia } from './join/prejoinMedia.js';
 import { applyStartChoice } from './join/startChoice.js';
 import { loadName, saveName } from './lib/savedName.js';
+import { AudioOutputContext, createAudioOutput } from './media/audioOutput.js';
 import { useStore } from './lib/store.js';
 import { LobbyDenied } from './lobby/LobbyDenied.js';
 import { LobbyWaiting } from './lobby/LobbyWaiting.js';
@@ -69,11 +70,13 @@ function Lazy<P extends object>({
 }
 
 export function App({ pathname, credentials }: AppProps) {
+  // Where sound plays: chosen on the join screen or in the meeting, remembered.
+  const [output] = useState(() => createAudioOutput());
   return (
-    <>
+    <AudioOutputContext.Provider value={output}>
       <Page pathname={pathname} credentials={credentials} />
       <LanguageSwitch />
-    </>
+    </AudioOutputContext.Provider>
   );
 }
 

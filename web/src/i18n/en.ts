@@ -152,6 +152,7 @@ export const en: Record<MessageKey, string> = {
   'controls.layoutGrid': 'Grid view',
   'controls.micSelect': 'Microphone',
   'controls.camSelect': 'Camera',
+  'controls.speakerSelect': 'Speakers',
   'controls.pageSize': 'Tiles per page',
   'controls.pageSizeOption': '{count} per page',
   'meeting.pin': 'Pin',

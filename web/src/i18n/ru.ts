@@ -150,6 +150,7 @@ export const ru = {
   'controls.layoutGrid': 'Сетка',
   'controls.micSelect': 'Микрофон',
   'controls.camSelect': 'Камера',
+  'controls.speakerSelect': 'Динамики',
   'controls.pageSize': 'Плиток на странице',
   'controls.pageSizeOption': 'по {count}',
   'meeting.pin': 'Закрепить',

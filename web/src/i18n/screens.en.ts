@@ -12,6 +12,7 @@ export const screensEn: Record<ScreensKey, string> = {
   'prejoin.micLevel': 'Microphone level',
   'prejoin.micSelect': 'Microphone',
   'prejoin.camSelect': 'Camera',
+  'prejoin.speakerSelect': 'Speakers',
   'prejoin.defaultDevice': 'Default',
   'prejoin.speakerTest': 'Test speakers',
   'prejoin.speakerPlaying': 'Playing…',

@@ -10,6 +10,7 @@ export const screensRu = {
   'prejoin.micLevel': 'Уровень микрофона',
   'prejoin.micSelect': 'Микрофон',
   'prejoin.camSelect': 'Камера',
+  'prejoin.speakerSelect': 'Динамики',
   'prejoin.defaultDevice': 'По умолчанию',
   'prejoin.speakerTest': 'Проверить звук',
   'prejoin.speakerPlaying': 'Звучит…',

@@ -1,11 +1,13 @@
 // Beside the join form: the camera preview, the microphone's level, device
-// pickers, a speaker test and whether to start with the mic or camera off.
+// pickers (speakers too, where the browser can choose), a speaker test and
+// whether to start with the mic or camera off.
 // Nothing here stands between the name field and the join button.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../meeting/icons.js';
 import { TrackVideo } from '../meeting/media.js';
+import { shownSpeaker, useAudioOutput, useSpeakerDevice } from '../media/audioOutput.js';
 import { playTestTone, watchLevel } from './audio.js';
 import type { DeviceProblem, PrejoinMedia, PrejoinState, Source } from './prejoinMedia.js';
 
@@ -113,6 +115,8 @@ function SourceToggle(props: {
 export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disabled: boolean }) {
   const state = useStore(media.store);
   const [playing, setPlaying] = useState(false);
+  const output = useAudioOutput();
+  const speaker = useSpeakerDevice();
   const { tracks, enabled, status } = state;
   const message = problemMessage(state);
   const camera = tracks.camera?.readyState === 'live' ? tracks.camera : undefined;
@@ -170,7 +174,7 @@ export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disable
           disabled={playing}
           onClick={() => {
             setPlaying(true);
-            void playTestTone().finally(() => setPlaying(false));
+            void playTestTone(speaker).finally(() => setPlaying(false));
           }}
         >
           {playing ? t('prejoin.speakerPlaying') : t('prejoin.speakerTest')}
@@ -192,6 +196,16 @@ export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disable
         disabled={disabled}
         onChange={(id) => void media.select('camera', id)}
       />
+      {output?.supported && state.speakers.length > 1 && (
+        <DeviceSelect
+          testId="prejoin-speaker-select"
+          label="prejoin.speakerSelect"
+          devices={state.speakers}
+          value={shownSpeaker(state.speakers, speaker)}
+          disabled={false}
+          onChange={(id) => output.select(id)}
+        />
+      )}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // Sound checks on the join screen: the microphone's level through an
 // AnalyserNode, and a short generated tone for the speakers (no file).
 import { analyseTrack, sharedAudioContext as context } from '../lib/audioContext.js';
+import { applySink } from '../media/audioOutput.js';
 
 /**
  * Calls `onLevel` with the microphone's level (0…1, RMS) on every animation
@@ -21,9 +22,13 @@ export function watchLevel(track: MediaStreamTrack, onLevel: (level: number) => 
   };
 }
 
-/** A soft two-note chime of about 0.8 s; resolves when it has played. */
-export function playTestTone(): Promise<void> {
+/**
+ * A soft two-note chime of about 0.8 s on the chosen output device (the
+ * default when undefined); resolves when it has played.
+ */
+export async function playTestTone(sinkId?: string): Promise<void> {
   const ctx = context();
+  await applySink(ctx, sinkId);
   const start = ctx.currentTime + 0.05;
   const notes = [
     { freq: 660, at: 0 },

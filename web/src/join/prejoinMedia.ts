@@ -21,6 +21,8 @@ export interface PrejoinState {
   readonly problem: Partial<Record<Source, DeviceProblem>>;
   readonly mics: readonly MediaDeviceInfo[];
   readonly cameras: readonly MediaDeviceInfo[];
+  /** Audio outputs (listed once the microphone is allowed). */
+  readonly speakers: readonly MediaDeviceInfo[];
   readonly micId: string | undefined;
   readonly cameraId: string | undefined;
   /** What the user wants to start with (the toggles). */
@@ -50,6 +52,7 @@ export const initialPrejoinState: PrejoinState = {
   problem: {},
   mics: [],
   cameras: [],
+  speakers: [],
   micId: undefined,
   cameraId: undefined,
   enabled: { mic: true, camera: true },
@@ -117,6 +120,7 @@ export function createPrejoinMedia(): PrejoinMedia {
       patch({
         mics: devices.filter((d) => d.kind === 'audioinput' && d.deviceId !== ''),
         cameras: devices.filter((d) => d.kind === 'videoinput' && d.deviceId !== ''),
+        speakers: devices.filter((d) => d.kind === 'audiooutput' && d.deviceId !== ''),
       });
     } catch (error) {
       console.warn('enumerateDevices failed', error);

@@ -1,7 +1,9 @@
-// Microphone and camera choice during the call; the new device replaces the
-// track under the same producer, so nobody sees us leave and come back.
+// Microphone, camera and speaker choice during the call; a new microphone or
+// camera replaces the track under the same producer, so nobody sees us leave
+// and come back.
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
+import { shownSpeaker, useAudioOutput, useSpeakerDevice } from '../media/audioOutput.js';
 
 function useDevices(kind: MediaDeviceKind): MediaDeviceInfo[] {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -25,15 +27,14 @@ function useDevices(kind: MediaDeviceKind): MediaDeviceInfo[] {
 }
 
 interface DeviceSelectProps {
-  kind: MediaDeviceKind;
+  devices: readonly MediaDeviceInfo[];
   testId: string;
   label: MessageKey;
   current: string | undefined;
   onSelect(deviceId: string): void;
 }
 
-function DeviceSelect({ kind, testId, label, current, onSelect }: DeviceSelectProps) {
-  const devices = useDevices(kind);
+function DeviceSelect({ devices, testId, label, current, onSelect }: DeviceSelectProps) {
   // Before the track exists there is nothing to switch.
   if (current === undefined || devices.length === 0) return null;
   return (
@@ -54,6 +55,23 @@ function DeviceSelect({ kind, testId, label, current, onSelect }: DeviceSelectPr
   );
 }
 
+/** Where the meeting's sound plays, when the browser can choose. */
+function SpeakerSelect() {
+  const output = useAudioOutput();
+  const chosen = useSpeakerDevice();
+  const devices = useDevices('audiooutput');
+  if (!output?.supported || devices.length < 2) return null;
+  return (
+    <DeviceSelect
+      testId="speaker-select"
+      label="controls.speakerSelect"
+      current={shownSpeaker(devices, chosen)}
+      devices={devices}
+      onSelect={(id) => output.select(id)}
+    />
+  );
+}
+
 export interface DevicePickerProps {
   micDevice: string | undefined;
   cameraDevice: string | undefined;
@@ -61,22 +79,25 @@ export interface DevicePickerProps {
 }
 
 export function DevicePicker({ micDevice, cameraDevice, onSelect }: DevicePickerProps) {
+  const mics = useDevices('audioinput');
+  const cameras = useDevices('videoinput');
   return (
     <span class="device-picker">
       <DeviceSelect
-        kind="audioinput"
+        devices={mics}
         testId="mic-select"
         label="controls.micSelect"
         current={micDevice}
         onSelect={(id) => onSelect('mic', id)}
       />
       <DeviceSelect
-        kind="videoinput"
+        devices={cameras}
         testId="cam-select"
         label="controls.camSelect"
         current={cameraDevice}
         onSelect={(id) => onSelect('camera', id)}
       />
+      <SpeakerSelect />
     </span>
   );
 }

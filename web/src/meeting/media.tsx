@@ -1,5 +1,7 @@
-// <video> and <audio> elements playing one MediaStreamTrack each.
+// <video> and <audio> elements playing one MediaStreamTrack each; the sound
+// goes to the output device the user picked.
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { applySink, useSpeakerDevice } from '../media/audioOutput.js';
 
 /**
  * Browsers may refuse to start sound without a user gesture (joining counts,
@@ -66,5 +68,9 @@ export function TrackAudio({
   consumerId?: string | undefined;
 }) {
   const ref = useTrack<HTMLAudioElement>(track);
+  const sink = useSpeakerDevice();
+  useEffect(() => {
+    if (ref.current) void applySink(ref.current, sink);
+  }, [sink]);
   return <audio ref={ref} data-consumer-id={consumerId} autoplay />;
 }

@@ -2,6 +2,7 @@
 // from it for the media: participants off screen have their camera paused on
 // the server.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { browserStorage } from '../lib/browserStorage.js';
 import type { MediaSession } from '../media/session.js';
 import {
   computeLayout,
@@ -26,14 +27,6 @@ export interface LayoutControls {
   setPageSize(size: number): void;
 }
 
-function storage(): Storage | undefined {
-  try {
-    return localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 export function useLayout(
   peers: readonly RemotePeer[],
   activeSpeaker: string | undefined,
@@ -42,7 +35,7 @@ export function useLayout(
   const [mode, setMode] = useState<LayoutMode>('grid');
   const [pinned, setPinned] = useState<string | undefined>(undefined);
   const [page, setPage] = useState(0);
-  const [pageSize, setPageSizeState] = useState(() => readPageSize(storage()));
+  const [pageSize, setPageSizeState] = useState(() => readPageSize(browserStorage()));
   const speaker = useRef<string | undefined>(undefined);
   speaker.current = remoteSpeaker(speaker.current, activeSpeaker, peers);
   const layout = computeLayout({
@@ -70,7 +63,7 @@ export function useLayout(
     pageSize,
     setPageSize: (size: number) => {
       if (size === pageSize) return;
-      savePageSize(storage(), size);
+      savePageSize(browserStorage(), size);
       setPage(pageAfterResize(layout.page, pageSize, size));
       setPageSizeState(size);
     },
