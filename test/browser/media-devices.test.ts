@@ -1,7 +1,8 @@
 // During a call: keyboard shortcuts toggle the microphone and camera (and say
-// so in the button titles), another microphone or camera replaces the track
-// under the same producer, the chosen speakers play every voice, and each
-// remote tile shows its connection quality.
+// so in the button titles), holding Space talks while muted, another
+// microphone or camera replaces the track under the same producer, the chosen
+// speakers play every voice, and each remote tile shows its connection
+// quality.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,6 +68,33 @@ describe('devices, shortcuts and quality in the browser', () => {
       async () => (await borisTile().getAttribute('data-camera')) === 'on',
       'camera on for Anna',
     );
+  });
+
+  it('holding Space while muted lets Boris talk until he lets go; in the chat box Space is a space', async () => {
+    const micFor = (state: 'on' | 'off', what: string) =>
+      waitFor(async () => (await borisTile().getAttribute('data-mic')) === state, what);
+    const micToggle = boris.getByTestId('mic-toggle');
+    await boris.keyboard.press('Control+d');
+    await micFor('off', 'Anna sees Boris muted');
+    await boris.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    await boris.keyboard.down('Space');
+    await micFor('on', 'Anna sees Boris talking while Space is held');
+    expect(await micToggle.getAttribute('aria-pressed')).toBe('true');
+    await boris.keyboard.up('Space');
+    await micFor('off', 'muted again once Space comes up');
+    expect(await micToggle.getAttribute('aria-pressed')).toBe('false');
+
+    await boris.getByTestId('chat-toggle').click();
+    const input = boris.getByTestId('chat-input');
+    await input.click();
+    await boris.keyboard.type('a b');
+    expect(await input.inputValue()).toBe('a b');
+    expect(await micToggle.getAttribute('aria-pressed')).toBe('false');
+    await input.fill('');
+    await boris.getByTestId('chat-toggle').click();
+    await boris.keyboard.press('Control+d');
+    await micFor('on', 'unmuted');
   });
 
   it('each remote tile shows its connection quality', async () => {

@@ -96,7 +96,7 @@ describe('muted-talk watch', () => {
     w.watch.close();
   });
 
-  it('unmuting lets go of the copy; muting anew may tell again at once', () => {
+  it('unmuting lets go of the copy; muted again, the hint still waits out its cooldown', () => {
     const w = setup();
     const mic = track('mic');
     w.talkMuted(mic);
@@ -104,8 +104,10 @@ describe('muted-talk watch', () => {
     w.mute(undefined);
     w.seconds(1);
     expect(w.closed).toEqual(['mic']);
-    w.mute(mic);
-    w.seconds(1);
+    w.talkMuted(mic);
+    expect(w.onTalk).toHaveBeenCalledTimes(1);
+    expect(w.opened).toEqual(['mic', 'mic']);
+    w.seconds(30);
     expect(w.onTalk).toHaveBeenCalledTimes(2);
     w.watch.close();
   });

@@ -1,5 +1,6 @@
 // Meeting keyboard shortcuts: the keys people know from other meeting apps.
 import { describe, expect, it } from 'vitest';
+import { isBareSpace, spaceIsTaken } from '../../web/src/meeting/pushToTalk.js';
 import { shortcutFor, shortcuts, withShortcut } from '../../web/src/meeting/shortcuts.js';
 
 const press = (
@@ -43,5 +44,39 @@ describe('meeting shortcuts', () => {
     expect(withShortcut('Microphone', 'mic')).toBe('Microphone (Ctrl+D)');
     expect(withShortcut('Leave', 'leave')).toBe('Leave (Ctrl+Shift+L)');
     expect(shortcuts.hand.aria).toBe('Control+Shift+H');
+  });
+});
+
+describe('hold Space to talk', () => {
+  const el = (tagName: string, role?: string, isContentEditable = false) => ({
+    tagName,
+    isContentEditable,
+    getAttribute: (name: string) => (name === 'role' ? (role ?? null) : null),
+  });
+  const key = (over: Partial<KeyboardEvent> = {}) => ({
+    code: 'Space',
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    ...over,
+  });
+
+  it('works on the page itself, not where Space already means something', () => {
+    expect(spaceIsTaken(el('BODY'))).toBe(false);
+    expect(spaceIsTaken(el('DIV'))).toBe(false);
+    expect(spaceIsTaken(null)).toBe(false);
+    for (const tag of ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A']) {
+      expect(spaceIsTaken(el(tag))).toBe(true);
+    }
+    expect(spaceIsTaken(el('DIV', 'menuitem'))).toBe(true);
+    expect(spaceIsTaken(el('DIV', undefined, true))).toBe(true);
+  });
+
+  it('only a bare Space counts', () => {
+    expect(isBareSpace(key())).toBe(true);
+    expect(isBareSpace(key({ code: 'KeyD' }))).toBe(false);
+    expect(isBareSpace(key({ ctrlKey: true }))).toBe(false);
+    expect(isBareSpace(key({ shiftKey: true }))).toBe(false);
   });
 });

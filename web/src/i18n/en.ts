@@ -123,7 +123,8 @@ export const en: Record<MessageKey, string> = {
   'toast.mutedCamera': '{name} turned off your camera',
   'toast.mutedScreen': '{name} stopped your screen sharing',
   'toast.unmuteRequested': '{name} asks you to unmute',
-  'toast.talkingWhileMuted': 'You seem to be talking, but your microphone is off. Unmute: {key}',
+  'toast.talkingWhileMuted':
+    'You seem to be talking, but your microphone is off. Unmute: {key}, or hold Space to talk',
   'toast.unmute': 'Unmute',
   'toast.nowHost': 'You are now the host',
   'toast.nowCohost': 'You are now a co-host',

@@ -121,7 +121,8 @@ export const ru = {
   'toast.mutedCamera': '{name} выключил(а) вашу камеру',
   'toast.mutedScreen': '{name} остановил(а) показ вашего экрана',
   'toast.unmuteRequested': '{name} просит вас включить микрофон',
-  'toast.talkingWhileMuted': 'Похоже, вы говорите, но микрофон выключен. Включить: {key}',
+  'toast.talkingWhileMuted':
+    'Похоже, вы говорите, но микрофон выключен. Включить: {key}; или говорите, удерживая пробел',
   'toast.unmute': 'Включить микрофон',
   'toast.nowHost': 'Теперь вы организатор встречи',
   'toast.nowCohost': 'Теперь вы соорганизатор встречи',

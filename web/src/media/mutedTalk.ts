@@ -1,7 +1,7 @@
 // "You are talking while muted": while our microphone is off, a private,
 // enabled copy of its track is listened to here (it never leaves the
-// browser); when we keep making sound, the meeting says so once, with a way
-// to unmute. Quiet again until the cooldown passes or we mute anew.
+// browser); when we keep making sound, the meeting says so, with a way to
+// unmute, at most once per cooldown.
 import { analyseTrack } from '../lib/audioContext.js';
 import { SPEAKING_DBOV } from './levels.js';
 
@@ -62,7 +62,7 @@ export interface MutedTalkOptions {
   tap?: (track: MediaStreamTrack) => MicTap;
   now?: () => number;
   intervalMs?: number;
-  /** After telling, quiet this long (unless we unmute and mute again). */
+  /** After telling, quiet this long. */
   cooldownMs?: number;
 }
 
@@ -93,8 +93,8 @@ export function createMutedTalkWatch({
   function tick(): void {
     const track = mutedMic();
     if (!track || track.readyState === 'ended') {
-      // Unmuted (or no microphone): the next mute starts afresh.
-      if (tapped) quietUntil = -Infinity;
+      // Unmuted (or no microphone). The cooldown stands: after a moment of
+      // hold-to-talk, the last words as Space comes up are no reason to tell.
       untap();
       return;
     }

@@ -30,6 +30,7 @@ import {
 import { screenShown, tracksByPeer } from './remoteMedia.js';
 import { Stage } from './Stage.js';
 import { Toasts } from './Toasts.js';
+import { usePushToTalk } from './pushToTalk.js';
 import { useShortcuts } from './shortcuts.js';
 import { useLayout } from './useLayout.js';
 import './meeting.css';
@@ -69,6 +70,10 @@ export function Meeting({ onLeave }: { onLeave(): void }) {
     camera: () => session.setEnabled('camera', media.camera !== 'on'),
     hand: () => void session.perform(handRaised ? 'lowerHand' : 'raiseHand', {}),
     leave: onLeave,
+  });
+  usePushToTalk({
+    muted: () => session.media.store.get().mic === 'off',
+    setMic: (on) => session.setEnabled('mic', on),
   });
   if (!self) return null;
 
