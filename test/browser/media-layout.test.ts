@@ -2,10 +2,16 @@
 // on the other page has their camera paused in the SFU, and paging back and
 // forth swaps which one; in the speaker layout the large tile asks for a
 // higher simulcast layer than the small one; the speaker view has one large
-// tile.
+// tile; audio only pauses every camera we receive.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
+import {
+  framesRendered,
+  hasLiveRemoteAudio,
+  joinAs,
+  launchChromium,
+  openRoomPage,
+} from '../harness/browser.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
 
@@ -171,5 +177,52 @@ describe('layout, pagination and layers in the browser', () => {
       'speaker view shows one large tile',
       10_000,
     );
+  });
+  it('audio only: no camera comes in, voices still do; turned back, the video returns', async () => {
+    const boris = others[0]!;
+    const vera = others[1]!;
+    for (const page of [anna, vera]) await page.getByTestId('mic-toggle').click();
+    const videoConsumers = () =>
+      boris.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="tile"] video[data-consumer-id]')].map((el) =>
+          el.getAttribute('data-consumer-id')!,
+        ),
+      );
+    await waitFor(async () => (await videoConsumers()).length === 2, 'two cameras shown', 10_000);
+    const consumers = await videoConsumers();
+    const toggle = boris.getByTestId('incoming-video-toggle');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await waitFor(
+      async () => (await Promise.all(consumers.map(inspect))).every((c) => c.paused),
+      'both cameras paused on the server',
+      10_000,
+    );
+    expect(await boris.getByTestId('video-hidden').count()).toBe(2);
+    expect(await boris.locator('[data-testid="tile"][data-video-hidden="true"]').count()).toBe(2);
+    expect(await videoConsumers()).toEqual([]);
+    // Only Boris stopped receiving: the cameras are still sent.
+    for (const c of await Promise.all(consumers.map(inspect))) expect(c.producerPaused).toBe(false);
+    await waitFor(
+      async () =>
+        (await hasLiveRemoteAudio(boris, 'Anna')) && (await hasLiveRemoteAudio(boris, 'Vera')),
+      'Boris still hears Anna and Vera',
+      10_000,
+    );
+
+    await toggle.click();
+    await waitFor(
+      async () => (await Promise.all(consumers.map(inspect))).every((c) => !c.paused),
+      'both cameras resumed',
+      10_000,
+    );
+    await waitFor(
+      async () => (await framesRendered(boris, 'Anna', 500)) >= 3,
+      'Anna plays again for Boris',
+      10_000,
+    );
+    expect(await boris.getByTestId('video-hidden').count()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Opens the chat panel; a badge counts messages that arrived while it was closed.
 import { t } from '../i18n/index.js';
+import { ControlToggle } from '../meeting/ControlToggle.js';
 import { ChatIcon } from '../meeting/icons.js';
 
 export function ChatToggle({
@@ -13,21 +14,13 @@ export function ChatToggle({
 }) {
   const label = unread > 0 ? t('chat.toggleUnread', { count: unread }) : t('chat.toggle');
   return (
-    <button
-      type="button"
-      class={`control ${open ? 'control--active' : ''}`}
-      data-testid="chat-toggle"
-      aria-pressed={open ? 'true' : 'false'}
-      aria-label={label}
-      title={label}
-      onClick={onToggle}
-    >
+    <ControlToggle testId="chat-toggle" pressed={open} label={label} onClick={onToggle}>
       <ChatIcon />
       {unread > 0 && (
         <span class="control__badge" data-testid="chat-unread">
           {unread > 99 ? '99+' : unread}
         </span>
       )}
-    </button>
+    </ControlToggle>
   );
 }

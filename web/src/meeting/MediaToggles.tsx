@@ -1,8 +1,9 @@
-// Buttons for the screen share and the layout (grid or active speaker), and
-// the picker for how many tiles a grid page holds.
+// Buttons for the screen share, the layout (grid or active speaker) and audio
+// only, and the picker for how many tiles a grid page holds.
 import { t } from '../i18n/index.js';
 import type { ScreenState } from '../media/session.js';
-import { LayoutIcon, ScreenIcon } from './icons.js';
+import { ControlToggle } from './ControlToggle.js';
+import { EyeIcon, EyeOffIcon, LayoutIcon, ScreenIcon } from './icons.js';
 import { PAGE_SIZE_CHOICES, type LayoutMode } from './layout.js';
 
 export function ScreenToggle({
@@ -15,18 +16,15 @@ export function ScreenToggle({
   const on = state === 'on';
   const label = t(on ? 'controls.screenStop' : 'controls.screenStart');
   return (
-    <button
-      type="button"
-      class={`control ${on ? 'control--active' : ''}`}
-      data-testid="screen-toggle"
-      aria-pressed={on ? 'true' : 'false'}
-      aria-label={label}
-      title={label}
+    <ControlToggle
+      testId="screen-toggle"
+      pressed={on}
+      label={label}
       disabled={state === 'starting'}
       onClick={() => onToggle(!on)}
     >
       <ScreenIcon />
-    </button>
+    </ControlToggle>
   );
 }
 
@@ -34,18 +32,15 @@ export function LayoutToggle({ mode, onToggle }: { mode: LayoutMode; onToggle():
   const speaker = mode === 'speaker';
   const label = t(speaker ? 'controls.layoutGrid' : 'controls.layoutSpeaker');
   return (
-    <button
-      type="button"
-      class={`control ${speaker ? 'control--active' : ''}`}
-      data-testid="layout-toggle"
-      data-layout={mode}
-      aria-pressed={speaker ? 'true' : 'false'}
-      aria-label={label}
-      title={label}
+    <ControlToggle
+      testId="layout-toggle"
+      data={{ 'data-layout': mode }}
+      pressed={speaker}
+      label={label}
       onClick={onToggle}
     >
       <LayoutIcon />
-    </button>
+    </ControlToggle>
   );
 }
 
@@ -70,5 +65,15 @@ export function PageSizeSelect({ size, onSelect }: { size: number; onSelect(size
         </option>
       ))}
     </select>
+  );
+}
+
+/** Audio only: stops everyone's camera coming in (a weak link); screen shares still do. */
+export function IncomingVideoToggle({ on, onToggle }: { on: boolean; onToggle(): void }) {
+  const label = t(on ? 'controls.incomingVideoOff' : 'controls.incomingVideoOn');
+  return (
+    <ControlToggle testId="incoming-video-toggle" pressed={!on} label={label} onClick={onToggle}>
+      {on ? <EyeIcon /> : <EyeOffIcon />}
+    </ControlToggle>
   );
 }

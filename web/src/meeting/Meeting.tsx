@@ -13,7 +13,7 @@ import { ReactionsButton } from '../social/ReactionsButton.js';
 import { Controls } from './Controls.js';
 import { LockIcon, PeopleIcon } from './icons.js';
 import { DevicePicker } from './DevicePicker.js';
-import { LayoutToggle, PageSizeSelect, ScreenToggle } from './MediaToggles.js';
+import { IncomingVideoToggle, LayoutToggle, PageSizeSelect, ScreenToggle } from './MediaToggles.js';
 import { visiblePeers } from './peers.js';
 import type { Notice } from './room.js';
 import { isModeratorRole } from './roomState.js';
@@ -136,6 +136,7 @@ export function Meeting({ onLeave }: { onLeave(): void }) {
             speaking={talking.peers}
             activeSpeaker={activeSpeaker}
             pinned={view.pinned}
+            videoHidden={!view.incomingVideo}
             onPin={view.pin}
             onLayer={(consumerId, layer) => session.media.setPreferredLayer(consumerId, layer)}
             getStats={session.media.consumerStats}
@@ -185,6 +186,7 @@ export function Meeting({ onLeave }: { onLeave(): void }) {
           }
         />
         <LayoutToggle mode={view.mode} onToggle={view.toggleMode} />
+        <IncomingVideoToggle on={view.incomingVideo} onToggle={view.toggleIncomingVideo} />
         <PageSizeSelect size={view.pageSize} onSelect={view.setPageSize} />
         <HandToggle
           raised={handRaised}

@@ -25,6 +25,8 @@ export interface StageProps {
   speaking: ReadonlySet<string>;
   activeSpeaker: string | undefined;
   pinned: string | undefined;
+  /** Audio only: no participant's camera is received. */
+  videoHidden: boolean;
   onPin(peerId: string | undefined): void;
   onLayer(consumerId: string, spatialLayer: number): void;
   getStats(consumerId: string): Promise<RTCStatsReport | undefined>;
@@ -78,6 +80,7 @@ export function Stage(props: StageProps) {
       speaking={speaking.has(peer.id) || (main && activeSpeaker === peer.id)}
       pinned={pinned === peer.id}
       main={main}
+      videoHidden={props.videoHidden}
       onPin={(on) => props.onPin(on ? peer.id : undefined)}
       onLayer={props.onLayer}
       getStats={props.getStats}

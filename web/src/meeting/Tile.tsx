@@ -1,12 +1,13 @@
 // One remote participant: camera video (or a placeholder), name, mic state,
 // a hidden audio element for their microphone, whether they are speaking,
-// whether their connection is being restored, and a pin button.
+// whether their connection is being restored, and a pin button. In audio
+// only their camera shows as not received.
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.js';
 import { RoleBadges } from '../participants/RoleBadges.js';
 import type { ShownReaction } from '../social/reactions.js';
 import { HandBadge, ReactionOverlay } from '../social/TileBadges.js';
-import { CameraOffIcon, MicOffIcon } from './icons.js';
+import { CameraOffIcon, EyeOffIcon, MicOffIcon } from './icons.js';
 import { TrackAudio, TrackVideo } from './media.js';
 import { isLive, type RemotePeer } from './peers.js';
 import { PinButton } from './PinButton.js';
@@ -54,16 +55,26 @@ function Placeholder(props: {
   );
 }
 
-export function CameraOff({ name }: { name: string }) {
+/** The initials with an icon and a short text: why there is no picture. */
+function NoPicture(props: { name: string; testId: string; icon: ComponentChildren; text: string }) {
   return (
-    <Placeholder name={name} testId="camera-off">
+    <Placeholder name={props.name} testId={props.testId}>
       <span class="tile__placeholder-text">
-        <CameraOffIcon />
-        {t('meeting.cameraOff')}
+        {props.icon}
+        {props.text}
       </span>
     </Placeholder>
   );
 }
+
+export const CameraOff = ({ name }: { name: string }) => (
+  <NoPicture
+    name={name}
+    testId="camera-off"
+    icon={<CameraOffIcon />}
+    text={t('meeting.cameraOff')}
+  />
+);
 
 export function MicMuted() {
   return (
@@ -91,6 +102,16 @@ export function Reconnecting({ name }: { name: string }) {
   );
 }
 
+/** Their camera is on, but we chose audio only. */
+const VideoHidden = ({ name }: { name: string }) => (
+  <NoPicture
+    name={name}
+    testId="video-hidden"
+    icon={<EyeOffIcon />}
+    text={t('meeting.videoHidden')}
+  />
+);
+
 export interface TileProps {
   peer: RemotePeer;
   tracks: PeerTracks;
@@ -101,6 +122,8 @@ export interface TileProps {
   pinned: boolean;
   /** Shown large (speaker layout or pinned). */
   main?: boolean;
+  /** Audio only: their camera is not received. */
+  videoHidden?: boolean;
   onPin(pinned: boolean): void;
   onLayer(consumerId: string, spatialLayer: number): void;
   getStats(consumerId: string): Promise<RTCStatsReport | undefined>;
@@ -109,10 +132,11 @@ export interface TileProps {
 export function Tile(props: TileProps) {
   const { peer, tracks, hand, reaction, speaking, pinned, main, onPin, onLayer } = props;
   const cameraOn = isLive(peer, 'camera') && tracks.video !== undefined;
+  const shown = cameraOn && !props.videoHidden;
   const micOn = isLive(peer, 'mic');
-  const ref = useLayer(cameraOn ? tracks.videoConsumerId : undefined, onLayer);
+  const ref = useLayer(shown ? tracks.videoConsumerId : undefined, onLayer);
   const quality = useQuality(
-    cameraOn ? tracks.videoConsumerId : micOn ? tracks.audioConsumerId : undefined,
+    shown ? tracks.videoConsumerId : micOn ? tracks.audioConsumerId : undefined,
     props.getStats,
   );
   return (
@@ -129,17 +153,20 @@ export function Tile(props: TileProps) {
       data-quality={quality}
       data-main={main ? 'true' : undefined}
       data-reconnecting={peer.reconnecting ? 'true' : undefined}
+      data-video-hidden={cameraOn && !shown ? 'true' : undefined}
     >
       <TrackVideo
-        track={tracks.video}
+        track={shown ? tracks.video : undefined}
         testId="remote-video"
         class="tile__video"
-        consumerId={tracks.videoConsumerId}
+        consumerId={shown ? tracks.videoConsumerId : undefined}
       />
       {peer.reconnecting ? (
         <Reconnecting name={peer.displayName} />
+      ) : !cameraOn ? (
+        <CameraOff name={peer.displayName} />
       ) : (
-        !cameraOn && <CameraOff name={peer.displayName} />
+        !shown && <VideoHidden name={peer.displayName} />
       )}
       <div class="tile__label">
         {!micOn && <MicMuted />}

@@ -1,6 +1,6 @@
-// The layout the user picked (grid or speaker, pin, page) and what follows
-// from it for the media: participants off screen have their camera paused on
-// the server.
+// The layout the user picked (grid or speaker, pin, page, audio only) and
+// what follows from it for the media: participants off screen, or everyone's
+// in audio only, have their camera paused on the server.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browserStorage } from '../lib/browserStorage.js';
 import type { MediaSession } from '../media/session.js';
@@ -25,6 +25,9 @@ export interface LayoutControls {
   pageSize: number;
   /** Tiles per page; remembered in this browser. */
   setPageSize(size: number): void;
+  /** Whether participants' cameras come in (off: audio only, to save the link). */
+  incomingVideo: boolean;
+  toggleIncomingVideo(): void;
 }
 
 export function useLayout(
@@ -36,6 +39,7 @@ export function useLayout(
   const [pinned, setPinned] = useState<string | undefined>(undefined);
   const [page, setPage] = useState(0);
   const [pageSize, setPageSizeState] = useState(() => readPageSize(browserStorage()));
+  const [incomingVideo, setIncomingVideo] = useState(true);
   const speaker = useRef<string | undefined>(undefined);
   speaker.current = remoteSpeaker(speaker.current, activeSpeaker, peers);
   const layout = computeLayout({
@@ -47,7 +51,10 @@ export function useLayout(
     pageSize,
   });
 
-  const offscreen = peers.filter((p) => !layout.onScreen.has(p.id)).map((p) => p.id);
+  // Audio only: every camera is paused on the server, as if off screen.
+  const offscreen = peers
+    .filter((p) => !incomingVideo || !layout.onScreen.has(p.id))
+    .map((p) => p.id);
   const key = JSON.stringify(offscreen);
   useEffect(() => {
     media.setOffscreen(new Set(JSON.parse(key) as string[]));
@@ -67,5 +74,7 @@ export function useLayout(
       setPage(pageAfterResize(layout.page, pageSize, size));
       setPageSizeState(size);
     },
+    incomingVideo,
+    toggleIncomingVideo: () => setIncomingVideo(!incomingVideo),
   };
 }

@@ -1,6 +1,7 @@
 // Opens the participants panel; for hosts and co-hosts a badge counts who
 // waits in the lobby.
 import { t } from '../i18n/index.js';
+import { ControlToggle } from '../meeting/ControlToggle.js';
 import { PeopleIcon } from '../meeting/icons.js';
 
 export interface ParticipantsToggleProps {
@@ -13,21 +14,13 @@ export function ParticipantsToggle({ open, waiting, onToggle }: ParticipantsTogg
   const label =
     waiting > 0 ? t('participants.toggleWaiting', { count: waiting }) : t('participants.toggle');
   return (
-    <button
-      type="button"
-      class={`control ${open ? 'control--active' : ''}`}
-      data-testid="participants-toggle"
-      aria-pressed={open ? 'true' : 'false'}
-      aria-label={label}
-      title={label}
-      onClick={onToggle}
-    >
+    <ControlToggle testId="participants-toggle" pressed={open} label={label} onClick={onToggle}>
       <PeopleIcon />
       {waiting > 0 && (
         <span class="control__badge" data-testid="lobby-count">
           {waiting}
         </span>
       )}
-    </button>
+    </ControlToggle>
   );
 }

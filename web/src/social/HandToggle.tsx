@@ -1,5 +1,6 @@
 // Raise or lower our hand.
 import { t } from '../i18n/index.js';
+import { ControlToggle } from '../meeting/ControlToggle.js';
 import { HandIcon } from '../meeting/icons.js';
 import { shortcuts, withShortcut } from '../meeting/shortcuts.js';
 
@@ -12,17 +13,15 @@ export function HandToggle({
 }) {
   const label = t(raised ? 'hand.lower' : 'hand.raise');
   return (
-    <button
-      type="button"
-      class={`control ${raised ? 'control--active' : ''}`}
-      data-testid="hand-toggle"
-      aria-pressed={raised ? 'true' : 'false'}
-      aria-label={label}
-      aria-keyshortcuts={shortcuts.hand.aria}
+    <ControlToggle
+      testId="hand-toggle"
+      pressed={raised}
+      label={label}
+      keyshortcuts={shortcuts.hand.aria}
       title={withShortcut(label, 'hand')}
       onClick={() => onToggle(!raised)}
     >
       <HandIcon />
-    </button>
+    </ControlToggle>
   );
 }
