@@ -170,6 +170,28 @@ describe('devices, shortcuts and quality in the browser', () => {
     await vera.context().close();
   });
 
+  it('on a 1024 px wide window every control of the bar is on screen, in one row', async () => {
+    const before = boris.viewportSize();
+    await boris.setViewportSize({ width: 1024, height: 700 });
+    const boxes = await boris
+      .locator('nav.controls > *, nav.controls .device-picker > *')
+      .evaluateAll((els) =>
+        els
+          .filter((el) => !el.classList.contains('device-picker'))
+          .map((el) => {
+            const r = el.getBoundingClientRect();
+            return { left: r.left, right: r.right, middle: r.top + r.height / 2 };
+          }),
+      );
+    if (before) await boris.setViewportSize(before);
+    expect(boxes.length).toBeGreaterThanOrEqual(12);
+    for (const box of boxes) {
+      expect(box.left).toBeGreaterThanOrEqual(0);
+      expect(box.right).toBeLessThanOrEqual(1024);
+    }
+    expect(new Set(boxes.map((b) => Math.round(b.middle))).size, JSON.stringify(boxes)).toBe(1);
+  });
+
   it('Ctrl+Shift+L leaves the meeting', async () => {
     await boris.keyboard.press('Control+Shift+L');
     await borisTile().waitFor({ state: 'detached', timeout: 20_000 });
