@@ -159,7 +159,10 @@ export const join: Handler<'join'> = async (ctx, req) => {
     const member: MemberState = { ...base, joinedAt: Date.now() };
     control.members[peerId] = member;
     const meetingStarted = control.meetingId === undefined;
-    control.meetingId ??= randomUUID();
+    if (meetingStarted) {
+      control.meetingId = randomUUID();
+      control.meetingStartedAt = Date.now();
+    }
     return { next: control, result: { kind: 'joined', control, member, meetingStarted } };
   });
 
@@ -294,6 +297,9 @@ async function enterMeeting(
     settings: settingsView(control),
     hands: control.hands,
     ...(control.activeSpeaker ? { activeSpeaker: control.activeSpeaker } : {}),
+    ...(control.meetingStartedAt !== undefined
+      ? { meetingElapsedMs: Math.max(0, Date.now() - control.meetingStartedAt) }
+      : {}),
     chat: history.map((message) => chatView(message, control, member.userId)),
     ...(isModerator(member.role) ? { lobby: lobbyView(control) } : {}),
     resumeToken: await services.resume.issue({

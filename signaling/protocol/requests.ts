@@ -40,6 +40,11 @@ const joinedSchema = z.object({
   hands: z.array(idSchema),
   /** The room's current active speaker (as the last `activeSpeaker` named), if any. */
   activeSpeaker: idSchema.optional(),
+  /**
+   * How long the meeting has been running, by the server's clock (a duration,
+   * so the client's clock may be off). Since protocol 2.2.
+   */
+  meetingElapsedMs: z.number().int().nonnegative().optional(),
   chat: z.array(chatMessageSchema),
   /** Only for hosts and co-hosts. */
   lobby: z.array(lobbyEntrySchema).optional(),

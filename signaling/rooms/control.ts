@@ -50,6 +50,8 @@ export interface RoomControl {
   activeSpeaker?: string | undefined;
   /** The meeting (history record) running since the first member joined. */
   meetingId?: string | undefined;
+  /** When that meeting began (epoch ms, the server's clock). */
+  meetingStartedAt?: number | undefined;
 }
 
 export function newRoomControl(name: string, lobby: boolean): RoomControl {

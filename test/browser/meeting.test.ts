@@ -82,6 +82,17 @@ describe('a meeting in the browser', () => {
 
     expect(await anna.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('true');
     expect(await anna.getByTestId('cam-toggle').getAttribute('aria-pressed')).toBe('true');
+
+    // The header counts the meeting's time, the same for both of them.
+    const timer = anna.getByTestId('meeting-elapsed');
+    const shown = (await timer.textContent())!;
+    expect(shown).toMatch(/^\d{2}:\d{2}$/);
+    await waitFor(async () => (await timer.textContent()) !== shown, 'the timer ticks', 5000);
+    const seconds = async (page: Page) => {
+      const [m, s] = (await page.getByTestId('meeting-elapsed').textContent())!.split(':');
+      return Number(m) * 60 + Number(s);
+    };
+    expect(Math.abs((await seconds(anna)) - (await seconds(boris)))).toBeLessThanOrEqual(2);
   });
 
   it('turning the camera off lets the device go and stops frames; on again brings both back', async () => {

@@ -94,6 +94,24 @@ describe('signaling server', () => {
     });
   });
 
+  it('the join reply says how long the meeting has been running; an emptied room starts anew', async () => {
+    const anna = await client();
+    const first = await anna.join('timer-room', 'Анна');
+    expect(first.meetingElapsedMs).toBeGreaterThanOrEqual(0);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const boris = await client();
+    const second = await boris.join('timer-room', 'Борис');
+    // The same meeting, measured from its start: not from Boris's arrival.
+    expect(second.meetingElapsedMs).toBeGreaterThanOrEqual(200);
+
+    await anna.request('leave', {});
+    await boris.request('leave', {});
+    await waitFor(async () => !(await roomExists('timer-room')), 'room closed');
+    const vera = await client();
+    const next = await vera.join('timer-room', 'Вера');
+    expect(next.meetingElapsedMs).toBeLessThan(second.meetingElapsedMs!);
+  });
+
   it('rejects room names outside the rule', async () => {
     const c = await client();
     for (const room of ['', 'x'.repeat(65), 'two words', '../admin', 'a/b', 'комната!']) {

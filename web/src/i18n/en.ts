@@ -22,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   'meeting.participants': 'Participants: {count}',
   'meeting.reconnecting': 'Connection lost, reconnecting…',
   'meeting.cameraOff': 'Camera off',
+  'meeting.elapsed': 'The meeting has been running for {time}',
   'meeting.videoHidden': 'Video paused (audio only)',
   'meeting.micMuted': 'Microphone muted',
   'meeting.peerReconnecting': 'Reconnecting…',

@@ -20,6 +20,7 @@ export const ru = {
   'meeting.participants': 'Участников: {count}',
   'meeting.reconnecting': 'Связь потеряна, переподключение…',
   'meeting.cameraOff': 'Камера выключена',
+  'meeting.elapsed': 'Встреча идёт {time}',
   'meeting.videoHidden': 'Видео не принимается',
   'meeting.micMuted': 'Микрофон выключен',
   'meeting.peerReconnecting': 'Переподключается…',

@@ -28,6 +28,7 @@ import {
   useSpeaking,
 } from './sessionContext.js';
 import { screenShown, tracksByPeer } from './remoteMedia.js';
+import { MeetingTimer } from './MeetingTimer.js';
 import { Stage } from './Stage.js';
 import { Toasts } from './Toasts.js';
 import { usePushToTalk } from './pushToTalk.js';
@@ -87,6 +88,7 @@ export function Meeting({ onLeave }: { onLeave(): void }) {
         <span class="meeting__room" data-testid="room-title">
           {session.room}
         </span>
+        <MeetingTimer since={state.meetingSince} />
         {state.settings.locked && (
           <span class="meeting__flag" data-testid="room-locked" title={t('room.lockedFlag')}>
             <LockIcon />

@@ -57,6 +57,8 @@ export interface RoomState {
   readonly error: SignalingError | undefined;
   /** Why the phase is 'removed'. */
   readonly removedReason: RemovedReason | undefined;
+  /** When the meeting began, on this browser's clock (epoch ms), if the server said. */
+  readonly meetingSince: number | undefined;
 }
 
 export type StateChange = (state: RoomState) => RoomState;
@@ -80,13 +82,18 @@ export const initialRoomState: RoomState = {
   notices: [],
   error: undefined,
   removedReason: undefined,
+  meetingSince: undefined,
 };
 
 export const isModeratorRole = (role: MeetingRoleName | undefined): boolean =>
   role === 'host' || role === 'cohost';
 
-/** The state the join reply describes (peers, settings, hands, lobby). */
-export function fromJoined(state: RoomState, reply: JoinedReply): RoomState {
+/** The state the join reply describes (peers, settings, hands, lobby, the meeting's start). */
+export function fromJoined(
+  state: RoomState,
+  reply: JoinedReply,
+  now: number = Date.now(),
+): RoomState {
   return {
     ...state,
     phase: 'joined',
@@ -95,6 +102,9 @@ export function fromJoined(state: RoomState, reply: JoinedReply): RoomState {
     settings: reply.settings,
     hands: reply.hands,
     lobby: reply.lobby ?? [],
+    // A duration, not a time: whatever this browser's clock says, the timer
+    // shows what the server measured.
+    meetingSince: reply.meetingElapsedMs === undefined ? undefined : now - reply.meetingElapsedMs,
   };
 }
 
