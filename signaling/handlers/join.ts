@@ -11,6 +11,7 @@ import {
   type ResponseData,
 } from '../protocol/index.js';
 import {
+  forgetMember,
   isModerator,
   lobbyView,
   newRoomControl,
@@ -23,13 +24,46 @@ import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
 import { displayNameOf, newPeerId, userIdOf } from './identityOf.js';
-import { leaveRoom } from './leave.js';
+import { leaveRoom, recordDeparture } from './leave.js';
 import type { Handler } from './types.js';
 
 type Entry =
-  | { kind: 'joined'; control: RoomControl; member: MemberState; meetingStarted: boolean }
+  | {
+      kind: 'joined';
+      control: RoomControl;
+      member: MemberState;
+      meetingStarted: boolean;
+      /** The dropped place of the same person that this join took over. */
+      replaced: string | undefined;
+    }
   | { kind: 'lobby'; control: RoomControl }
   | { kind: 'refused'; code: 'BANNED' | 'ROOM_LOCKED' | 'PASSCODE_REQUIRED'; message: string };
+
+/**
+ * The same person (staff or an invited guest, whose id lasts) back from a
+ * reload or another device while their dropped connection still holds a
+ * place: they take that place (its role and raised hand) rather than appear
+ * twice and lose, say, host to whoever succeeds them. Anonymous visitors have
+ * no lasting id, so theirs stays until the grace period ends.
+ */
+function droppedPlaceOf(
+  control: RoomControl,
+  userId: string,
+  peerId: string,
+  lasting: boolean,
+): MemberState | undefined {
+  if (!lasting) return undefined;
+  return Object.values(control.members).find(
+    (m) => m.userId === userId && m.peerId !== peerId && m.disconnectedAt !== undefined,
+  );
+}
+
+/** `peerId` takes the dropped member's place, and its place in the hands queue. */
+function takeOver(control: RoomControl, dropped: MemberState, peerId: string): void {
+  const hand = control.hands.indexOf(dropped.peerId);
+  forgetMember(control, dropped.peerId);
+  if (hand >= 0) control.hands.splice(hand, 0, peerId);
+}
 
 /** One host per room: a second would-be host enters one rank lower. */
 function roleGiven(control: RoomControl, role: MeetingRole, staffAdmin: boolean): MeetingRole {
@@ -114,9 +148,11 @@ export const join: Handler<'join'> = async (ctx, req) => {
         result: { kind: 'refused', code: 'BANNED', message: 'you were removed from this meeting' },
       };
     }
-    const role = roleGiven(control, decision.role, staffAdmin);
+    const dropped = droppedPlaceOf(control, userId, peerId, identity.kind !== 'anonymous');
+    const role = dropped?.role ?? roleGiven(control, decision.role, staffAdmin);
     const moderator = isModerator(role);
-    if (control.settings.locked && !moderator) {
+    // Someone taking back their own place is no newcomer: no lock, no lobby.
+    if (control.settings.locked && !moderator && !dropped) {
       return {
         next: state,
         result: { kind: 'refused', code: 'ROOM_LOCKED', message: 'the room is locked' },
@@ -149,6 +185,7 @@ export const join: Handler<'join'> = async (ctx, req) => {
     if (
       control.settings.lobby &&
       !moderator &&
+      !dropped &&
       !decision.skipLobby &&
       !control.admitted.includes(userId)
     ) {
@@ -156,6 +193,7 @@ export const join: Handler<'join'> = async (ctx, req) => {
       return { next: control, result: { kind: 'lobby', control } };
     }
     delete control.lobby[peerId];
+    if (dropped) takeOver(control, dropped, peerId);
     const member: MemberState = { ...base, joinedAt: Date.now() };
     control.members[peerId] = member;
     const meetingStarted = control.meetingId === undefined;
@@ -163,7 +201,10 @@ export const join: Handler<'join'> = async (ctx, req) => {
       control.meetingId = randomUUID();
       control.meetingStartedAt = Date.now();
     }
-    return { next: control, result: { kind: 'joined', control, member, meetingStarted } };
+    return {
+      next: control,
+      result: { kind: 'joined', control, member, meetingStarted, replaced: dropped?.peerId },
+    };
   });
 
   if (entry.kind === 'refused') throw new AppError(entry.code, entry.message);
@@ -179,9 +220,27 @@ export const join: Handler<'join'> = async (ctx, req) => {
       displayName,
     };
   }
+  if (entry.replaced) forgetDroppedPlace(ctx, entry.control, entry.replaced, entry.member.peerId);
   await recordJoin(ctx, entry.control, entry.member, entry.meetingStarted);
   return enterMeeting(ctx, entry.control, entry.member, false);
 };
+
+/** The others drop the old tile; the meeting history ends that stay. */
+function forgetDroppedPlace(
+  ctx: HandlerContext,
+  control: RoomControl,
+  peerId: string,
+  by: string,
+): void {
+  const { services, session } = ctx;
+  if (control.meetingId) recordDeparture(services, control.meetingId, peerId, false);
+  services.notify.toRoom(control.name, 'peerLeft', { peerId });
+  // Their raised hand kept its place in the queue, under the new id.
+  if (control.hands.includes(by)) {
+    services.notify.toRoom(control.name, 'handsChanged', { hands: control.hands });
+  }
+  session.log.info({ replaced: peerId }, 'took over the dropped place of the same person');
+}
 
 /** Meeting history; a failure to record is logged, never a failed join. */
 async function recordJoin(

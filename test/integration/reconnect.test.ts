@@ -139,6 +139,58 @@ describe('reconnect', () => {
     expect(host.received.some((r) => r.type === 'peerLeft')).toBe(false);
   });
 
+  it('back from a reload (no resume token), the same person takes over their dropped place', async () => {
+    const token = await server.staffToken({ sub: 'nina', name: 'Нина' });
+    const nina = await connect({ token });
+    const first = await nina.join('reload', 'x');
+    expect(first.role).toBe('host');
+    const guest = await connect();
+    const guestJoin = await guest.join('reload', 'Гость');
+    await nina.request('raiseHand', {});
+    await guest.next('handsChanged', (h) => h.hands.length === 1);
+
+    dropNetwork(nina);
+    await guest.next('peerUpdated', (p) => p.peer.id === first.peerId && p.peer.reconnecting);
+    const again = await connect({ token });
+    const second = await again.join('reload', 'x');
+    // Host and hand come back with her; she is not listed twice.
+    expect(second).toMatchObject({ status: 'joined', resumed: false, role: 'host' });
+    expect(second.peerId).not.toBe(first.peerId);
+    expect(second.hands).toEqual([second.peerId]);
+    expect(second.peers.map((p) => p.id)).toEqual([guestJoin.peerId]);
+    expect(await guest.next('peerLeft')).toEqual({ peerId: first.peerId });
+    expect((await guest.next('peerJoined')).peer).toMatchObject({
+      id: second.peerId,
+      displayName: 'Нина',
+      role: 'host',
+    });
+    expect((await guest.next('handsChanged', (h) => h.hands[0] === second.peerId)).hands).toEqual([
+      second.peerId,
+    ]);
+
+    // The grace period of the old connection ends: nothing changes hands.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // (Those seen so far were taken off `received` by next().)
+    expect(guest.received.some((r) => r.type === 'peerLeft' || r.type === 'peerUpdated')).toBe(
+      false,
+    );
+    // Host-only, so she really is the host again.
+    expect(await again.send('setPasscode', { passcode: null })).toMatchObject({ ok: true });
+  });
+
+  it('an anonymous visitor back from a reload is a new person: the dropped place waits out its grace', async () => {
+    const host = await connect();
+    await host.join('anon-reload', 'Host');
+    const visitor = await connect();
+    const first = await visitor.join('anon-reload', 'Гость');
+    dropNetwork(visitor);
+    await host.next('peerUpdated', (p) => p.peer.id === first.peerId && p.peer.reconnecting);
+    const again = await connect();
+    const second = await again.join('anon-reload', 'Гость');
+    expect(second.peers.map((p) => p.id)).toContain(first.peerId);
+    expect(await host.next('peerLeft')).toEqual({ peerId: first.peerId });
+  });
+
   it('after the grace period the peer is gone and a resume starts afresh', async () => {
     const host = await connect();
     await host.join('late', 'Host');
