@@ -5,7 +5,7 @@
 import { analyseTrack } from '../lib/audioContext.js';
 import { SPEAKING_DBOV } from './levels.js';
 
-/** The level of a microphone since the last reading. */
+/** A microphone's recent level, read on demand. */
 export interface MicTap {
   /** Mean power of the last ~0.34 s in dBov (-Infinity for silence). */
   level(): number;
@@ -67,8 +67,6 @@ export interface MutedTalkOptions {
 }
 
 export interface MutedTalkWatch {
-  /** Reads the level once (the interval calls it). */
-  tick(): void;
   close(): void;
 }
 
@@ -114,7 +112,6 @@ export function createMutedTalkWatch({
 
   const timer = setInterval(tick, intervalMs);
   return {
-    tick,
     close() {
       clearInterval(timer);
       untap();
