@@ -50,9 +50,7 @@ function droppedPlaceOf(
   control: RoomControl,
   userId: string,
   peerId: string,
-  lasting: boolean,
 ): MemberState | undefined {
-  if (!lasting) return undefined;
   return Object.values(control.members).find(
     (m) => m.userId === userId && m.peerId !== peerId && m.disconnectedAt !== undefined,
   );
@@ -148,7 +146,8 @@ export const join: Handler<'join'> = async (ctx, req) => {
         result: { kind: 'refused', code: 'BANNED', message: 'you were removed from this meeting' },
       };
     }
-    const dropped = droppedPlaceOf(control, userId, peerId, identity.kind !== 'anonymous');
+    const dropped =
+      identity.kind === 'anonymous' ? undefined : droppedPlaceOf(control, userId, peerId);
     const role = dropped?.role ?? roleGiven(control, decision.role, staffAdmin);
     const moderator = isModerator(role);
     // Someone taking back their own place is no newcomer: no lock, no lobby.

@@ -5,7 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n/index.js';
 import { shownSpeaker, useAudioOutput, useSpeakerDevice } from '../media/audioOutput.js';
 
-function useDevices(kind: MediaDeviceKind): MediaDeviceInfo[] {
+/** The devices the browser lists (with an id), kept current as they come and go. */
+function useDevices(): MediaDeviceInfo[] {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   useEffect(() => {
     const media = navigator.mediaDevices;
@@ -14,7 +15,7 @@ function useDevices(kind: MediaDeviceKind): MediaDeviceInfo[] {
     const refresh = () =>
       void media
         .enumerateDevices()
-        .then((all) => live && setDevices(all.filter((d) => d.kind === kind && d.deviceId)))
+        .then((all) => live && setDevices(all.filter((d) => d.deviceId)))
         .catch((error: unknown) => console.warn('enumerateDevices failed', error));
     refresh();
     media.addEventListener('devicechange', refresh);
@@ -22,9 +23,12 @@ function useDevices(kind: MediaDeviceKind): MediaDeviceInfo[] {
       live = false;
       media.removeEventListener('devicechange', refresh);
     };
-  }, [kind]);
+  }, []);
   return devices;
 }
+
+const ofKind = (devices: readonly MediaDeviceInfo[], kind: MediaDeviceKind) =>
+  devices.filter((d) => d.kind === kind);
 
 interface DeviceSelectProps {
   devices: readonly MediaDeviceInfo[];
@@ -56,10 +60,9 @@ function DeviceSelect({ devices, testId, label, current, onSelect }: DeviceSelec
 }
 
 /** Where the meeting's sound plays, when the browser can choose. */
-function SpeakerSelect() {
+function SpeakerSelect({ devices }: { devices: readonly MediaDeviceInfo[] }) {
   const output = useAudioOutput();
   const chosen = useSpeakerDevice();
-  const devices = useDevices('audiooutput');
   if (!output?.supported || devices.length < 2) return null;
   return (
     <DeviceSelect
@@ -79,25 +82,25 @@ export interface DevicePickerProps {
 }
 
 export function DevicePicker({ micDevice, cameraDevice, onSelect }: DevicePickerProps) {
-  const mics = useDevices('audioinput');
-  const cameras = useDevices('videoinput');
+  // One listing for the three pickers.
+  const devices = useDevices();
   return (
     <span class="device-picker">
       <DeviceSelect
-        devices={mics}
+        devices={ofKind(devices, 'audioinput')}
         testId="mic-select"
         label="controls.micSelect"
         current={micDevice}
         onSelect={(id) => onSelect('mic', id)}
       />
       <DeviceSelect
-        devices={cameras}
+        devices={ofKind(devices, 'videoinput')}
         testId="cam-select"
         label="controls.camSelect"
         current={cameraDevice}
         onSelect={(id) => onSelect('camera', id)}
       />
-      <SpeakerSelect />
+      <SpeakerSelect devices={ofKind(devices, 'audiooutput')} />
     </span>
   );
 }
