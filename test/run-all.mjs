@@ -1,22 +1,33 @@
 // npm test: runs every tier in order and ends with one summary line of its
-// own, so an empty or partial run cannot look green.
+// own, so an empty or partial run cannot look green. The tiers are the
+// projects of vitest.config.ts (see tiers.mjs); a project without tests and a
+// test folder that no project runs each count as a failure.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { discoverTiers } from './tiers.mjs';
 
-const allTiers = ['unit', 'integration', 'webrtc', 'cluster', 'browser'];
-const hasTests = (tier) =>
-  existsSync(join('test', tier)) &&
-  readdirSync(join('test', tier), { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
-// Every tier that exists runs; a tier folder without tests is not a tier yet.
-const tiers = allTiers.filter(hasTests);
-const reportDir = mkdtempSync(join(tmpdir(), 'veche-test-'));
+// The project root; another one may be named, which the runner's own test does.
+const root = process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const broken = [];
 
+let tiers = [];
+try {
+  const plan = await discoverTiers(root);
+  tiers = plan.tiers;
+  broken.push(...plan.problems);
+  failed += plan.problems.length;
+} catch (error) {
+  broken.push(`the test configuration could not be read: ${error?.message ?? error}`);
+  failed += 1;
+}
+
+const reportDir = mkdtempSync(join(tmpdir(), 'veche-test-'));
 for (const tier of tiers) {
   console.log(`\n=== ${tier} ===`);
   const report = join(reportDir, `${tier}.json`);
@@ -31,7 +42,7 @@ for (const tier of tiers) {
       '--reporter=json',
       `--outputFile=${report}`,
     ],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', cwd: root },
   );
   if (!existsSync(report)) {
     broken.push(`${tier} (no report, exit ${run.status})`);
