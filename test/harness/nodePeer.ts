@@ -16,6 +16,7 @@ import {
 } from 'msc-node';
 import type { NotificationPayload } from '../../signaling/protocol/index.js';
 import { connectClient, type TestClient } from './client.js';
+import { waitFor } from './sfu.js';
 
 export interface ReceivedStream {
   peerId: string;
@@ -233,4 +234,26 @@ export async function startNodePeer(
       client.close();
     },
   };
+}
+
+/**
+ * Resolves once the `still` count has not moved while the `flowing` count
+ * advanced by `packets`: a window measured by a stream that keeps flowing,
+ * not by the clock (packets already in flight have landed by then).
+ */
+export async function quietWhileFlowing(
+  still: () => number,
+  flowing: () => number,
+  packets: number,
+  message: string,
+): Promise<void> {
+  let mark = { still: still(), flowing: flowing() };
+  await waitFor(
+    () => {
+      if (still() !== mark.still) mark = { still: still(), flowing: flowing() };
+      return flowing() >= mark.flowing + packets;
+    },
+    message,
+    20_000,
+  );
 }

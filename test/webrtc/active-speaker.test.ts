@@ -3,7 +3,7 @@
 // active speaker for everyone and is listed as speaking; the silent one is not.
 // A newcomer gets the active speaker in its join reply, until that peer leaves.
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -11,33 +11,21 @@ import {
 } from '../../signaling/protocol/index.js';
 import { createSpeakers } from '../../web/src/media/speakers.js';
 import { createSignalingClient } from '../../web/src/signaling/client.js';
-import { connectClient, type TestClient } from '../harness/client.js';
-import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { useClients, useNodePeers, useTestServer } from '../harness/fixtures.js';
 
 describe('active speaker', () => {
-  let server: TestServer;
-  const peers: NodePeer[] = [];
-  const clients: TestClient[] = [];
+  const server = useTestServer();
+  const startPeer = useNodePeers(server);
+  const connect = useClients(server);
   const closers: (() => void)[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const close of closers) close();
-    for (const c of clients) c.close();
-    for (const p of peers) await p.close();
-    await server.close();
   });
 
   it('names the peer that talks, by signaling peer id', async () => {
-    const listener = await startNodePeer(server.url, 'speaker', 'Listener');
-    peers.push(listener);
-    const quiet = await startNodePeer(server.url, 'speaker', 'Quiet');
-    peers.push(quiet);
-    const loud = await startNodePeer(server.url, 'speaker', 'Loud');
-    peers.push(loud);
+    const listener = await startPeer('speaker', 'Listener');
+    const quiet = await startPeer('speaker', 'Quiet');
+    const loud = await startPeer('speaker', 'Loud');
     // The silent one sends first and becomes the only candidate; the talker
     // must take over.
     await quiet.startSending({ voice: 'silence' });
@@ -52,8 +40,7 @@ describe('active speaker', () => {
     await loud.client.next('activeSpeaker', (n) => n.peerId === loud.peerId);
 
     // Someone arriving now learns it from the join reply, not at the next change…
-    const late = await connectClient(server.url);
-    clients.push(late);
+    const late = await connect();
     expect((await late.join('speaker', 'Late')).activeSpeaker).toBe(loud.peerId);
     // …and the web client's speaker store starts from it.
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, {
@@ -77,8 +64,7 @@ describe('active speaker', () => {
 
     // Once the talker has left, nobody is told they still speak.
     await loud.client.request('leave', {});
-    const after = await connectClient(server.url);
-    clients.push(after);
+    const after = await connect();
     expect((await after.join('speaker', 'After')).activeSpeaker).not.toBe(loud.peerId);
   });
 });

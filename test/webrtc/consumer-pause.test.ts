@@ -1,28 +1,17 @@
 // A receiver can pause one stream on the server (a participant it does not
 // show): no RTP of it arrives while the sender keeps sending, the other
 // stream keeps flowing, and resumeConsumer brings it back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { describe, expect, it } from 'vitest';
+import { usePeerPair, useTestServer } from '../harness/fixtures.js';
+import { quietWhileFlowing } from '../harness/nodePeer.js';
 import { waitFor } from '../harness/sfu.js';
 
 describe('receiver-side consumer pause', () => {
-  let server: TestServer;
-  const peers: NodePeer[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const p of peers) await p.close();
-    await server.close();
-  });
+  const server = useTestServer();
+  const pair = usePeerPair(server, 'pause-consumer', ['Ann', 'Bob']);
 
   it('pauseConsumer stops the RTP of that stream only; resumeConsumer restarts it', async () => {
-    const ann = await startNodePeer(server.url, 'pause-consumer', 'Ann');
-    peers.push(ann);
-    const bob = await startNodePeer(server.url, 'pause-consumer', 'Bob');
-    peers.push(bob);
+    const { first: ann, second: bob } = pair;
     await bob.startSending();
     const fromBob = (kind: 'audio' | 'video') =>
       [...ann.received.entries()].find(([, s]) => s.peerId === bob.peerId && s.kind === kind);
@@ -40,10 +29,17 @@ describe('receiver-side consumer pause', () => {
       consumerId: videoConsumerId,
     });
     expect(state).toMatchObject({ paused: true, producerPaused: false });
-    await new Promise((r) => setTimeout(r, 300));
+    // Packets already in flight may still land; then the video stops.
+    await quietWhileFlowing(
+      () => video.packets,
+      () => audio.packets,
+      15,
+      'the video stops while the audio flows',
+    );
     const videoAtPause = video.packets;
     const audioAtPause = audio.packets;
-    await new Promise((r) => setTimeout(r, 1000));
+    // Absence is the point (a paused consumer forwards nothing): watched over 50 more audio packets.
+    await waitFor(() => audio.packets > audioAtPause + 50, 'the audio keeps flowing');
     expect(video.packets).toBe(videoAtPause);
     expect(audio.packets).toBeGreaterThan(audioAtPause + 20);
 
@@ -52,9 +48,12 @@ describe('receiver-side consumer pause', () => {
   });
 
   it('refuses to pause a consumer that belongs to someone else', async () => {
-    const [ann, bob] = peers;
-    const [bobsConsumer] = [...bob!.received.keys()];
-    const refused = ann!.client.request('pauseConsumer', { consumerId: bobsConsumer ?? 'x' });
+    const { first: ann, second: bob } = pair;
+    // Bob receives Ann: his consumer of her is real, and not Ann's to pause.
+    await ann.startSending();
+    await waitFor(() => bob.received.size > 0, 'Bob receives Ann', 20_000);
+    const [bobsConsumer] = [...bob.received.keys()];
+    const refused = ann.client.request('pauseConsumer', { consumerId: bobsConsumer! });
     await expect(refused).rejects.toThrow(/NOT_FOUND/);
   });
 });

@@ -1,27 +1,16 @@
 // A host's mute really stops the muted peer's audio in the SFU: no RTP of it
 // reaches anyone, while their video keeps flowing; only they can unmute.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { describe, expect, it } from 'vitest';
+import { usePeerPair, useTestServer } from '../harness/fixtures.js';
+import { quietWhileFlowing } from '../harness/nodePeer.js';
 import { waitFor } from '../harness/sfu.js';
 
 describe('server-side mute', () => {
-  let server: TestServer;
-  const peers: NodePeer[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const p of peers) await p.close();
-    await server.close();
-  });
+  const server = useTestServer();
+  const pair = usePeerPair(server, 'mute-rtp', ['Host', 'Bob']);
 
   it('stops the audio RTP of a muted peer and resumes it when they unmute', async () => {
-    const host = await startNodePeer(server.url, 'mute-rtp', 'Host');
-    peers.push(host);
-    const bob = await startNodePeer(server.url, 'mute-rtp', 'Bob');
-    peers.push(bob);
+    const { first: host, second: bob } = pair;
     await bob.startSending();
     const fromBob = (kind: 'audio' | 'video') =>
       [...host.received.values()].find((s) => s.peerId === bob.peerId && s.kind === kind);
@@ -34,10 +23,13 @@ describe('server-side mute', () => {
     await host.client.request('muteParticipant', { peerId: bob.peerId });
     await bob.client.next('mutedByHost');
     // Packets already in flight may still land; then nothing more arrives.
-    await new Promise((r) => setTimeout(r, 300));
-    const audioAtMute = fromBob('audio')!.packets;
-    const videoAtMute = fromBob('video')!.packets;
-    await new Promise((r) => setTimeout(r, 1000));
+    const audio = () => fromBob('audio')!.packets;
+    const video = () => fromBob('video')!.packets;
+    await quietWhileFlowing(audio, video, 10, 'the audio stops while the video flows');
+    const audioAtMute = audio();
+    const videoAtMute = video();
+    // Absence is the point (a muted mic sends nothing): watched over 25 more video packets.
+    await waitFor(() => video() > videoAtMute + 25, 'the video keeps flowing');
     expect(fromBob('audio')!.packets).toBe(audioAtMute);
     expect(fromBob('video')!.packets).toBeGreaterThan(videoAtMute + 10);
 

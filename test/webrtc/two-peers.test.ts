@@ -1,31 +1,26 @@
 // Two real WebRTC peers (no browser) meet through the real signaling server
 // and SFU: ICE, DTLS and SRTP in both directions. A broken worker DTLS build
 // fails here.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { describe, expect, it } from 'vitest';
+import { useNodePeers, useTestServer } from '../harness/fixtures.js';
+import type { NodePeer } from '../harness/nodePeer.js';
 import { waitFor } from '../harness/sfu.js';
 
 describe('two WebRTC peers in one room', () => {
-  let server: TestServer;
+  const server = useTestServer();
+  // Not a ready-made pair: Alice sends before Bob joins, so Bob gets her
+  // streams at his `ready` and she gets his as he produces.
+  const startPeer = useNodePeers(server);
   const peers: NodePeer[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const p of peers) await p.close();
-    await server.close();
-  });
 
   const streamsFrom = (receiver: NodePeer, sender: NodePeer) =>
     [...receiver.received.values()].filter((s) => s.peerId === sender.peerId);
 
   it("each receives the other's audio and video RTP", async () => {
-    const alice = await startNodePeer(server.url, 'webrtc-room', 'Alice');
+    const alice = await startPeer('webrtc-room', 'Alice');
     peers.push(alice);
     await alice.startSending();
-    const bob = await startNodePeer(server.url, 'webrtc-room', 'Bob');
+    const bob = await startPeer('webrtc-room', 'Bob');
     peers.push(bob);
     await bob.startSending();
 
