@@ -169,7 +169,14 @@ describe('reconnect', () => {
     ]);
 
     // The grace period of the old connection ends: nothing changes hands.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Absence is the point, so the wait is for a witness who drops after her:
+    // when their place is given up, hers has run out too.
+    const witness = await connect();
+    const witnessJoin = await witness.join('reload', 'Свидетель');
+    await guest.next('peerJoined', (p) => p.peer.id === witnessJoin.peerId);
+    dropNetwork(witness);
+    await guest.next('peerUpdated', (p) => p.peer.id === witnessJoin.peerId);
+    await guest.next('peerLeft', (p) => p.peerId === witnessJoin.peerId);
     // (Those seen so far were taken off `received` by next().)
     expect(guest.received.some((r) => r.type === 'peerLeft' || r.type === 'peerUpdated')).toBe(
       false,
