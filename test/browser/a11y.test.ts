@@ -4,11 +4,9 @@
 // polite live region; the join form works from the keyboard alone.
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type Database } from '../../signaling/db/index.js';
-import { openPglite } from '../../signaling/db/pglite.js';
-import { joinAs, launchChromium } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { describe, expect, it } from 'vitest';
+import { joinAs } from '../harness/browser.js';
+import { useBrowser, useDatabase, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -56,21 +54,9 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 }
 
 describe('accessibility', () => {
-  let db: Database;
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    server = await startTestServer({ db });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.close();
-  });
+  const db = useDatabase();
+  const server = useTestServer({ db });
+  const browser = useBrowser();
 
   it('join screen and meeting: no serious violations; arrivals, hands and chat are announced', async () => {
     const anna = await openPage(browser, `${server.url}/r/a11y-room`);

@@ -3,30 +3,22 @@
 // microphone or camera replaces the track under the same producer, the chosen
 // speakers play every voice, and each remote tile shows its connection
 // quality.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  framesRendered,
-  hasLiveRemoteAudio,
-  joinAs,
-  launchChromium,
-  openRoomPage,
-} from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { framesRendered, hasLiveRemoteAudio, joinAs, openRoomPage } from '../harness/browser.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'devices';
 
 describe('devices, shortcuts and quality in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer();
+  const browser = useBrowser();
   let anna: Page;
   let boris: Page;
   const borisTile = () => anna.locator('[data-testid="tile"][data-peer-name="Boris"]');
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
     anna = await openRoomPage(browser, server.url, ROOM);
     await joinAs(anna, 'Anna');
     await anna.getByTestId('local-video').waitFor();
@@ -38,10 +30,6 @@ describe('devices, shortcuts and quality in the browser', () => {
       'Anna sees Boris',
       20_000,
     );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('Ctrl+D and Ctrl+E toggle the microphone and camera; titles name the keys', async () => {

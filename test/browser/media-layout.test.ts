@@ -3,23 +3,17 @@
 // forth swaps which one; in the speaker layout the large tile asks for a
 // higher simulcast layer than the small one; the speaker view has one large
 // tile; audio only pauses every camera we receive.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  framesRendered,
-  hasLiveRemoteAudio,
-  joinAs,
-  launchChromium,
-  openRoomPage,
-} from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { framesRendered, hasLiveRemoteAudio, joinAs, openRoomPage } from '../harness/browser.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'layout';
 
 describe('layout, pagination and layers in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer();
+  const browser = useBrowser();
   let anna: Page;
   const others: Page[] = [];
 
@@ -39,8 +33,6 @@ describe('layout, pagination and layers in the browser', () => {
     (await anna.getByTestId('tile').first().getAttribute('data-peer-name'))!;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
     anna = await openRoomPage(browser, server.url, ROOM, {
       localStorage: { 'veche.pageSize': '1' },
     });
@@ -57,10 +49,6 @@ describe('layout, pagination and layers in the browser', () => {
       'three in the room',
       20_000,
     );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('with one tile per page, the participant off the page is paused on the server', async () => {

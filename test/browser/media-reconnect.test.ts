@@ -2,23 +2,21 @@
 // as reconnecting over their tile; when their network is back they resume
 // the same place and their video plays again, without a page reload. The
 // live region tells screen-reader users both.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framesRendered, joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { framesRendered, joinAs, openRoomPage } from '../harness/browser.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'reconnect';
 
 describe('a dropped connection in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer({ reconnectGraceMs: 60_000 });
+  const browser = useBrowser();
   let anna: Page;
   let boris: Page;
 
   beforeAll(async () => {
-    server = await startTestServer({ reconnectGraceMs: 60_000 });
-    browser = await launchChromium();
     anna = await openRoomPage(browser, server.url, ROOM);
     boris = await openRoomPage(browser, server.url, ROOM);
     await joinAs(anna, 'Anna');
@@ -29,10 +27,6 @@ describe('a dropped connection in the browser', () => {
       'Boris plays for Anna',
       20_000,
     );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('others see "reconnecting" on the tile; back online, the same person plays again', async () => {

@@ -1,23 +1,21 @@
 // Screen sharing through the real UI: one of three shares, the two others see
 // it large with frames advancing; stopping (our button, or the browser's own
 // "stop sharing") removes it for everyone.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framesOf, joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { framesOf, joinAs, openRoomPage } from '../harness/browser.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'screen-share';
 const SCREEN = 'video[data-testid="screen-share"]';
 
 describe('screen sharing in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer();
+  const browser = useBrowser();
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
     for (const name of ['Anna', 'Boris', 'Vera']) {
       const page = await openRoomPage(browser, server.url, ROOM);
       await joinAs(page, name);
@@ -31,10 +29,6 @@ describe('screen sharing in the browser', () => {
         20_000,
       );
     }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   const viewers = () => pages.slice(1);

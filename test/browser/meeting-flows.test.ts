@@ -5,18 +5,17 @@
 // in the order they were raised; lobby admission; the page-size picker; and
 // the camera turned off before joining really stops. One room and one set of
 // pages serve the meeting tests.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   framesOf,
   framesRendered,
   joinAs,
-  launchChromium,
   liveCameras,
   openRoomPage,
   recordCameraTracks,
 } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'flows';
@@ -71,8 +70,8 @@ function peakAudioLevel(page: Page, name: string, ms: number): Promise<number> {
 }
 
 describe('meeting flows with three people', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer();
+  const browser = useBrowser();
   const pages = {} as Record<Name, Page>;
   let anna: Page;
 
@@ -83,8 +82,6 @@ describe('meeting flows with three people', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
     for (const name of NAMES) {
       const page = await openRoomPage(browser, server.url, ROOM);
       await joinAs(page, name);
@@ -93,10 +90,6 @@ describe('meeting flows with three people', () => {
       pages[name] = page;
     }
     anna = pages.Anna;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('each of three people sees the two others playing', async () => {
@@ -159,6 +152,7 @@ describe('meeting flows with three people', () => {
     }
     for (const page of listeners) {
       await tileOf(page, 'Boris').getByTestId('mic-muted').waitFor();
+      // Absence is the point (the mute stops the sound): silent throughout a window.
       await waitFor(
         async () => (await peakAudioLevel(page, 'Boris', 1200)) < 0.001,
         'Boris silent after the mute',

@@ -1,18 +1,17 @@
 // Two people meet in Chromium through the real UI, server and SFU: each sees
 // the other's video playing and has their live audio; one leaves and the
 // other's tile for them disappears.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   framesOf,
   framesRendered,
   hasLiveRemoteAudio,
   joinAs,
-  launchChromium,
   liveCameras,
   openRoomPage,
 } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const tileOf = (page: Page, name: string) =>
@@ -39,19 +38,10 @@ function litDuring(page: Page, selector: string, ms: number): Promise<boolean> {
 }
 
 describe('a meeting in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer();
+  const browser = useBrowser();
   let anna: Page;
   let boris: Page;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('two participants see and hear each other', async () => {
     anna = await openRoomPage(browser, server.url, 'Совещание-1');
@@ -105,6 +95,7 @@ describe('a meeting in the browser', () => {
     // The camera itself is closed (its light goes out), not just muted.
     await waitFor(async () => (await liveCameras(boris)) === 0, 'camera released');
     await tileOf(anna, 'Boris').getByTestId('camera-off').waitFor();
+    // Absence is the point (a closed camera sends nothing): no frame within a window.
     await waitFor(
       async () => (await framesRendered(anna, 'Boris', 700)) === 0,
       'no frames while camera off',
@@ -133,6 +124,7 @@ describe('a meeting in the browser', () => {
 
     await boris.getByTestId('mic-toggle').click();
     await tileOf(anna, 'Boris').getByTestId('mic-muted').waitFor();
+    // Absence is the point (no sound, no light): dark throughout a window.
     await waitFor(
       async () => !(await litDuring(anna, borisTile, 2000)),
       'Boris dark for Anna while muted',

@@ -3,10 +3,10 @@
 // camera is let go), locking the room against a newcomer, muting everyone,
 // removing a participant (who may return) and banning one (who may not), and
 // ending the meeting for all.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinAs, launchChromium, liveCameras, openRoomPage } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { joinAs, liveCameras, openRoomPage } from '../harness/browser.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'moderation-ui';
@@ -17,8 +17,8 @@ const rowOf = (page: Page, name: string) =>
   page.locator(`[data-testid="participant"][data-peer-name="${name}"]`);
 
 describe("the host's controls in the browser", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const server = useTestServer();
+  const browser = useBrowser();
   let anna: Page;
   let boris: Page;
   let vera: Page;
@@ -38,8 +38,6 @@ describe("the host's controls in the browser", () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
     anna = await openRoomPage(browser, server.url, ROOM);
     await joinAs(anna, 'Anna');
     await anna.getByTestId('local-video').waitFor({ timeout: 20_000 });
@@ -54,10 +52,6 @@ describe("the host's controls in the browser", () => {
     await tileOf(anna, 'Boris').waitFor({ timeout: 20_000 });
     await anna.getByTestId('participants-toggle').click();
     await anna.getByTestId('participants').waitFor();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('promoting Boris makes him a co-host for everyone, with the room controls', async () => {

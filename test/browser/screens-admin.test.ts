@@ -2,21 +2,16 @@
 // the office picker; it shows the SFU workers (drain toggle) and the live
 // rooms with their participants (end for everyone); without a token it asks
 // to sign in.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type Database } from '../../signaling/db/index.js';
-import { openPglite } from '../../signaling/db/pglite.js';
-import { launchChromium } from '../harness/browser.js';
-import { connectClient, type TestClient } from '../harness/client.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser, useClients, useDatabase, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 describe('admin dashboard', () => {
-  let db: Database;
-  let server: TestServer;
-  let browser: Browser;
+  const db = useDatabase();
+  const server = useTestServer({ mode: 'production', adHocRooms: false, db, workers: 2 });
+  const browser = useBrowser();
+  const connect = useClients(server);
   let token: string;
-  const clients: TestClient[] = [];
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server.url}${path}`, {
@@ -28,10 +23,6 @@ describe('admin dashboard', () => {
   };
 
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    server = await startTestServer({ mode: 'production', adHocRooms: false, db, workers: 2 });
-    browser = await launchChromium();
     token = await server.staffToken({ sub: 'root', name: 'Админ', office: 'gov-a', role: 'admin' });
     await api('PUT', '/api/offices/gov-a', { name: 'Governor A' });
     await api('PUT', '/api/offices/gov-b', { name: 'Governor B' });
@@ -42,12 +33,6 @@ describe('admin dashboard', () => {
       capacity: 8,
       officeId: 'gov-b',
     });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await browser?.close();
-    await server?.close();
-    await db?.close();
   });
 
   it("shows each office's rooms", async () => {
@@ -69,10 +54,9 @@ describe('admin dashboard', () => {
 
   it('shows a live room with its participants and ends it for everyone', async () => {
     const join = async (sub: string, name: string) => {
-      const c = await connectClient(server.url, {
+      const c = await connect({
         auth: { token: await server.staffToken({ sub, name, office: 'gov-b' }) },
       });
-      clients.push(c);
       await c.join('hall-b', name);
       return c;
     };

@@ -2,12 +2,9 @@
 // calendar is in the API, one made through the API is in the calendar, a
 // collision shows the server's 409 in place, a series and a cancellation
 // round-trip, and without a token the page says to sign in.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type Database } from '../../signaling/db/index.js';
-import { openPglite } from '../../signaling/db/pglite.js';
-import { launchChromium } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser, useDatabase, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const alice = { sub: 'alice', name: 'Алиса Петрова', office: 'gov-a' };
@@ -30,9 +27,9 @@ const localInput = (d: Date) =>
   `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 describe('bookings calendar', () => {
-  let db: Database;
-  let server: TestServer;
-  let browser: Browser;
+  const db = useDatabase();
+  const server = useTestServer({ mode: 'production', adHocRooms: false, db });
+  const browser = useBrowser();
   let token: string;
   const monday = nextMonday();
 
@@ -62,10 +59,6 @@ describe('bookings calendar', () => {
   };
 
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
-    server = await startTestServer({ mode: 'production', adHocRooms: false, db });
-    browser = await launchChromium();
     token = await server.staffToken(alice);
     for (const [slug, name] of [
       ['council', 'Council hall'],
@@ -74,11 +67,6 @@ describe('bookings calendar', () => {
       const created = await api('POST', '/api/rooms', { slug, name, capacity: 10 });
       expect(created.status).toBe(201);
     }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.close();
   });
 
   it('a booking made through the API shows in the calendar; one made in the calendar is in the API', async () => {

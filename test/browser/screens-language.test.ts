@@ -1,9 +1,9 @@
 // The language switch: the default follows the browser (Russian for ru*),
 // switching re-renders the visible strings at once and survives a reload.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { joinAs, openRoomPage } from '../harness/browser.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 
 /**
  * Every string a user can see or hear from a screen reader: visible text,
@@ -42,17 +42,8 @@ const sameInBoth = (text: string, names: readonly string[]) =>
   !/\p{L}{2,}/u.test(names.reduce((rest, name) => rest.replaceAll(name, ''), text));
 
 describe('language switch', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const server = useTestServer();
+  const browser = useBrowser();
 
   it('starts in the browser language, switches every string and remembers the choice', async () => {
     const context = await browser.newContext({

@@ -2,34 +2,24 @@
 // speaker test, and starting with the camera or microphone off — which the
 // others see — while one click on `join` still joins. Refused or missing
 // devices are explained before joining, and the meeting goes on without them.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   framesRendered,
   hasLiveRemoteAudio,
   joinAs,
-  launchChromium,
   openRoomPage,
   refuseDevices,
 } from '../harness/browser.js';
-import { startTestServer, type TestServer } from '../harness/server.js';
+import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const tileOf = (page: Page, name: string) =>
   page.locator(`[data-testid="tile"][data-peer-name="${name}"]`);
 
 describe('pre-join screen', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const server = useTestServer();
+  const browser = useBrowser();
 
   it('shows the camera, the microphone level and the devices before joining', async () => {
     const page = await openRoomPage(browser, server.url, 'prejoin-check');
@@ -84,6 +74,7 @@ describe('pre-join screen', () => {
       'Anna gets Boris mic',
       20_000,
     );
+    // Absence is the point (a camera never opened): no frame within a window.
     expect(await framesRendered(anna, 'Boris', 1500)).toBe(0);
     expect(await tile.getAttribute('data-camera')).toBe('off');
     expect(await tile.getByTestId('camera-off').isVisible()).toBe(true);
