@@ -23,6 +23,7 @@ const fromSfu: Record<SfuErrorCode, ErrorCode> = {
   CANNOT_CONSUME: 'MEDIA_ERROR',
   MEDIA_REJECTED: 'MEDIA_ERROR',
   SFU_UNAVAILABLE: 'SFU_ERROR',
+  PORT_IN_USE: 'SFU_ERROR',
   INTERNAL: 'SFU_ERROR',
 };
 

@@ -42,6 +42,11 @@ export function handleSfuEvent(services: Services, event: SfuEvent): void {
       });
       return;
     }
+    case 'transportClosed': {
+      // Frees its place under the per-peer transport cap.
+      services.rooms.peerByMedia(event.roomId, event.peerId)?.transports.delete(event.transportId);
+      return;
+    }
     case 'producerClosed': {
       services.rooms.peerByMedia(event.roomId, event.peerId)?.producers.delete(event.producerId);
       return;
