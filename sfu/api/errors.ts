@@ -12,6 +12,8 @@ export const sfuErrorCodeSchema = z.enum([
   'CANNOT_CONSUME',
   'MEDIA_REJECTED',
   'SFU_UNAVAILABLE',
+  /** At start: the media port (RTC_PORT + worker index) is taken by another process. */
+  'PORT_IN_USE',
   'INTERNAL',
 ]);
 export type SfuErrorCode = z.infer<typeof sfuErrorCodeSchema>;

@@ -35,6 +35,17 @@ export const sfuEventSchema = z.discriminatedUnion('type', [
     consumerId: id,
     byProducer: z.boolean(),
   }),
+  /**
+   * A peer's transport closed (asked for, or its peer closed): its producers
+   * and consumers went with it and report their own events.
+   */
+  z.object({
+    type: z.literal('transportClosed'),
+    roomId: id,
+    peerId: id,
+    transportId: id,
+    reason: closeReasonSchema,
+  }),
   z.object({
     type: z.literal('producerClosed'),
     roomId: id,

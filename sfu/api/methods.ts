@@ -65,6 +65,11 @@ export const sfuMethods = {
     request: z.object({ ...peerScope, direction: transportDirectionSchema }),
     response: webRtcTransportOptionsSchema,
   },
+  /** Closes one of a peer's transports with its producers and consumers; idempotent. */
+  closeTransport: {
+    request: z.object({ ...peerScope, transportId: idSchema }),
+    response: empty,
+  },
   connectWebRtcTransport: {
     request: z.object({
       ...peerScope,
@@ -116,6 +121,15 @@ export const sfuMethods = {
   inspectConsumer: {
     request: z.object({ ...roomScope, consumerId: idSchema }),
     response: consumerInspectionSchema,
+  },
+  /**
+   * Whether a receiver with these capabilities can take the room's media: it
+   * must decode the room's preferred codec of each kind (what every Veche
+   * client sends). `missing` names the codecs it lacks (e.g. "video/VP8").
+   */
+  checkRtpCapabilities: {
+    request: z.object({ ...roomScope, rtpCapabilities: rtpCapabilitiesSchema }),
+    response: z.object({ canReceive: z.boolean(), missing: z.array(z.string()) }),
   },
   closePeer: { request: z.object(peerScope), response: empty },
   inspectRoom: { request: z.object(roomScope), response: roomInspectionSchema },

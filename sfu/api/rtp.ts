@@ -6,7 +6,15 @@ import { z } from 'zod';
 export const mediaKindSchema = z.enum(['audio', 'video']);
 export type MediaKind = z.infer<typeof mediaKindSchema>;
 
-const codecParametersSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+// fmtp parameters are strings or numbers; the input type stays as loose as
+// mediasoup-client declares it (Record<string, unknown>) so its objects fit.
+const codecParametersSchema = z
+  .record(z.string(), z.unknown())
+  .refine(
+    (parameters) =>
+      Object.values(parameters).every((v) => typeof v === 'string' || typeof v === 'number'),
+    'codec parameters are strings or numbers',
+  );
 const rtcpFeedbackSchema = z.looseObject({
   type: z.string().max(64),
   parameter: z.string().max(64).optional(),

@@ -10,8 +10,9 @@ import type { RtpParameters, WebRtcTransportOptions } from '../api/rtp.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
+import { missingCodecs } from './capabilities.js';
 import { createRoom, type Room } from './room.js';
-import { createWorkerPool, type WorkerPool } from './workerPool.js';
+import { createWorkerPool, type WorkerPoolDeps, type WorkerPool } from './workerPool.js';
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
@@ -35,10 +36,20 @@ function transportOptions(t: types.WebRtcTransport): WebRtcTransportOptions {
   };
 }
 
-export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger): Promise<SfuApi> {
-  const pool: WorkerPool = await createWorkerPool(options, logger);
+/** A room being opened; closeRoom meanwhile cancels it. */
+interface Opening {
+  readonly promise: Promise<Room>;
+  cancelled: boolean;
+}
+
+export async function createInProcessSfu(
+  options: SfuOptions,
+  logger: SfuLogger,
+  deps: WorkerPoolDeps = {},
+): Promise<SfuApi> {
+  const pool: WorkerPool = await createWorkerPool(options, logger, deps);
   const rooms = new Map<string, Room>();
-  const opening = new Map<string, Promise<Room>>();
+  const opening = new Map<string, Opening>();
   const listeners = new Set<SfuEventListener>();
   /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
   let capabilities: Promise<types.RtpCapabilities> | undefined;
@@ -67,7 +78,8 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
     const existing = rooms.get(roomId);
     if (existing && !existing.closed) return existing;
     const pending = opening.get(roomId);
-    if (pending) return pending;
+    if (pending) return pending.promise;
+    let created: Room | undefined;
     const promise = pool.pickWorker().then((pooled) =>
       createRoom({
         id: roomId,
@@ -76,19 +88,24 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
         logger,
         emit,
         onClosed: () => {
-          if (rooms.get(roomId) === created) rooms.delete(roomId);
+          if (created && rooms.get(roomId) === created) rooms.delete(roomId);
         },
       }),
     );
-    let created: Room | undefined;
-    opening.set(roomId, promise);
+    const entry: Opening = { promise, cancelled: false };
+    opening.set(roomId, entry);
     try {
       created = await promise;
-      rooms.set(roomId, created);
-      return created;
     } finally {
-      opening.delete(roomId);
+      if (opening.get(roomId) === entry) opening.delete(roomId);
     }
+    if (entry.cancelled) {
+      // closeRoom ran while the router was being made: nobody wants it now.
+      created.close('roomClosed');
+      throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} was closed while it opened`);
+    }
+    rooms.set(roomId, created);
+    return created;
   }
 
   const handlers: Handlers = {
@@ -97,11 +114,20 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       return { rtpCapabilities: fromMediasoup(r.router.rtpCapabilities) };
     },
     async closeRoom({ roomId }) {
+      const pending = opening.get(roomId);
+      if (pending) {
+        pending.cancelled = true;
+        opening.delete(roomId);
+      }
       rooms.get(roomId)?.close('roomClosed');
       return {};
     },
     async createWebRtcTransport({ roomId, peerId, direction }) {
       return transportOptions(await room(roomId).createTransport(peerId, direction));
+    },
+    async closeTransport({ roomId, peerId, transportId }) {
+      rooms.get(roomId)?.closeTransport(peerId, transportId);
+      return {};
     },
     async connectWebRtcTransport({ roomId, peerId, transportId, dtlsParameters }) {
       await room(roomId)
@@ -126,7 +152,7 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       } catch (error) {
         throw isWorkerGone(error) ? error : new SfuError('MEDIA_REJECTED', messageOf(error));
       }
-      r.addProducer(peerId, producer);
+      r.addProducer(peerId, transport, producer);
       return { producerId: producer.id };
     },
     async pauseProducer({ roomId, peerId, producerId }) {
@@ -153,7 +179,7 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
       // Created paused: the client resumes once its consumer exists, so no
       // keyframe is lost before it can be decoded.
       const consumer = await transport.consume({ producerId, rtpCapabilities: caps, paused: true });
-      r.addConsumer(peerId, consumer);
+      r.addConsumer(peerId, transport, consumer);
       return {
         consumerId: consumer.id,
         producerId,
@@ -192,6 +218,13 @@ export async function createInProcessSfu(options: SfuOptions, logger: SfuLogger)
         ...(consumer.preferredLayers ? { preferredLayers: consumer.preferredLayers } : {}),
         ...(consumer.currentLayers ? { currentLayers: consumer.currentLayers } : {}),
       };
+    },
+    async checkRtpCapabilities({ roomId, rtpCapabilities }) {
+      const missing = missingCodecs(
+        room(roomId).router.rtpCapabilities,
+        toMediasoup<types.RtpCapabilities>(rtpCapabilities),
+      );
+      return { canReceive: missing.length === 0, missing };
     },
     async closePeer({ roomId, peerId }) {
       rooms.get(roomId)?.closePeer(peerId);

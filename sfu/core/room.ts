@@ -11,6 +11,8 @@ import { mediaCodecs } from './mediaCodecs.js';
 import { createSpeakers } from './speakers.js';
 
 interface PeerMedia {
+  /** Set by closePeer: whatever an in-flight request creates for it afterwards is closed. */
+  closed: boolean;
   readonly transports: Map<string, types.WebRtcTransport>;
   readonly producers: Map<string, types.Producer>;
   readonly consumers: Map<string, types.Consumer>;
@@ -21,12 +23,18 @@ export interface Room {
   readonly router: types.Router;
   readonly workerPid: number;
   readonly closed: boolean;
-  peer(peerId: string): PeerMedia;
   existingPeer(peerId: string): PeerMedia;
   transport(peerId: string, transportId: string): types.WebRtcTransport;
+  /** Creates the peer's media on its first transport. */
   createTransport(peerId: string, direction: 'send' | 'recv'): Promise<types.WebRtcTransport>;
-  addProducer(peerId: string, producer: types.Producer): void;
-  addConsumer(peerId: string, consumer: types.Consumer): void;
+  closeTransport(peerId: string, transportId: string): void;
+  /**
+   * Adopt what a transport created after an await. Anything closed meanwhile
+   * (the room, the peer, the transport, the object itself) is closed and
+   * refused, so nothing outlives its owner.
+   */
+  addProducer(peerId: string, transport: types.Transport, producer: types.Producer): void;
+  addConsumer(peerId: string, transport: types.Transport, consumer: types.Consumer): void;
   findProducer(producerId: string): { peerId: string; producer: types.Producer } | undefined;
   findConsumer(consumerId: string): types.Consumer | undefined;
   closePeer(peerId: string): void;
@@ -45,7 +53,13 @@ export async function createRoom(params: {
   const { id: roomId, pooled, options, emit } = params;
   const log = params.logger.child({ room: roomId });
   const router = await pooled.worker.createRouter({ mediaCodecs });
-  const speakers = await createSpeakers({ roomId, router, logger: log, emit });
+  let speakers: Awaited<ReturnType<typeof createSpeakers>>;
+  try {
+    speakers = await createSpeakers({ roomId, router, logger: log, emit });
+  } catch (error) {
+    router.close();
+    throw error;
+  }
   const peers = new Map<string, PeerMedia>();
   let closed = false;
   // Set while the room closes everything itself, so children do not report
@@ -64,20 +78,28 @@ export async function createRoom(params: {
     }
   });
 
-  function peer(peerId: string): PeerMedia {
-    let media = peers.get(peerId);
-    if (!media) {
-      media = { transports: new Map(), producers: new Map(), consumers: new Map() };
-      peers.set(peerId, media);
-    }
-    return media;
-  }
-
   function existingPeer(peerId: string): PeerMedia {
     const media = peers.get(peerId);
     if (!media)
       throw new SfuError('PEER_NOT_FOUND', `peer ${peerId} has no media in room ${roomId}`);
     return media;
+  }
+
+  /** Throws (after closing `child`) unless its room, peer and transport are all still open. */
+  function adopt(
+    media: PeerMedia | undefined,
+    transport: types.Transport | undefined,
+    child: { readonly closed: boolean; close(): void },
+  ): asserts media is PeerMedia {
+    let refusal: SfuError | undefined;
+    if (closed) refusal = new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
+    else if (!media || media.closed) refusal = new SfuError('PEER_NOT_FOUND', 'peer closed');
+    else if (transport?.closed) refusal = new SfuError('TRANSPORT_NOT_FOUND', 'transport closed');
+    // A consumer closes with its producer; nothing else closes a child this early.
+    else if (child.closed) refusal = new SfuError('PRODUCER_NOT_FOUND', 'producer closed');
+    if (!refusal) return;
+    if (!child.closed) child.close();
+    throw refusal;
   }
 
   return {
@@ -87,7 +109,6 @@ export async function createRoom(params: {
     get closed() {
       return closed;
     },
-    peer,
     existingPeer,
     transport(peerId, transportId) {
       const transport = existingPeer(peerId).transports.get(transportId);
@@ -95,7 +116,17 @@ export async function createRoom(params: {
       return transport;
     },
     async createTransport(peerId, direction) {
-      const media = peer(peerId);
+      if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
+      let media = peers.get(peerId);
+      if (!media) {
+        media = {
+          closed: false,
+          transports: new Map(),
+          producers: new Map(),
+          consumers: new Map(),
+        };
+        peers.set(peerId, media);
+      }
       const transport = await router.createWebRtcTransport({
         webRtcServer: pooled.webRtcServer,
         enableUdp: true,
@@ -104,8 +135,23 @@ export async function createRoom(params: {
         initialAvailableOutgoingBitrate: options.initialAvailableOutgoingBitrate,
         appData: { peerId, direction },
       });
-      media.transports.set(transport.id, transport);
-      transport.observer.once('close', () => media.transports.delete(transport.id));
+      // closePeer or closeRoom may have run while the worker created it.
+      adopt(media, undefined, transport);
+      const owner = media;
+      owner.transports.set(transport.id, transport);
+      transport.observer.once('close', () => {
+        owner.transports.delete(transport.id);
+        // A closing router (the room, or a dying worker) reports once for all.
+        if (!closingReason && !router.closed) {
+          emit({
+            type: 'transportClosed',
+            roomId,
+            peerId,
+            transportId: transport.id,
+            reason: owner.closed ? 'peerClosed' : 'transportClosed',
+          });
+        }
+      });
       transport.on('dtlsstatechange', (state) => {
         if (state === 'failed' || state === 'closed') {
           log.warn({ peer: peerId, transport: transport.id, state }, 'transport DTLS ended');
@@ -113,8 +159,13 @@ export async function createRoom(params: {
       });
       return transport;
     },
-    addProducer(peerId, producer) {
-      const media = peer(peerId);
+    closeTransport(peerId, transportId) {
+      // Idempotent: a transport already gone (or a peer already closed) is fine.
+      peers.get(peerId)?.transports.get(transportId)?.close();
+    },
+    addProducer(peerId, transport, producer) {
+      const media = peers.get(peerId);
+      adopt(media, transport, producer);
       media.producers.set(producer.id, producer);
       speakers.addAudioProducer(peerId, producer);
       producer.observer.once('close', () => {
@@ -130,8 +181,9 @@ export async function createRoom(params: {
         }
       });
     },
-    addConsumer(peerId, consumer) {
-      const media = peer(peerId);
+    addConsumer(peerId, transport, consumer) {
+      const media = peers.get(peerId);
+      adopt(media, transport, consumer);
       media.consumers.set(consumer.id, consumer);
       const closeEvent = (reason: CloseReason) => {
         if (closingReason) return;
@@ -177,6 +229,7 @@ export async function createRoom(params: {
     closePeer(peerId) {
       const media = peers.get(peerId);
       if (!media) return;
+      media.closed = true;
       // Closing transports closes their producers and consumers; consumers of
       // this peer's producers elsewhere report producerClosed through events.
       for (const transport of media.transports.values()) transport.close();

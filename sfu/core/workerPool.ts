@@ -1,6 +1,7 @@
 // One mediasoup worker per core, each with a WebRtcServer so browsers reach it
 // on a single UDP+TCP port. A worker that dies is logged and replaced on the
-// same port; routers on it close and their rooms report their media lost.
+// same port (retried with backoff until it works, so capacity comes back);
+// routers on it close and their rooms report their media lost.
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { SfuError } from '../api/errors.js';
@@ -30,23 +31,94 @@ export interface WorkerPool {
    */
   setDraining(index: number, draining: boolean): void;
   isDraining(index: number): boolean;
+  /**
+   * `replaced` tells whether the first attempt to replace it worked; a failed
+   * one is retried with backoff until it does.
+   */
   onWorkerDied(listener: (info: { index: number; pid: number; replaced: boolean }) => void): void;
+  /** Callers of pickWorker waiting for a replacement right now (diagnostics). */
+  waiters(): number;
   close(): Promise<void>;
 }
 
+export interface WorkerPoolDeps {
+  /** Starts one worker; mediasoup's own unless a test needs to make it fail. */
+  createWorker?: (settings: types.WorkerSettings) => Promise<types.Worker>;
+  /** Delay before the first retry of a failed replacement; doubles up to MAX_RETRY_DELAY_MS. */
+  retryDelayMs?: number;
+}
+
 const REPLACEMENT_WAIT_MS = 10_000;
+const FIRST_RETRY_DELAY_MS = 1_000;
+const MAX_RETRY_DELAY_MS = 30_000;
+/** Failed attempts 1, 2, 4, 8, … are logged: a long outage does not flood the log. */
+const isLoggedAttempt = (attempt: number): boolean => (attempt & (attempt - 1)) === 0;
+
+/** uv's text for EADDRINUSE, in mediasoup's "uv_udp_bind() failed […]: …" errors. */
+const isAddressInUse = (error: unknown): boolean =>
+  error instanceof Error && /address already in use|EADDRINUSE/i.test(error.message);
 
 export async function createWorkerPool(
   options: SfuOptions,
   logger: SfuLogger,
+  deps: WorkerPoolDeps = {},
 ): Promise<WorkerPool> {
+  const createWorker = deps.createWorker ?? ((settings) => mediasoup.createWorker(settings));
+  const firstRetryDelay = deps.retryDelayMs ?? FIRST_RETRY_DELAY_MS;
   const slots: (PooledWorker | undefined)[] = new Array<PooledWorker | undefined>(options.workers);
   const routerCounts = new Map<types.Worker, number>();
   const draining = new Set<number>();
-  // Callers waiting for a worker while every worker is being replaced.
-  const waiting: (() => void)[] = [];
+  // Callers waiting for a worker while every worker is being replaced: each
+  // entry wakes its caller once and removes itself (and its timer).
+  const waiting = new Set<() => void>();
+  // Pending retry delays, ended early by close().
+  const sleeping = new Set<() => void>();
   const diedListeners: ((info: { index: number; pid: number; replaced: boolean }) => void)[] = [];
   let closed = false;
+
+  function wakeAll(): void {
+    for (const wake of [...waiting]) wake();
+  }
+
+  /** Resolves on the next replacement, on close, or after `ms`, whichever comes first. */
+  function waitForReplacement(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      waiting.add(wake);
+    });
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        sleeping.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      sleeping.add(end);
+    });
+  }
+
+  function portInUse(index: number, port: number): SfuError {
+    const setting =
+      index === 0
+        ? `RTC_PORT ${port}`
+        : `port ${port} (RTC_PORT ${options.rtcPort} + worker ${index})`;
+    const fix =
+      options.workers === 1
+        ? 'set RTC_PORT to a free port'
+        : `set RTC_PORT to the first of ${options.workers} free ports`;
+    return new SfuError(
+      'PORT_IN_USE',
+      `${setting} (UDP/TCP) is already in use by another process; ${fix}`,
+    );
+  }
 
   function listenInfos(index: number): types.TransportListenInfo[] {
     const port = options.rtcPort === 0 ? undefined : options.rtcPort + index;
@@ -62,10 +134,18 @@ export async function createWorkerPool(
   }
 
   async function start(index: number): Promise<PooledWorker> {
-    const worker = await mediasoup.createWorker({ logLevel: options.workerLogLevel });
+    const worker = await createWorker({ logLevel: options.workerLogLevel });
     const log = logger.child({ worker: index, pid: worker.pid });
     try {
-      const webRtcServer = await worker.createWebRtcServer({ listenInfos: listenInfos(index) });
+      let webRtcServer: types.WebRtcServer;
+      try {
+        webRtcServer = await worker.createWebRtcServer({ listenInfos: listenInfos(index) });
+      } catch (error) {
+        if (options.rtcPort !== 0 && isAddressInUse(error)) {
+          throw portInUse(index, options.rtcPort + index);
+        }
+        throw error;
+      }
       const pooled: PooledWorker = { index, worker, webRtcServer };
       routerCounts.set(worker, 0);
       worker.observer.on('newrouter', (router) => {
@@ -94,21 +174,40 @@ export async function createWorkerPool(
     }
   }
 
-  async function replace(index: number, deadPid: number): Promise<void> {
-    if (closed) return;
-    let replaced = false;
-    try {
-      slots[index] = await start(index);
-      replaced = true;
-      for (const wake of waiting.splice(0)) wake();
-    } catch (error) {
-      logger.error({ err: error, worker: index }, 'could not replace mediasoup worker');
-    }
+  function report(info: { index: number; pid: number; replaced: boolean }): void {
     for (const listener of diedListeners) {
       try {
-        listener({ index, pid: deadPid, replaced });
+        listener(info);
       } catch (error) {
         logger.error({ err: error }, 'workerDied listener threw');
+      }
+    }
+  }
+
+  async function replace(index: number, deadPid: number): Promise<void> {
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        const pooled = await start(index);
+        if (closed) {
+          pooled.worker.close();
+          return;
+        }
+        slots[index] = pooled;
+        wakeAll();
+        if (attempt > 1)
+          logger.info({ worker: index, attempts: attempt }, 'mediasoup worker replaced');
+        else report({ index, pid: deadPid, replaced: true });
+        return;
+      } catch (error) {
+        const delay = Math.min(firstRetryDelay * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+        if (isLoggedAttempt(attempt)) {
+          logger.error(
+            { err: error, worker: index, attempt, retryInMs: delay },
+            'could not replace mediasoup worker; will retry',
+          );
+        }
+        if (attempt === 1) report({ index, pid: deadPid, replaced: false });
+        await sleep(delay);
       }
     }
   }
@@ -144,13 +243,11 @@ export async function createWorkerPool(
           }
         }
         if (best) return best;
-        if (closed || Date.now() > deadline) {
+        const left = deadline - Date.now();
+        if (closed || left <= 0) {
           throw new SfuError('SFU_UNAVAILABLE', 'no live mediasoup worker');
         }
-        await new Promise<void>((resolve) => {
-          waiting.push(resolve);
-          setTimeout(resolve, 250);
-        });
+        await waitForReplacement(left);
       }
     },
     all: () => slots.filter((s): s is PooledWorker => s !== undefined),
@@ -166,8 +263,11 @@ export async function createWorkerPool(
     onWorkerDied(listener) {
       diedListeners.push(listener);
     },
+    waiters: () => waiting.size,
     async close() {
       closed = true;
+      wakeAll();
+      for (const end of [...sleeping]) end();
       for (const slot of slots) slot?.worker.close();
     },
   };

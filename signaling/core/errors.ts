@@ -13,26 +13,46 @@ export class AppError extends Error {
   }
 }
 
-const fromSfu: Record<SfuErrorCode, ErrorCode> = {
-  INVALID_REQUEST: 'BAD_REQUEST',
-  ROOM_NOT_FOUND: 'SFU_ERROR',
-  PEER_NOT_FOUND: 'NOT_FOUND',
-  TRANSPORT_NOT_FOUND: 'NOT_FOUND',
-  PRODUCER_NOT_FOUND: 'NOT_FOUND',
-  CONSUMER_NOT_FOUND: 'NOT_FOUND',
-  CANNOT_CONSUME: 'MEDIA_ERROR',
-  MEDIA_REJECTED: 'MEDIA_ERROR',
-  SFU_UNAVAILABLE: 'SFU_ERROR',
-  INTERNAL: 'SFU_ERROR',
+/**
+ * What a client is told when the SFU refuses: a code and a fixed text per SFU
+ * code. The SFU's own text (mediasoup's messages, ids, addresses) is for the
+ * log only, never for the reply.
+ */
+const fromSfu: Record<SfuErrorCode, ProtocolError> = {
+  INVALID_REQUEST: { code: 'BAD_REQUEST', message: 'the media server refused this request' },
+  ROOM_NOT_FOUND: { code: 'SFU_ERROR', message: 'the room has no media right now' },
+  PEER_NOT_FOUND: { code: 'NOT_FOUND', message: 'no media of yours is open' },
+  TRANSPORT_NOT_FOUND: { code: 'NOT_FOUND', message: 'unknown transport' },
+  PRODUCER_NOT_FOUND: { code: 'NOT_FOUND', message: 'unknown producer' },
+  CONSUMER_NOT_FOUND: { code: 'NOT_FOUND', message: 'unknown consumer' },
+  CANNOT_CONSUME: { code: 'MEDIA_ERROR', message: 'this client cannot receive that stream' },
+  MEDIA_REJECTED: {
+    code: 'MEDIA_ERROR',
+    message: 'the media server refused these media parameters',
+  },
+  SFU_UNAVAILABLE: { code: 'SFU_ERROR', message: 'the media server is unavailable' },
+  PORT_IN_USE: { code: 'SFU_ERROR', message: 'the media server is unavailable' },
+  INTERNAL: { code: 'SFU_ERROR', message: 'media server error' },
 };
 
-/** The reply-safe form of an error; `internal` is true when it should be logged as a bug. */
-export function toProtocolError(error: unknown): { error: ProtocolError; internal: boolean } {
+/**
+ * The reply-safe form of an error; `internal` is true when it should be logged
+ * as a bug. `detail` is what the reply leaves out and the log should keep.
+ */
+export function toProtocolError(error: unknown): {
+  error: ProtocolError;
+  internal: boolean;
+  detail?: string;
+} {
   if (error instanceof AppError)
     return { error: { code: error.code, message: error.message }, internal: false };
   if (error instanceof SfuError) {
-    const code = fromSfu[error.code];
-    return { error: { code, message: error.message }, internal: code === 'SFU_ERROR' };
+    const reply = fromSfu[error.code];
+    return {
+      error: { ...reply },
+      internal: reply.code === 'SFU_ERROR',
+      detail: `${error.code}: ${error.message}`,
+    };
   }
   return { error: { code: 'INTERNAL', message: 'internal error' }, internal: true };
 }

@@ -1,6 +1,8 @@
 // Server-side consumption: whenever a producer and a ready receiver meet, the
 // server creates a paused consumer and tells the receiver; the receiver
-// resumes it once its local consumer exists.
+// resumes it once its local consumer exists. A receiver gets at most one
+// consumer per producer: `ready` and a producer's fan-out may meet the same
+// pair at the same time, and only the first one to claim it consumes.
 import type { Services } from '../core/context.js';
 import { AppError, toProtocolError } from '../core/errors.js';
 import type { PeerState } from '../rooms/registry.js';
@@ -15,6 +17,10 @@ export async function consumeFor(
   const producer = owner.producers.get(producerId);
   const recvTransportId = [...receiver.transports].findLast(([, dir]) => dir === 'recv')?.[0];
   if (!producer || !receiver.rtpCapabilities || !recvTransportId) return;
+  if (receiver.receiving.has(producerId)) return;
+  const claim = Symbol(producerId);
+  receiver.receiving.set(producerId, claim);
+  let delivered = false;
   try {
     const consumer = await services.sfu.call('consume', {
       roomId: receiver.roomName,
@@ -27,7 +33,10 @@ export async function consumeFor(
     // the SFU closes such a consumer itself; the receiver never hears of it.
     const current = owner.producers.get(producerId);
     if (!current || services.rooms.peer(owner.roomName, owner.id) !== owner) return;
+    // The receiver's media may have been reset meanwhile (its claim is gone).
+    if (receiver.receiving.get(producerId) !== claim) return;
     receiver.consumers.set(consumer.consumerId, producerId);
+    delivered = true;
     services.notify.toSocket(receiver.socketId, 'newConsumer', {
       consumerId: consumer.consumerId,
       producerId,
@@ -41,17 +50,22 @@ export async function consumeFor(
     });
   } catch (error) {
     // One receiver that cannot take one stream must not disturb the others.
-    const { error: reason } = toProtocolError(error);
+    const { error: reason, detail } = toProtocolError(error);
     services.log.warn(
       {
         room: receiver.roomName,
         peer: receiver.id,
         producer: producerId,
         code: reason.code,
-        msg: reason.message,
+        detail,
       },
       'could not consume',
     );
+  } finally {
+    // Released when no consumer came of it, so a later ready may try again.
+    if (!delivered && receiver.receiving.get(producerId) === claim) {
+      receiver.receiving.delete(producerId);
+    }
   }
 }
 
@@ -60,16 +74,23 @@ export const ready: Handler<'ready'> = async (ctx, { rtpCapabilities }) => {
   if (![...peer.transports.values()].includes('recv')) {
     throw new AppError('BAD_REQUEST', 'create a recv transport before ready');
   }
-  const firstTime = peer.rtpCapabilities === undefined;
+  // Refused here, where the client hears it, rather than at every consume.
+  const { canReceive, missing } = await ctx.services.sfu.call('checkRtpCapabilities', {
+    roomId: peer.roomName,
+    rtpCapabilities,
+  });
+  if (!canReceive) {
+    throw new AppError('BAD_REQUEST', `this client cannot receive ${missing.join(' and ')}`);
+  }
   peer.rtpCapabilities = rtpCapabilities;
-  if (firstTime) {
-    const room = ctx.services.rooms.room(peer.roomName);
-    for (const other of room?.peers.values() ?? []) {
-      if (other.id === peer.id) continue;
-      for (const producerId of other.producers.keys()) {
-        await consumeFor(ctx.services, peer, other, producerId);
-      }
-    }
+  // A snapshot: producers added from now on reach this peer by their own
+  // fan-out; a pair already claimed (by a fan-out or an earlier ready) is skipped.
+  const room = ctx.services.rooms.room(peer.roomName);
+  const pending = [...(room?.peers.values() ?? [])]
+    .filter((other) => other.id !== peer.id)
+    .flatMap((other) => [...other.producers.keys()].map((producerId) => ({ other, producerId })));
+  for (const { other, producerId } of pending) {
+    await consumeFor(ctx.services, peer, other, producerId);
   }
   return {};
 };

@@ -27,13 +27,14 @@ import {
   setScreenShareAllowed,
 } from './settings.js';
 import { lowerHand, raiseHand, react } from './social.js';
-import { connectTransport, createTransport, restartIce } from './transports.js';
+import { closeTransport, connectTransport, createTransport, restartIce } from './transports.js';
 import type { HandlerMap } from './types.js';
 
 export const handlers: HandlerMap = {
   join,
   leave,
   createTransport,
+  closeTransport,
   connectTransport,
   restartIce,
   ready,

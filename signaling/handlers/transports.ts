@@ -1,7 +1,10 @@
 import { AppError } from '../core/errors.js';
 import { requirePeer, type Handler } from './types.js';
 
-/** A peer needs one send and one recv transport; a few more allow reconnects. */
+/**
+ * A peer needs one send and one recv transport; a few more allow replacing
+ * them. Closed transports (closeTransport, or closed in the SFU) no longer count.
+ */
 const MAX_TRANSPORTS_PER_PEER = 4;
 
 export const createTransport: Handler<'createTransport'> = async (ctx, { direction }) => {
@@ -45,4 +48,16 @@ export const restartIce: Handler<'restartIce'> = async (ctx, { transportId }) =>
     peerId: peer.mediaId,
     transportId,
   });
+};
+
+export const closeTransport: Handler<'closeTransport'> = async (ctx, { transportId }) => {
+  const peer = ownTransport(ctx, transportId);
+  await ctx.services.sfu.call('closeTransport', {
+    roomId: peer.roomName,
+    peerId: peer.mediaId,
+    transportId,
+  });
+  // The SFU's transportClosed event forgets it too; this holds without events.
+  peer.transports.delete(transportId);
+  return {};
 };

@@ -9,7 +9,9 @@ import {
   PASSCODE_LENGTH,
   REACTIONS,
 } from './limits.js';
+import { mediaKindSchema } from '../../sfu/api/rtp.js';
 
+export { mediaKindSchema };
 export { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, protocolMajor } from './limits.js';
 
 export const roomNameSchema = z
@@ -35,7 +37,6 @@ export const chatTextSchema = z
 export const passcodeSchema = z.string().min(PASSCODE_LENGTH.min).max(PASSCODE_LENGTH.max);
 
 export const idSchema = z.string().min(1).max(128);
-export const mediaKindSchema = z.enum(['audio', 'video']);
 export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen', 'screenAudio']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
 export const meetingRoleSchema = z.enum(['host', 'cohost', 'participant', 'guest']);
@@ -43,45 +44,16 @@ export type MeetingRoleName = z.infer<typeof meetingRoleSchema>;
 export const reactionSchema = z.enum(REACTIONS);
 export type Reaction = z.infer<typeof reactionSchema>;
 
-// mediasoup(-client) objects: the fields we rely on are checked, the rest
-// passes through untouched (browsers and library versions add fields).
-export const looseRecord = z.record(z.string(), z.unknown());
-export const rtpCapabilitiesSchema = z.looseObject({
-  codecs: z.array(looseRecord).max(64).optional(),
-  headerExtensions: z.array(looseRecord).max(64).optional(),
-});
-export const rtpParametersSchema = z.looseObject({
-  codecs: z
-    .array(
-      z.looseObject({
-        mimeType: z.string().max(64),
-        payloadType: z.number().int().min(0).max(127),
-        clockRate: z.number().int().positive(),
-      }),
-    )
-    .min(1)
-    .max(32),
-  encodings: z.array(looseRecord).max(8).optional(),
-  headerExtensions: z
-    .array(z.looseObject({ uri: z.string().max(256), id: z.number().int().min(1).max(255) }))
-    .max(32)
-    .optional(),
-  rtcp: looseRecord.optional(),
-  mid: z.string().max(32).optional(),
-});
-export const dtlsParametersSchema = z.looseObject({
-  role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z
-    .array(z.looseObject({ algorithm: z.string(), value: z.string() }))
-    .min(1)
-    .max(8),
-});
-export const transportOptionsSchema = z.object({
-  id: z.string(),
-  iceParameters: looseRecord,
-  iceCandidates: z.array(looseRecord),
-  dtlsParameters: looseRecord,
-});
+// mediasoup(-client) objects: one definition, the SFU boundary's (its lowest
+// layer, plain zod), so what a client may send is exactly what the SFU accepts.
+export {
+  dtlsParametersSchema,
+  iceParametersSchema,
+  rtpCapabilitiesSchema,
+  rtpParametersSchema,
+  webRtcTransportOptionsSchema as transportOptionsSchema,
+  type RtpCapabilities,
+} from '../../sfu/api/rtp.js';
 
 export const producerInfoSchema = z.object({
   producerId: idSchema,

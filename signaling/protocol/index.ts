@@ -1,5 +1,6 @@
 // The client <-> signaling protocol: one zod schema per message, the types
-// inferred from them. Imports nothing else of ours; web/ imports it too.
+// inferred from them. Imports nothing else of ours but the SFU's RTP schemas
+// (sfu/api/rtp.ts, plain zod); web/ imports it too.
 // Requests are socket.io events named by type with one payload and an ack
 // that receives a Reply. Notifications are events named by type.
 import type { Reply } from './errors.js';

@@ -34,12 +34,17 @@ export const requestInfo: Readonly<Record<RequestType, RequestInfo>> = {
     summary: 'Create a WebRTC transport for sending or receiving.',
     errors: media,
   },
+  closeTransport: {
+    summary:
+      'Close a transport the client replaced; its producers and consumers close with it (`consumerClosed`).',
+    errors: ['NOT_FOUND'],
+  },
   connectTransport: { summary: "Finish a transport's DTLS setup.", errors: media },
   restartIce: { summary: 'New ICE credentials after a network change.', errors: media },
   ready: {
     summary:
-      'The client can receive: the server creates (paused) consumers for every current and future producer.',
-    errors: ['BAD_REQUEST'],
+      "The client can receive: the server creates (paused) consumers for every current and future producer, once each. `BAD_REQUEST` when its capabilities cannot decode the room's codecs (Opus and VP8).",
+    errors: ['BAD_REQUEST', 'SFU_ERROR'],
   },
   resumeConsumer: {
     summary: 'Start a consumer once the client has created it, or again after pauseConsumer.',

@@ -8,7 +8,7 @@ import {
   dtlsParametersSchema,
   idSchema,
   lobbyEntrySchema,
-  looseRecord,
+  iceParametersSchema,
   mediaKindSchema,
   mediaSourceSchema,
   meetingRoleSchema,
@@ -83,9 +83,11 @@ export const requests = {
     request: z.object({ transportId: idSchema, dtlsParameters: dtlsParametersSchema }),
     response: empty,
   },
+  /** A transport the client no longer uses (it replaced it); its streams close with it. */
+  closeTransport: { request: z.object({ transportId: idSchema }), response: empty },
   restartIce: {
     request: z.object({ transportId: idSchema }),
-    response: z.object({ iceParameters: looseRecord }),
+    response: z.object({ iceParameters: iceParametersSchema }),
   },
   /** The client can receive media: the server starts consuming for it. */
   ready: { request: z.object({ rtpCapabilities: rtpCapabilitiesSchema }), response: empty },

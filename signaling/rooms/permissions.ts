@@ -85,6 +85,7 @@ export const requestActions: Readonly<Record<RequestType, Action | 'entry'>> = {
   join: 'entry',
   leave: 'entry',
   createTransport: 'media.receive',
+  closeTransport: 'media.receive',
   connectTransport: 'media.receive',
   restartIce: 'media.receive',
   ready: 'media.receive',

@@ -1,7 +1,7 @@
 // Media state of the peers this signaling node serves: which transports,
 // producers and consumers each owns in the SFU. Roles, lobby and hands are
 // control state and live in the room-state store instead.
-import type { MediaSource, PeerInfo } from '../protocol/index.js';
+import type { MediaSource, PeerInfo, RtpCapabilities } from '../protocol/index.js';
 import type { MemberState } from './control.js';
 
 export interface ProducerState {
@@ -22,12 +22,20 @@ export interface PeerState {
   readonly displayName: string;
   readonly socketId: string;
   /** Set by `ready`: the peer can receive, and with what. */
-  rtpCapabilities: Record<string, unknown> | undefined;
+  rtpCapabilities: RtpCapabilities | undefined;
   readonly transports: Map<string, 'send' | 'recv'>;
   readonly producers: Map<string, ProducerState>;
   /** consumerId -> producerId */
   readonly consumers: Map<string, string>;
+  /**
+   * Producers this peer receives or is being given a consumer for: at most
+   * one consumer per (receiver, producer), even while one is in flight.
+   * producerId -> the claim of the consume that holds it.
+   */
+  readonly receiving: Map<string, symbol>;
 }
+
+type MediaFields = 'rtpCapabilities' | 'transports' | 'producers' | 'consumers' | 'receiving';
 
 export interface RoomState {
   readonly name: string;
@@ -36,9 +44,7 @@ export interface RoomState {
 
 export interface RoomRegistry {
   room(name: string): RoomState | undefined;
-  addPeer(
-    peer: Omit<PeerState, 'rtpCapabilities' | 'transports' | 'producers' | 'consumers'>,
-  ): PeerState;
+  addPeer(peer: Omit<PeerState, MediaFields>): PeerState;
   /**
    * Removes the peer (only that very entry, when `expected` is given: a
    * resumed peer with the same id must not lose its new entry); returns true
@@ -76,6 +82,7 @@ export function resetMedia(peer: PeerState): void {
   peer.transports.clear();
   peer.producers.clear();
   peer.consumers.clear();
+  peer.receiving.clear();
 }
 
 export function createRoomRegistry(): RoomRegistry {
@@ -94,6 +101,7 @@ export function createRoomRegistry(): RoomRegistry {
         transports: new Map(),
         producers: new Map(),
         consumers: new Map(),
+        receiving: new Map(),
       };
       room.peers.set(peer.id, peer);
       return peer;

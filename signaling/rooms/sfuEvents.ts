@@ -36,10 +36,16 @@ export function handleSfuEvent(services: Services, event: SfuEvent): void {
     case 'consumerClosed': {
       const peer = services.rooms.peerByMedia(event.roomId, event.peerId);
       if (!peer || !peer.consumers.delete(event.consumerId)) return;
+      peer.receiving.delete(event.producerId);
       services.notify.toSocket(peer.socketId, 'consumerClosed', {
         consumerId: event.consumerId,
         producerId: event.producerId,
       });
+      return;
+    }
+    case 'transportClosed': {
+      // Frees its place under the per-peer transport cap.
+      services.rooms.peerByMedia(event.roomId, event.peerId)?.transports.delete(event.transportId);
       return;
     }
     case 'producerClosed': {

@@ -125,8 +125,10 @@ export function attachConnection(
       try {
         reply(await handle(type, payload));
       } catch (error) {
-        const { error: protocolError, internal } = toProtocolError(error);
+        const { error: protocolError, internal, detail } = toProtocolError(error);
         if (internal) session.log.error({ err: error, type }, 'request failed');
+        else if (detail)
+          session.log.info({ type, code: protocolError.code, detail }, 'media refused');
         else session.log.debug({ type, code: protocolError.code }, 'request refused');
         reply({ ok: false, error: protocolError });
       }

@@ -4,7 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { createSchemaCheckedSfu, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
-import { createInProcessSfu } from '../../sfu/index.js';
+import { createInProcessSfu, type WorkerPoolDeps } from '../../sfu/index.js';
 
 export const testLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
@@ -13,24 +13,54 @@ export interface TestSfu {
   events: SfuEvent[];
   /** The mediasoup workers this SFU started (replacements included). */
   workers: types.Worker[];
+  /**
+   * Routers and WebRTC transports alive in the live workers, as the workers
+   * themselves count them (what the SFU's own maps may have lost track of).
+   */
+  contents(): Promise<{ routers: number; transports: number }>;
   close(): Promise<void>;
 }
 
-export async function startTestSfu(workers = 1): Promise<TestSfu> {
+export interface TestSfuOptions extends WorkerPoolDeps {
+  workers?: number;
+  /** A fixed first media port (default: any free port). */
+  rtcPort?: number;
+}
+
+export async function startTestSfu(
+  workersOrOptions: number | TestSfuOptions = 1,
+): Promise<TestSfu> {
+  const {
+    workers = 1,
+    rtcPort = 0,
+    ...deps
+  } = typeof workersOrOptions === 'number' ? { workers: workersOrOptions } : workersOrOptions;
   const started: types.Worker[] = [];
-  const onWorker = (worker: types.Worker) => started.push(worker);
+  const servers = new Map<types.Worker, types.WebRtcServer[]>();
+  const onWorker = (worker: types.Worker) => {
+    started.push(worker);
+    servers.set(worker, []);
+    worker.observer.on('newwebrtcserver', (server) => servers.get(worker)?.push(server));
+  };
   mediasoup.observer.on('newworker', onWorker);
-  const inner = await createInProcessSfu(
-    {
-      workers,
-      rtcPort: 0,
-      listenIp: '127.0.0.1',
-      announcedAddress: undefined,
-      workerLogLevel: 'warn',
-      initialAvailableOutgoingBitrate: 1_000_000,
-    },
-    testLogger(),
-  );
+  let inner: SfuApi;
+  try {
+    inner = await createInProcessSfu(
+      {
+        workers,
+        rtcPort,
+        listenIp: '127.0.0.1',
+        announcedAddress: undefined,
+        workerLogLevel: 'warn',
+        initialAvailableOutgoingBitrate: 1_000_000,
+      },
+      testLogger(),
+      deps,
+    );
+  } catch (error) {
+    mediasoup.observer.off('newworker', onWorker);
+    throw error;
+  }
   const sfu = createSchemaCheckedSfu(inner);
   const events: SfuEvent[] = [];
   sfu.onEvent((event) => events.push(event));
@@ -38,6 +68,17 @@ export async function startTestSfu(workers = 1): Promise<TestSfu> {
     sfu,
     events,
     workers: started,
+    async contents() {
+      let routers = 0;
+      let transports = 0;
+      for (const worker of started.filter((w) => !w.closed)) {
+        routers += (await worker.dump()).routerIds.length;
+        for (const server of servers.get(worker) ?? []) {
+          if (!server.closed) transports += (await server.dump()).webRtcTransportIds.length;
+        }
+      }
+      return { routers, transports };
+    },
     async close() {
       mediasoup.observer.off('newworker', onWorker);
       await sfu.close();

@@ -28,6 +28,7 @@ const samples: { [T in RequestType]: RequestPayload<T> } = {
     transportId: 't',
     dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
   },
+  closeTransport: { transportId: 't' },
   restartIce: { transportId: 't' },
   ready: { rtpCapabilities: {} },
   resumeConsumer: { consumerId: 'c' },

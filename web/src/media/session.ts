@@ -14,7 +14,12 @@ import { createScreenShare, type ScreenState } from './screenShare.js';
 import { createSpeakers, type Speakers } from './speakers.js';
 import { createMutedTalkWatch } from './mutedTalk.js';
 import { createSpeakingMeter, type SpeakingMeter } from './speakingMeter.js';
-import { createTransports, requestTransports, type Transports } from './transports.js';
+import {
+  createTransports,
+  releaseTransports,
+  requestTransports,
+  type Transports,
+} from './transports.js';
 
 export type { RemoteTrack } from './consumers.js';
 export type { LocalSource, SourceState } from './producers.js';
@@ -154,7 +159,11 @@ export function createMediaSession({
     speaking,
     setTracks: (tracks) => producers.setTracks(tracks),
     async start(routerRtpCapabilities) {
+      // A start replaces the transports of the one before (its own media
+      // reset, or a start overtaken by this one): the server may close them.
+      const replaced = transports ? [transports.send.id, transports.recv.id] : [];
       stop();
+      releaseTransports(signaling, replaced);
       markOnce('veche:media-start');
       const mine = epoch;
       // Joining is a pipeline, not a staircase: the transports are asked for
@@ -166,13 +175,21 @@ export function createMediaSession({
       options.catch(() => undefined); // awaited below; not unhandled meanwhile
       const device = await loadDevice(routerRtpCapabilities);
       markOnce('veche:device');
-      if (mine !== epoch) return;
+      if (mine !== epoch) {
+        // Overtaken: the transports asked for above will never be used.
+        options.then(
+          ([send, recv]) => releaseTransports(signaling, [send.id, recv.id]),
+          () => undefined,
+        );
+        return;
+      }
       const ready = signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
       ready.catch(() => undefined);
       const created = createTransports(device, await options, signaling);
       if (mine !== epoch) {
         created.send.close();
         created.recv.close();
+        releaseTransports(signaling, [created.send.id, created.recv.id]);
         return;
       }
       transports = created;

@@ -72,6 +72,18 @@ export function requestTransports(signaling: SignalingClient): Promise<Transport
   ]);
 }
 
+/**
+ * Tells the server that transports this client replaced are done with, so
+ * they stop counting against its per-participant limit. Best effort: after a
+ * media reset or a new connection the server has forgotten them already.
+ */
+export function releaseTransports(signaling: SignalingClient, ids: readonly string[]): void {
+  if (!signaling.connected) return;
+  for (const transportId of ids) {
+    signaling.request('closeTransport', { transportId }).catch(() => undefined);
+  }
+}
+
 export function createTransports(
   device: Device,
   [sendOptions, recvOptions]: TransportOptions,
