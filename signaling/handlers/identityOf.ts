@@ -13,6 +13,20 @@ export function userIdOf(identity: Identity, anonymousId: string): string {
   }
 }
 
+/**
+ * Whom an admission from the lobby belongs to. Staff are who their token says
+ * for as long as the meeting runs. An invite link may be forwarded, so
+ * `guest:<inviteId>` says how someone was invited, not who they are: a guest's
+ * admission belongs to their own place (peer id, kept across a resume).
+ * Anonymous ids are per connection already.
+ */
+export function admissionIdOf(person: { userId: string; peerId: string; guest: boolean }): string {
+  return person.guest ? `${person.userId}/${person.peerId}` : person.userId;
+}
+
+/** Staff have a lasting id to recognise them by; a link or an anonymous visitor does not. */
+export const hasLastingId = (identity: Identity): boolean => identity.kind === 'staff';
+
 /** Staff names come from the token; invite names from the invite; others choose. */
 export function displayNameOf(identity: Identity, requested: string): string {
   if (identity.kind === 'staff') return identity.displayName;
