@@ -10,6 +10,7 @@ import type { AuditSink } from './audit/sink.js';
 import type { Identity } from './auth/identity.js';
 import type { InviteCodec } from './auth/invites.js';
 import type { ResumeCodec } from './auth/resume.js';
+import { recordFailedSignIn } from './auth/signInAudit.js';
 import { clientAddress, type Authenticator } from './auth/socketAuth.js';
 import { AuthError } from './auth/tokens.js';
 import type { ChatStore } from './chat/store.js';
@@ -162,6 +163,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
         const code = error instanceof AuthError ? 'UNAUTHENTICATED' : 'INTERNAL';
         const message = error instanceof AuthError ? error.message : 'internal error';
         log.info({ ip, reason: message }, 'socket refused: authentication');
+        void recordFailedSignIn(options.audit, log, { ip, error, auth: socket.handshake.auth });
         refuse(code, message);
       },
     );

@@ -8,6 +8,8 @@ import {
   PROTOCOL_VERSION,
   protocolMajor,
   roomNameSchema,
+  type ErrorCode,
+  type ParsedRequest,
   type ResponseData,
 } from '../protocol/index.js';
 import {
@@ -46,6 +48,16 @@ type Entry =
  * after that, only the role actually given exempts from passcode and lobby.
  */
 const DECISION_ATTEMPTS = 3;
+
+/** Refusals that are access decisions: each leaves an audit row with its code. */
+const AUDITED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BANNED',
+  'ROOM_LOCKED',
+  'PASSCODE_REQUIRED',
+  'PASSCODE_INVALID',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+]);
 
 /**
  * The same staff member back from a reload or another device while their
@@ -99,6 +111,43 @@ async function checkPasscode(
 }
 
 export const join: Handler<'join'> = async (ctx, req) => {
+  try {
+    return await enter(ctx, req);
+  } catch (error) {
+    if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
+      await auditRefusal(ctx, req.room, error.code);
+    }
+    throw error;
+  }
+};
+
+/** Refused entries are access events: who, which room, why (the reply's code). */
+async function auditRefusal(ctx: HandlerContext, room: string, code: ErrorCode): Promise<void> {
+  const { session, services } = ctx;
+  const peerId = session.waiting?.peerId ?? session.socketId;
+  try {
+    await services.audit.record({
+      action: 'join.refused',
+      actor: userIdOf(session.identity, peerId),
+      target: undefined,
+      room: room.slice(0, 64),
+      at: new Date(),
+      details: {
+        code,
+        ...(session.identity.kind === 'guest' ? { invite: session.identity.inviteId } : {}),
+      },
+      ip: session.ip,
+    });
+  } catch (error) {
+    // The refusal stands either way; a lost audit row is an error in the log.
+    session.log.error({ err: error, code }, 'refused join not audited');
+  }
+}
+
+async function enter(
+  ctx: HandlerContext,
+  req: ParsedRequest<'join'>,
+): Promise<ResponseData<'join'>> {
   if (protocolMajor(req.protocolVersion) !== protocolMajor(PROTOCOL_VERSION)) {
     throw new AppError(
       'PROTOCOL_VERSION_MISMATCH',
@@ -238,7 +287,7 @@ export const join: Handler<'join'> = async (ctx, req) => {
   if (entry.replaced) forgetDroppedPlace(ctx, entry.control, entry.replaced, entry.member.peerId);
   await recordJoin(ctx, entry.control, entry.member, entry.meetingStarted);
   return enterMeeting(ctx, entry.control, entry.member, false);
-};
+}
 
 /** The others drop the old tile; the meeting history ends that stay. */
 function forgetDroppedPlace(
