@@ -22,6 +22,7 @@ import { createCapabilitiesRoute } from './http/capabilities.js';
 import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
+import { createMemoryAttemptLimiter, type AttemptLimiter } from './rooms/attemptLimiter.js';
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import type { MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createRoomRegistry } from './rooms/registry.js';
@@ -60,6 +61,8 @@ export interface SignalingOptions {
   connectionLimit?: { perSecond: number; burst: number };
   /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
   adapter?: ServerOptions['adapter'];
+  /** Passcode-guessing budget per address; several nodes share one (Redis). */
+  passcodeAttempts?: AttemptLimiter;
   /** With a shared (Redis) store: heartbeat and sweep for crashed nodes. */
   cluster?: { store: RedisStateStore; heartbeatMs: number };
 }
@@ -136,7 +139,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     options.connectionLimit?.perSecond ?? 2,
     options.connectionLimit?.burst ?? 20,
   );
-  const passcodeAttempts = createKeyedRateLimiter(5 / 60, 5);
+  const passcodeAttempts = options.passcodeAttempts ?? createMemoryAttemptLimiter();
   // Generous: a whole office may sit behind one address.
   const requestsPerAddress = createKeyedRateLimiter(
     options.connectionLimit ? options.connectionLimit.perSecond * 50 : 300,

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     ...(shared
       ? {
           adapter: shared.adapter,
+          passcodeAttempts: shared.attempts,
           cluster: { store: shared.store, heartbeatMs: shared.heartbeatMs },
         }
       : {}),

@@ -93,7 +93,11 @@ function roleGiven(control: RoomControl, role: MeetingRole, staffAdmin: boolean)
 const hasHost = (control: RoomControl | undefined): boolean =>
   Object.values(control?.members ?? {}).some((m) => m.role === 'host');
 
-/** Checks the passcode against a room's hash; returns the hash it matched. */
+/**
+ * Checks the passcode against a room's hash; returns the hash it matched. A
+ * right passcode gives its attempt back: the budget counts failures, so a
+ * whole office behind one address is not locked out.
+ */
 async function checkPasscode(
   ctx: HandlerContext,
   hash: string,
@@ -101,12 +105,14 @@ async function checkPasscode(
 ): Promise<string> {
   if (passcode === undefined || passcode === '')
     throw new AppError('PASSCODE_REQUIRED', 'this room needs a passcode');
-  if (!ctx.services.passcodeAttempts.take(ctx.session.ip)) {
+  const attempts = ctx.services.passcodeAttempts;
+  if (!(await attempts.take(ctx.session.ip))) {
     throw new AppError('RATE_LIMITED', 'too many passcode attempts; wait a minute');
   }
   if (!(await verifyPasscode(passcode, hash))) {
     throw new AppError('PASSCODE_INVALID', 'wrong passcode');
   }
+  await attempts.giveBack(ctx.session.ip);
   return hash;
 }
 
