@@ -14,13 +14,14 @@ export function userIdOf(identity: Identity, anonymousId: string): string {
 }
 
 /**
- * Whom an admission from the lobby belongs to. Staff are who their token says
- * for as long as the meeting runs. An invite link may be forwarded, so
- * `guest:<inviteId>` says how someone was invited, not who they are: a guest's
- * admission belongs to their own place (peer id, kept across a resume).
- * Anonymous ids are per connection already.
+ * The one person behind a member, for what must belong to them alone: an
+ * admission from the lobby, private chat. Staff are who their token says. An
+ * invite link may be forwarded, so `guest:<inviteId>` says how someone was
+ * invited, not who they are: a guest is their own place (peer id, kept across
+ * a resume). Anonymous ids are per connection already. (Bans, meant to last,
+ * go by `userId`: a guest's ban bans their link.)
  */
-export function admissionIdOf(person: { userId: string; peerId: string; guest: boolean }): string {
+export function personIdOf(person: { userId: string; peerId: string; guest: boolean }): string {
   return person.guest ? `${person.userId}/${person.peerId}` : person.userId;
 }
 

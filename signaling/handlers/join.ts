@@ -25,7 +25,7 @@ import { verifyPasscode } from '../catalog/passcode.js';
 import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
-import { admissionIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
+import { personIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
 import { leaveRoom, recordDeparture } from './leave.js';
 import type { Handler } from './types.js';
 
@@ -181,7 +181,7 @@ async function enter(
 
   const peerId = session.waiting?.peerId ?? newPeerId();
   const userId = userIdOf(identity, peerId);
-  const admission = admissionIdOf({ userId, peerId, guest: identity.kind === 'guest' });
+  const admission = personIdOf({ userId, peerId, guest: identity.kind === 'guest' });
   const displayName = displayNameOf(identity, req.displayName);
   const staffAdmin = identity.kind === 'staff' && identity.globalRole === 'admin';
   /** The hash the given passcode matched, once checked (it is checked once per hash). */
@@ -413,7 +413,8 @@ async function enterMeeting(
   session.log.info({ role: member.role, guest: member.guest }, 'peer joined');
 
   const others = Object.values(control.members).filter((m) => m.peerId !== member.peerId);
-  const history = await services.chat.history(roomName, member.userId, 100);
+  const person = personIdOf(member);
+  const history = await services.chat.history(roomName, person, 100);
   return {
     status: 'joined',
     protocolVersion: PROTOCOL_VERSION,
@@ -429,7 +430,7 @@ async function enterMeeting(
     ...(control.meetingStartedAt !== undefined
       ? { meetingElapsedMs: Math.max(0, Date.now() - control.meetingStartedAt) }
       : {}),
-    chat: history.map((message) => chatView(message, control, member.userId)),
+    chat: history.map((message) => chatView(message, control, person)),
     ...(isModerator(member.role) ? { lobby: lobbyView(control) } : {}),
     resumeToken: await services.resume.issue({
       room: roomName,

@@ -3,7 +3,7 @@ import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { lobbyView, type LobbyState } from '../rooms/control.js';
 import { audit } from './audit.js';
-import { admissionIdOf } from './identityOf.js';
+import { personIdOf } from './identityOf.js';
 import { roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 
@@ -17,7 +17,7 @@ function decide(admitted: boolean) {
       const entry = state?.lobby[peerId];
       if (!state || !entry) return { next: state, result: undefined };
       delete state.lobby[peerId];
-      const admission = admissionIdOf(entry);
+      const admission = personIdOf(entry);
       if (admitted && !state.admitted.includes(admission)) state.admitted.push(admission);
       return { next: state, result: { entry, lobby: lobbyView(state) } };
     });

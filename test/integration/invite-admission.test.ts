@@ -29,7 +29,7 @@ describe('admission through a shared invite link (production mode, lobby on)', (
     const hostJoin = await host.join(room, 'x');
     expect(hostJoin).toMatchObject({ role: 'host', settings: { lobby: true } });
     const { invite } = await host.request('createInvite', { ttlMinutes: 60 });
-    return { host, invite };
+    return { host, invite, hostPeerId: hostJoin.peerId };
   }
 
   /** A guest with the link waits, the host admits them, they enter. */
@@ -97,6 +97,24 @@ describe('admission through a shared invite link (production mode, lobby on)', (
         resumeToken: joined.resumeToken,
       }),
     ).toMatchObject({ status: 'joined', resumed: true, peerId: joined.peerId });
+  });
+
+  it("someone else with the same link does not read the first guest's private messages", async () => {
+    const { host, invite, hostPeerId } = await roomWithLink('private');
+    const { guest: anna, joined } = await admitted(host, invite, 'private', 'Анна');
+    await host.request('sendChat', { text: 'Пароль от сейфа: 1234', toPeerId: joined.peerId });
+    expect((await anna.next('chatMessage')).message.text).toBe('Пароль от сейфа: 1234');
+    await anna.request('sendChat', { text: 'Спасибо', toPeerId: hostPeerId });
+    await anna.request('leave', {});
+
+    const { guest: boris, joined: borisJoin } = await admitted(host, invite, 'private', 'Борис');
+    expect(borisJoin.chat).toEqual([]);
+    // Messages reach the one they are addressed to, and are theirs alone.
+    await host.request('sendChat', { text: 'Добро пожаловать', toPeerId: borisJoin.peerId });
+    expect((await boris.next('chatMessage')).message).toMatchObject({
+      text: 'Добро пожаловать',
+      private: true,
+    });
   });
 
   it('a ban of a link guest bans the link: every holder is refused', async () => {
