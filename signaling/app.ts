@@ -10,6 +10,7 @@ import type { AuditSink } from './audit/sink.js';
 import type { Identity } from './auth/identity.js';
 import type { InviteCodec } from './auth/invites.js';
 import type { ResumeCodec } from './auth/resume.js';
+import { recordFailedSignIn } from './auth/signInAudit.js';
 import { clientAddress, type Authenticator } from './auth/socketAuth.js';
 import { AuthError } from './auth/tokens.js';
 import type { ChatStore } from './chat/store.js';
@@ -21,6 +22,7 @@ import { createCapabilitiesRoute } from './http/capabilities.js';
 import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
+import { createMemoryAttemptLimiter, type AttemptLimiter } from './rooms/attemptLimiter.js';
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import type { MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createRoomRegistry } from './rooms/registry.js';
@@ -59,6 +61,8 @@ export interface SignalingOptions {
   connectionLimit?: { perSecond: number; burst: number };
   /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
   adapter?: ServerOptions['adapter'];
+  /** Passcode-guessing budget per address; several nodes share one (Redis). */
+  passcodeAttempts?: AttemptLimiter;
   /** With a shared (Redis) store: heartbeat and sweep for crashed nodes. */
   cluster?: { store: RedisStateStore; heartbeatMs: number };
 }
@@ -135,7 +139,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     options.connectionLimit?.perSecond ?? 2,
     options.connectionLimit?.burst ?? 20,
   );
-  const passcodeAttempts = createKeyedRateLimiter(5 / 60, 5);
+  const passcodeAttempts = options.passcodeAttempts ?? createMemoryAttemptLimiter();
   // Generous: a whole office may sit behind one address.
   const requestsPerAddress = createKeyedRateLimiter(
     options.connectionLimit ? options.connectionLimit.perSecond * 50 : 300,
@@ -162,6 +166,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
         const code = error instanceof AuthError ? 'UNAUTHENTICATED' : 'INTERNAL';
         const message = error instanceof AuthError ? error.message : 'internal error';
         log.info({ ip, reason: message }, 'socket refused: authentication');
+        void recordFailedSignIn(options.audit, log, { ip, error, auth: socket.handshake.auth });
         refuse(code, message);
       },
     );

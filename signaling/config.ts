@@ -33,6 +33,12 @@ const envSchema = z
     JWT_SECRET: optionalString.pipe(
       z.string().min(32, 'JWT_SECRET needs at least 32 characters').optional(),
     ),
+    INVITE_SECRET: optionalString.pipe(
+      z.string().min(32, 'INVITE_SECRET needs at least 32 characters').optional(),
+    ),
+    RESUME_SECRET: optionalString.pipe(
+      z.string().min(32, 'RESUME_SECRET needs at least 32 characters').optional(),
+    ),
     JWKS_URL: optionalString.pipe(z.url().optional()),
     JWT_AUDIENCE: z.string().min(1).default('veche'),
     JWT_ISSUER: optionalString,
@@ -56,6 +62,11 @@ const envSchema = z
   .refine((env) => !(env.JWT_SECRET && env.JWKS_URL), {
     message: 'set JWT_SECRET or JWKS_URL, not both',
   })
+  // PGlite is one process per folder: nodes sharing rooms must share a real database.
+  .refine((env) => env.REDIS_URL === undefined || env.DATABASE_URL !== undefined, {
+    message:
+      'REDIS_URL needs DATABASE_URL: nodes that share rooms must share one PostgreSQL database (the embedded database in DATA_DIR serves a single process)',
+  })
   .refine(
     (env) =>
       (env.FRAME_ANCESTORS ?? '')
@@ -71,6 +82,12 @@ export interface SignalingConfig {
   auth: {
     /** HS256 secret given by the operator (else generated in DATA_DIR). */
     jwtSecret: string | undefined;
+    /**
+     * Signing keys of invite links and resume tokens given by the operator
+     * (else generated in DATA_DIR): nodes of one deployment must share them.
+     */
+    inviteSecret: string | undefined;
+    resumeSecret: string | undefined;
     jwksUrl: string | undefined;
     audience: string;
     issuer: string | undefined;
@@ -122,6 +139,8 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     mode,
     auth: {
       jwtSecret: e.JWT_SECRET,
+      inviteSecret: e.INVITE_SECRET,
+      resumeSecret: e.RESUME_SECRET,
       jwksUrl: e.JWKS_URL,
       audience: e.JWT_AUDIENCE,
       issuer: e.JWT_ISSUER,

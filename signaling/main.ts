@@ -55,7 +55,7 @@ function bearerAuthenticator(verify: StaffTokenVerifier) {
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
-  const secrets = await loadOrCreateSecrets(config.dataDir);
+  const secrets = await loadOrCreateSecrets(config.dataDir, config.auth);
   const operatorSecret = config.auth.jwtSecret
     ? new TextEncoder().encode(config.auth.jwtSecret)
     : undefined;
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     ...(shared
       ? {
           adapter: shared.adapter,
+          passcodeAttempts: shared.attempts,
           cluster: { store: shared.store, heartbeatMs: shared.heartbeatMs },
         }
       : {}),

@@ -16,7 +16,10 @@ export type AuditAction =
   | 'sfu.undrain'
   | 'booking.create'
   | 'booking.update'
-  | 'booking.cancel';
+  | 'booking.cancel'
+  /** Access events: a refused join or sign-in, with the reason code in `details.code`. */
+  | 'join.refused'
+  | 'auth.failed';
 
 export interface AuditEvent {
   readonly action: AuditAction;

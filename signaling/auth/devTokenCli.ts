@@ -34,7 +34,10 @@ if (!(hours > 0 && hours <= 24)) {
   process.exit(2);
 }
 
-const secrets = await loadOrCreateSecrets(process.env['DATA_DIR'] ?? './data');
+// Signed with the key the server checks: the operator's JWT_SECRET when given.
+const secrets = await loadOrCreateSecrets(process.env['DATA_DIR'] ?? './data', {
+  jwtSecret: process.env['JWT_SECRET']?.trim() || undefined,
+});
 const token = await new SignJWT({
   name: values.name,
   role: values.role,

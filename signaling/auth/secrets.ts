@@ -1,5 +1,7 @@
 // Secrets generated at first start and kept in DATA_DIR (mode 0600). Nothing
-// secret is hard-coded; an operator may supply JWT_SECRET instead.
+// secret is hard-coded. An operator may supply any of them instead
+// (JWT_SECRET, INVITE_SECRET, RESUME_SECRET): nodes of one deployment share
+// them that way rather than by sharing a folder.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,7 +34,21 @@ async function readSecrets(file: string): Promise<z.infer<typeof fileSchema> | u
   }
 }
 
-export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
+/** Secrets the operator gave (32+ characters each, checked by the configuration). */
+export interface GivenSecrets {
+  jwtSecret?: string | undefined;
+  inviteSecret?: string | undefined;
+  resumeSecret?: string | undefined;
+}
+
+const given = (secret: string | undefined) =>
+  secret === undefined ? undefined : new TextEncoder().encode(secret);
+
+/** The operator's secrets where given, the ones generated in `dataDir` otherwise. */
+export async function loadOrCreateSecrets(
+  dataDir: string,
+  operator: GivenSecrets = {},
+): Promise<Secrets> {
   const file = join(dataDir, 'secrets.json');
   let stored = await readSecrets(file);
   if (!stored) {
@@ -59,8 +75,8 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
     if (!stored) throw new Error(`cannot create ${file}`);
   }
   return {
-    jwtSecret: decode(stored.jwtSecret),
-    inviteSecret: decode(stored.inviteSecret),
-    resumeSecret: decode(stored.resumeSecret),
+    jwtSecret: given(operator.jwtSecret) ?? decode(stored.jwtSecret),
+    inviteSecret: given(operator.inviteSecret) ?? decode(stored.inviteSecret),
+    resumeSecret: given(operator.resumeSecret) ?? decode(stored.resumeSecret),
   };
 }

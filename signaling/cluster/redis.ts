@@ -4,10 +4,13 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
 import type { ServerOptions } from 'socket.io';
 import type { Logger } from '../core/logger.js';
+import { createRedisAttemptLimiter, type AttemptLimiter } from '../rooms/attemptLimiter.js';
 import { createRedisStateStore, type RedisStateStore } from '../rooms/redisStateStore.js';
 
 export interface SharedState {
   store: RedisStateStore;
+  /** Passcode attempts counted across the nodes. */
+  attempts: AttemptLimiter;
   adapter: ServerOptions['adapter'];
   heartbeatMs: number;
   close(): Promise<void>;
@@ -30,6 +33,7 @@ export async function connectRedis(
   const sub = await connect('subscribe');
   return {
     store: createRedisStateStore(data, options.prefix),
+    attempts: createRedisAttemptLimiter(data, options.prefix),
     adapter: createAdapter(pub, sub, { key: `${options.prefix}io` }),
     heartbeatMs: options.heartbeatMs,
     async close() {

@@ -7,6 +7,7 @@ import type { ResumeCodec } from '../auth/resume.js';
 import type { PeerCommands } from '../cluster/commands.js';
 import type { ChatStore } from '../chat/store.js';
 import type { Logger } from './logger.js';
+import type { AttemptLimiter } from '../rooms/attemptLimiter.js';
 import type { MemberState } from '../rooms/control.js';
 import type { EntryPolicy } from '../rooms/entryPolicy.js';
 import type { MeetingRecorder } from '../rooms/meetingRecorder.js';
@@ -39,8 +40,8 @@ export interface Services {
   /** This signaling node's id. */
   readonly node: string;
   readonly log: Logger;
-  /** Limits guessing: passcode attempts per client address. */
-  readonly passcodeAttempts: { take(key: string): boolean };
+  /** Limits guessing: passcode attempts per client address (shared by nodes). */
+  readonly passcodeAttempts: AttemptLimiter;
   readonly invites: InviteCodec;
   /** Signs and checks resume tokens. */
   readonly resume: ResumeCodec;

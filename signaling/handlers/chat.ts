@@ -4,6 +4,7 @@ import { AppError } from '../core/errors.js';
 import { can } from '../rooms/permissions.js';
 import type { ChatMessage } from '../chat/store.js';
 import { chatView } from './chatView.js';
+import { personIdOf } from './identityOf.js';
 import { roomOf } from './moderationTarget.js';
 import { requireMember, type Handler } from './types.js';
 
@@ -22,16 +23,16 @@ export const sendChat: Handler<'sendChat'> = async (ctx, { text, toPeerId }) => 
   const message: ChatMessage = {
     id: randomUUID(),
     room,
-    from: sender.userId,
+    from: personIdOf(sender),
     fromName: sender.displayName,
-    to: recipient?.userId,
+    to: recipient && personIdOf(recipient),
     text,
     sentAt: new Date(),
   };
   await ctx.services.chat.append(message);
   if (recipient) {
     ctx.services.notify.toSocket(recipient.socketId, 'chatMessage', {
-      message: chatView(message, control, recipient.userId),
+      message: chatView(message, control, personIdOf(recipient)),
     });
   } else {
     ctx.services.notify.toRoom(
@@ -41,5 +42,5 @@ export const sendChat: Handler<'sendChat'> = async (ctx, { text, toPeerId }) => 
       ctx.session.socketId,
     );
   }
-  return { message: chatView(message, control, sender.userId) };
+  return { message: chatView(message, control, personIdOf(sender)) };
 };

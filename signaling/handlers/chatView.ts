@@ -1,9 +1,11 @@
 import type { ChatMessage } from '../chat/store.js';
 import type { ChatMessageInfo } from '../protocol/index.js';
 import type { RoomControl } from '../rooms/control.js';
+import { personIdOf } from './identityOf.js';
 
-const memberOf = (control: RoomControl, userId: string) =>
-  Object.values(control.members).find((m) => m.userId === userId);
+// Messages name people by `personIdOf`: a guest's invite link is not a person.
+const memberOf = (control: RoomControl, person: string) =>
+  Object.values(control.members).find((m) => personIdOf(m) === person);
 
 /** A stored message as `viewer` sees it: peer ids only of people still present. */
 export function chatView(

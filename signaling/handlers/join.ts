@@ -8,6 +8,8 @@ import {
   PROTOCOL_VERSION,
   protocolMajor,
   roomNameSchema,
+  type ErrorCode,
+  type ParsedRequest,
   type ResponseData,
 } from '../protocol/index.js';
 import {
@@ -23,7 +25,7 @@ import { verifyPasscode } from '../catalog/passcode.js';
 import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
-import { displayNameOf, newPeerId, userIdOf } from './identityOf.js';
+import { personIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
 import { leaveRoom, recordDeparture } from './leave.js';
 import type { Handler } from './types.js';
 
@@ -37,14 +39,32 @@ type Entry =
       replaced: string | undefined;
     }
   | { kind: 'lobby'; control: RoomControl }
-  | { kind: 'refused'; code: 'BANNED' | 'ROOM_LOCKED' | 'PASSCODE_REQUIRED'; message: string };
+  | { kind: 'refused'; code: 'BANNED' | 'ROOM_LOCKED' | 'PASSCODE_REQUIRED'; message: string }
+  /** The room gained or lost its host since the entry was decided: decide again. */
+  | { kind: 'stale' };
 
 /**
- * The same person (staff or an invited guest, whose id lasts) back from a
- * reload or another device while their dropped connection still holds a
- * place: they take that place (its role and raised hand) rather than appear
- * twice and lose, say, host to whoever succeeds them. Anonymous visitors have
- * no lasting id, so theirs stays until the grace period ends.
+ * How often an entry is decided again when the room's host changes under it;
+ * after that, only the role actually given exempts from passcode and lobby.
+ */
+const DECISION_ATTEMPTS = 3;
+
+/** Refusals that are access decisions: each leaves an audit row with its code. */
+const AUDITED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BANNED',
+  'ROOM_LOCKED',
+  'PASSCODE_REQUIRED',
+  'PASSCODE_INVALID',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+]);
+
+/**
+ * The same staff member back from a reload or another device while their
+ * dropped connection still holds a place: they take that place (its role and
+ * raised hand) rather than appear twice and lose, say, host to whoever
+ * succeeds them. Guests and anonymous visitors have no lasting id (a link may
+ * be shared), so theirs stays until the grace period ends or they resume.
  */
 function droppedPlaceOf(
   control: RoomControl,
@@ -66,30 +86,74 @@ function takeOver(control: RoomControl, dropped: MemberState, peerId: string): v
 /** One host per room: a second would-be host enters one rank lower. */
 function roleGiven(control: RoomControl, role: MeetingRole, staffAdmin: boolean): MeetingRole {
   if (role !== 'host') return role;
-  const hostPresent = Object.values(control.members).some((m) => m.role === 'host');
-  if (!hostPresent) return 'host';
-  return staffAdmin ? 'cohost' : 'participant';
+  if (hasHost(control)) return staffAdmin ? 'cohost' : 'participant';
+  return 'host';
 }
 
-/** Checks the passcode of a room that has one, for those who must give it. */
+const hasHost = (control: RoomControl | undefined): boolean =>
+  Object.values(control?.members ?? {}).some((m) => m.role === 'host');
+
+/**
+ * Checks the passcode against a room's hash; returns the hash it matched. A
+ * right passcode gives its attempt back: the budget counts failures, so a
+ * whole office behind one address is not locked out.
+ */
 async function checkPasscode(
   ctx: HandlerContext,
-  hash: string | undefined,
-  exempt: boolean,
+  hash: string,
   passcode: string | undefined,
-) {
-  if (!hash || exempt) return;
+): Promise<string> {
   if (passcode === undefined || passcode === '')
     throw new AppError('PASSCODE_REQUIRED', 'this room needs a passcode');
-  if (!ctx.services.passcodeAttempts.take(ctx.session.ip)) {
+  const attempts = ctx.services.passcodeAttempts;
+  if (!(await attempts.take(ctx.session.ip))) {
     throw new AppError('RATE_LIMITED', 'too many passcode attempts; wait a minute');
   }
   if (!(await verifyPasscode(passcode, hash))) {
     throw new AppError('PASSCODE_INVALID', 'wrong passcode');
   }
+  await attempts.giveBack(ctx.session.ip);
+  return hash;
 }
 
 export const join: Handler<'join'> = async (ctx, req) => {
+  try {
+    return await enter(ctx, req);
+  } catch (error) {
+    if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
+      await auditRefusal(ctx, req.room, error.code);
+    }
+    throw error;
+  }
+};
+
+/** Refused entries are access events: who, which room, why (the reply's code). */
+async function auditRefusal(ctx: HandlerContext, room: string, code: ErrorCode): Promise<void> {
+  const { session, services } = ctx;
+  const peerId = session.waiting?.peerId ?? session.socketId;
+  try {
+    await services.audit.record({
+      action: 'join.refused',
+      actor: userIdOf(session.identity, peerId),
+      target: undefined,
+      room: room.slice(0, 64),
+      at: new Date(),
+      details: {
+        code,
+        ...(session.identity.kind === 'guest' ? { invite: session.identity.inviteId } : {}),
+      },
+      ip: session.ip,
+    });
+  } catch (error) {
+    // The refusal stands either way; a lost audit row is an error in the log.
+    session.log.error({ err: error, code }, 'refused join not audited');
+  }
+}
+
+async function enter(
+  ctx: HandlerContext,
+  req: ParsedRequest<'join'>,
+): Promise<ResponseData<'join'>> {
   if (protocolMajor(req.protocolVersion) !== protocolMajor(PROTOCOL_VERSION)) {
     throw new AppError(
       'PROTOCOL_VERSION_MISMATCH',
@@ -117,94 +181,101 @@ export const join: Handler<'join'> = async (ctx, req) => {
 
   const peerId = session.waiting?.peerId ?? newPeerId();
   const userId = userIdOf(identity, peerId);
+  const admission = personIdOf({ userId, peerId, guest: identity.kind === 'guest' });
   const displayName = displayNameOf(identity, req.displayName);
   const staffAdmin = identity.kind === 'staff' && identity.globalRole === 'admin';
-  const current = await services.store.read(roomName);
-  if (current?.banned.includes(userId))
-    throw new AppError('BANNED', 'you were removed from this meeting');
-  const hasHost = Object.values(current?.members ?? {}).some((m) => m.role === 'host');
-  const decision = await services.policy.decide(roomName, identity, hasHost);
-  if (!decision.exists) throw new AppError('ROOM_NOT_FOUND', 'no such room');
-  if (decision.refusal) throw new AppError(decision.refusal.code, decision.refusal.message);
-  // A room that does not exist yet starts with its persistent passcode, if any.
-  const checkedHash = current ? current.passcodeHash : decision.initialPasscodeHash;
-  // Moderators, the invited and those already admitted give no passcode.
-  const exempt = (control: RoomControl | undefined) =>
-    isModerator(decision.role) ||
-    decision.skipLobby ||
-    (control?.admitted.includes(userId) ?? false);
-  await checkPasscode(ctx, checkedHash, exempt(current), req.passcode);
+  /** The hash the given passcode matched, once checked (it is checked once per hash). */
+  let verifiedHash: string | undefined;
+  let entry: Entry = { kind: 'stale' };
+  for (let attempt = 1; entry.kind === 'stale'; attempt++) {
+    const lastAttempt = attempt >= DECISION_ATTEMPTS;
+    const current = await services.store.read(roomName);
+    if (current?.banned.includes(userId))
+      throw new AppError('BANNED', 'you were removed from this meeting');
+    const hostPresent = hasHost(current);
+    const decision = await services.policy.decide(roomName, identity, hostPresent);
+    if (!decision.exists) throw new AppError('ROOM_NOT_FOUND', 'no such room');
+    if (decision.refusal) throw new AppError(decision.refusal.code, decision.refusal.message);
+    // Moderators, the invited and those already admitted give no passcode —
+    // as the policy sees it now; the role given below has the last word.
+    const policyExempts = isModerator(decision.role) || decision.skipLobby;
+    const admitted = (control: RoomControl | undefined) =>
+      control?.admitted.includes(admission) ?? false;
+    // A room that does not exist yet starts with its persistent passcode, if any.
+    const hash = current ? current.passcodeHash : decision.initialPasscodeHash;
+    if (hash && hash !== verifiedHash && !policyExempts && !admitted(current)) {
+      verifiedHash = await checkPasscode(ctx, hash, req.passcode);
+    }
 
-  const entry = await services.store.update<Entry>(roomName, (state) => {
-    const control = state ?? {
-      ...newRoomControl(roomName, decision.lobbyByDefault),
-      passcodeHash: decision.initialPasscodeHash,
-    };
-    if (control.banned.includes(userId)) {
-      return {
-        next: state,
-        result: { kind: 'refused', code: 'BANNED', message: 'you were removed from this meeting' },
+    entry = await services.store.update<Entry>(roomName, (state) => {
+      const control = state ?? {
+        ...newRoomControl(roomName, decision.lobbyByDefault),
+        passcodeHash: decision.initialPasscodeHash,
       };
-    }
-    const dropped =
-      identity.kind === 'anonymous' ? undefined : droppedPlaceOf(control, userId, peerId);
-    const role = dropped?.role ?? roleGiven(control, decision.role, staffAdmin);
-    const moderator = isModerator(role);
-    // Someone taking back their own place is no newcomer: no lock, no lobby.
-    if (control.settings.locked && !moderator && !dropped) {
-      return {
-        next: state,
-        result: { kind: 'refused', code: 'ROOM_LOCKED', message: 'the room is locked' },
+      if (control.banned.includes(userId)) {
+        return {
+          next: state,
+          result: {
+            kind: 'refused',
+            code: 'BANNED',
+            message: 'you were removed from this meeting',
+          },
+        };
+      }
+      // The policy decided on a room with (or without) a host; it no longer is
+      // one. A would-be host who lost the race must not keep a host's passes.
+      const decisionHolds = hasHost(control) === hostPresent;
+      if (!decisionHolds && !lastAttempt) return { next: state, result: { kind: 'stale' } };
+      const dropped = hasLastingId(identity) ? droppedPlaceOf(control, userId, peerId) : undefined;
+      const role = dropped?.role ?? roleGiven(control, decision.role, staffAdmin);
+      const moderator = isModerator(role);
+      const exempt = moderator || (decisionHolds && policyExempts) || admitted(control);
+      // Someone taking back their own place is no newcomer: no lock, no lobby.
+      if (control.settings.locked && !moderator && !dropped) {
+        return {
+          next: state,
+          result: { kind: 'refused', code: 'ROOM_LOCKED', message: 'the room is locked' },
+        };
+      }
+      // A passcode set after we checked, or one this entry turned out to need.
+      if (control.passcodeHash !== undefined && control.passcodeHash !== verifiedHash && !exempt) {
+        return {
+          next: state,
+          result: {
+            kind: 'refused',
+            code: 'PASSCODE_REQUIRED',
+            message: 'this room needs a passcode',
+          },
+        };
+      }
+      const base = {
+        peerId,
+        userId,
+        displayName,
+        guest: identity.kind === 'guest',
+        role,
+        node: services.node,
+        socketId: session.socketId,
       };
-    }
-    // A passcode set after we checked: ask again rather than let this one in.
-    if (
-      control.passcodeHash !== checkedHash &&
-      control.passcodeHash !== undefined &&
-      !exempt(control)
-    ) {
+      if (control.settings.lobby && !exempt && !dropped) {
+        control.lobby[peerId] = { ...base, since: control.lobby[peerId]?.since ?? Date.now() };
+        return { next: control, result: { kind: 'lobby', control } };
+      }
+      delete control.lobby[peerId];
+      if (dropped) takeOver(control, dropped, peerId);
+      const member: MemberState = { ...base, joinedAt: Date.now() };
+      control.members[peerId] = member;
+      const meetingStarted = control.meetingId === undefined;
+      if (meetingStarted) {
+        control.meetingId = randomUUID();
+        control.meetingStartedAt = Date.now();
+      }
       return {
-        next: state,
-        result: {
-          kind: 'refused',
-          code: 'PASSCODE_REQUIRED',
-          message: 'this room needs a passcode',
-        },
+        next: control,
+        result: { kind: 'joined', control, member, meetingStarted, replaced: dropped?.peerId },
       };
-    }
-    const base = {
-      peerId,
-      userId,
-      displayName,
-      guest: identity.kind === 'guest',
-      role,
-      node: services.node,
-      socketId: session.socketId,
-    };
-    if (
-      control.settings.lobby &&
-      !moderator &&
-      !dropped &&
-      !decision.skipLobby &&
-      !control.admitted.includes(userId)
-    ) {
-      control.lobby[peerId] = { ...base, since: control.lobby[peerId]?.since ?? Date.now() };
-      return { next: control, result: { kind: 'lobby', control } };
-    }
-    delete control.lobby[peerId];
-    if (dropped) takeOver(control, dropped, peerId);
-    const member: MemberState = { ...base, joinedAt: Date.now() };
-    control.members[peerId] = member;
-    const meetingStarted = control.meetingId === undefined;
-    if (meetingStarted) {
-      control.meetingId = randomUUID();
-      control.meetingStartedAt = Date.now();
-    }
-    return {
-      next: control,
-      result: { kind: 'joined', control, member, meetingStarted, replaced: dropped?.peerId },
-    };
-  });
+    });
+  }
 
   if (entry.kind === 'refused') throw new AppError(entry.code, entry.message);
   if (entry.kind === 'lobby') {
@@ -222,7 +293,7 @@ export const join: Handler<'join'> = async (ctx, req) => {
   if (entry.replaced) forgetDroppedPlace(ctx, entry.control, entry.replaced, entry.member.peerId);
   await recordJoin(ctx, entry.control, entry.member, entry.meetingStarted);
   return enterMeeting(ctx, entry.control, entry.member, false);
-};
+}
 
 /** The others drop the old tile; the meeting history ends that stay. */
 function forgetDroppedPlace(
@@ -342,7 +413,8 @@ async function enterMeeting(
   session.log.info({ role: member.role, guest: member.guest }, 'peer joined');
 
   const others = Object.values(control.members).filter((m) => m.peerId !== member.peerId);
-  const history = await services.chat.history(roomName, member.userId, 100);
+  const person = personIdOf(member);
+  const history = await services.chat.history(roomName, person, 100);
   return {
     status: 'joined',
     protocolVersion: PROTOCOL_VERSION,
@@ -358,7 +430,7 @@ async function enterMeeting(
     ...(control.meetingStartedAt !== undefined
       ? { meetingElapsedMs: Math.max(0, Date.now() - control.meetingStartedAt) }
       : {}),
-    chat: history.map((message) => chatView(message, control, member.userId)),
+    chat: history.map((message) => chatView(message, control, person)),
     ...(isModerator(member.role) ? { lobby: lobbyView(control) } : {}),
     resumeToken: await services.resume.issue({
       room: roomName,

@@ -3,6 +3,7 @@ import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { lobbyView, type LobbyState } from '../rooms/control.js';
 import { audit } from './audit.js';
+import { personIdOf } from './identityOf.js';
 import { roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 
@@ -16,7 +17,8 @@ function decide(admitted: boolean) {
       const entry = state?.lobby[peerId];
       if (!state || !entry) return { next: state, result: undefined };
       delete state.lobby[peerId];
-      if (admitted && !state.admitted.includes(entry.userId)) state.admitted.push(entry.userId);
+      const admission = personIdOf(entry);
+      if (admitted && !state.admitted.includes(admission)) state.admitted.push(admission);
       return { next: state, result: { entry, lobby: lobbyView(state) } };
     });
     if (!decided) throw new AppError('NOT_FOUND', 'nobody with that id is waiting');

@@ -2,6 +2,7 @@
 // control plane: peers on different nodes share a room's members, chat,
 // hands, lobby and moderation; a node that dies is noticed, its peers show
 // as reconnecting and leave the room for everyone else unless they resume.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startNode, type NodeProcess } from '../harness/node.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 
 const opus = {
@@ -18,6 +20,7 @@ const opus = {
 
 describe('two signaling nodes, one Redis', () => {
   let redis: TestRedis;
+  let postgres: PostgresServer;
   let dataDir: string;
   let a: NodeProcess;
   let b: NodeProcess;
@@ -33,23 +36,28 @@ describe('two signaling nodes, one Redis', () => {
 
   beforeAll(async () => {
     redis = await startTestRedis();
-    // Nodes of one deployment share their secrets (invites signed on one are valid on the other).
+    postgres = await startPostgres();
+    // Nodes of one deployment share one database and their secrets (invites
+    // signed on one are valid on the other); each keeps its own data folder.
     dataDir = await mkdtemp(join(tmpdir(), 'veche-cluster-'));
     const env = {
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
-      DATA_DIR: dataDir,
+      DATABASE_URL: await postgres.createDatabase(),
+      INVITE_SECRET: randomBytes(32).toString('base64url'),
+      RESUME_SECRET: randomBytes(32).toString('base64url'),
       CLUSTER_HEARTBEAT_MS: '300',
       RECONNECT_GRACE_SECONDS: '2',
     };
-    a = await startNode(env);
-    b = await startNode(env);
+    a = await startNode({ ...env, DATA_DIR: join(dataDir, 'a') });
+    b = await startNode({ ...env, DATA_DIR: join(dataDir, 'b') });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
     await a?.kill();
     await b?.kill();
     await redis?.stop();
+    await postgres?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 

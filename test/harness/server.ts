@@ -19,6 +19,7 @@ import { createDatabaseChatStore } from '../../signaling/chat/dbStore.js';
 import type { Database } from '../../signaling/db/index.js';
 import { createBookedRoomPolicy } from '../../signaling/rooms/bookedPolicy.js';
 import { createDatabaseMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
+import type { AttemptLimiter } from '../../signaling/rooms/attemptLimiter.js';
 import { createAdHocPolicy } from '../../signaling/rooms/entryPolicy.js';
 import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import { createMemoryStateStore, type RoomStateStore } from '../../signaling/rooms/stateStore.js';
@@ -69,6 +70,8 @@ export interface TestServerOptions {
   /** Where the server logs (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
   tls?: { certFile: string; keyFile: string };
+  /** The passcode-guessing budget (shared through Redis by several servers). */
+  passcodeAttempts?: AttemptLimiter;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -125,6 +128,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     invites,
     resume: createResumeCodec(new Uint8Array(randomBytes(32))),
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    ...(options.passcodeAttempts ? { passcodeAttempts: options.passcodeAttempts } : {}),
     // Tests open many connections from one address.
     connectionLimit: { perSecond: 1000, burst: 1000 },
   });

@@ -34,8 +34,29 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ RTC_LISTEN_IP: 'not-an-ip' }, 'RTC_LISTEN_IP'],
     [{ PUBLIC_URL: 'nope' }, 'PUBLIC_URL'],
+    [{ INVITE_SECRET: 'short' }, 'INVITE_SECRET needs at least 32 characters'],
+    [{ RESUME_SECRET: 'short' }, 'RESUME_SECRET needs at least 32 characters'],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('takes the invite and resume secrets from the environment, else leaves them to DATA_DIR', () => {
+    const invite = 'i'.repeat(32);
+    const resume = 'r'.repeat(40);
+    expect(loadConfig({ INVITE_SECRET: invite, RESUME_SECRET: ` ${resume} ` }).auth).toMatchObject({
+      inviteSecret: invite,
+      resumeSecret: resume,
+    });
+    expect(loadConfig({}).auth).toMatchObject({ inviteSecret: undefined, resumeSecret: undefined });
+  });
+
+  it('refuses to share rooms through Redis on the embedded database', () => {
+    const redis = { REDIS_URL: 'redis://redis.example:6379' };
+    expect(() => loadConfig(redis)).toThrow(ConfigError);
+    expect(() => loadConfig(redis)).toThrow(/REDIS_URL needs DATABASE_URL/);
+    expect(
+      loadConfig({ ...redis, DATABASE_URL: 'postgres://veche@db.example/veche' }).redis,
+    ).toMatchObject({ url: 'redis://redis.example:6379' });
   });
 });
