@@ -9,8 +9,10 @@ import {
   PASSCODE_LENGTH,
   REACTIONS,
 } from './limits.js';
+import { meetingRoleSchema } from './roles.js';
 
 export { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, protocolMajor } from './limits.js';
+export { meetingRoleSchema, type MeetingRoleName } from './roles.js';
 
 export const roomNameSchema = z
   .string()
@@ -38,8 +40,6 @@ export const idSchema = z.string().min(1).max(128);
 export const mediaKindSchema = z.enum(['audio', 'video']);
 export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen', 'screenAudio']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
-export const meetingRoleSchema = z.enum(['host', 'cohost', 'participant', 'guest']);
-export type MeetingRoleName = z.infer<typeof meetingRoleSchema>;
 export const reactionSchema = z.enum(REACTIONS);
 export type Reaction = z.infer<typeof reactionSchema>;
 

@@ -3,7 +3,7 @@
 // on someone of equal or higher rank, so a co-host is never offered actions
 // on the host or on another co-host.
 import type { MeetingRoleName } from '../../../signaling/protocol/index.js';
-import { can, outranks } from '../../../signaling/rooms/permissions.js';
+import { can, outranks } from '../../../signaling/protocol/permissions.js';
 import type { Call } from './perform.js';
 
 export type ParticipantAction =
