@@ -28,10 +28,22 @@ const lintCases: Record<string, LintExpectation> = {
     mentions: 'may not import sfu/api/rtp.js',
   },
   'web/src/meeting/usesNodeModule.ts': { messageId: 'nodeModule', mentions: '"node:crypto"' },
+  'web/src/meeting/lazyRooms.ts': {
+    messageId: 'crossesLayer',
+    mentions: 'may not import signaling/rooms/control.js',
+  },
   'web/src/meeting/allowedOwnSignaling.ts': null,
   'web/src/meeting/allowedProtocol.ts': null,
   'web/src/signaling/client.ts': null,
   'signaling/protocol/usesAuth.ts': {
+    messageId: 'crossesLayer',
+    mentions: 'may not import signaling/auth/identity.js',
+  },
+  'signaling/protocol/reexportsAuth.ts': {
+    messageId: 'crossesLayer',
+    mentions: 'may not import signaling/auth/identity.js',
+  },
+  'signaling/protocol/typeImportsAuth.ts': {
     messageId: 'crossesLayer',
     mentions: 'may not import signaling/auth/identity.js',
   },
