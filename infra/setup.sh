@@ -80,9 +80,9 @@ main() {
   install_apt_packages
   install_npm_packages
   bash infra/mediasoup-worker/build.sh ensure
-  BUILD_INPUTS=(sfu signaling tsconfig.json tsconfig.build.json package-lock.json)
+  BUILD_INPUTS=(sfu signaling tsconfig.base.json tsconfig.server.json tsconfig.build.json package-lock.json)
   build_once server npm run --silent build:server
-  BUILD_INPUTS=(web signaling/protocol package-lock.json)
+  BUILD_INPUTS=(web signaling/protocol sfu/api package-lock.json)
   build_once web npm run --silent build:web
   say "ready ($((SECONDS - started)) s)"
 }

@@ -1,7 +1,8 @@
 // Who is calling. Staff identities come from the workspace's JWT; guests from
 // a signed invite link; anonymous visitors exist only in embedded mode.
+import type { MeetingRole } from '../protocol/roles.js';
+
 export type GlobalRole = 'staff' | 'admin';
-export type MeetingRole = 'host' | 'cohost' | 'participant' | 'guest';
 
 export interface StaffIdentity {
   readonly kind: 'staff';

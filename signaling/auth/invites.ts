@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import type { GuestIdentity, MeetingRole } from './identity.js';
+import type { GuestIdentity } from './identity.js';
+import type { MeetingRole } from '../protocol/roles.js';
 import { AuthError } from './tokens.js';
 
 const AUDIENCE = 'veche-invite';

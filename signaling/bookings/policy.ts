@@ -2,7 +2,8 @@
 // co-hosts co-host and invitees skip the lobby; otherwise the room's own
 // settings apply. `decideRoomPolicy` is the rule (pure); `effectiveRoomPolicy`
 // loads what it needs.
-import type { Identity, MeetingRole } from '../auth/identity.js';
+import type { Identity } from '../auth/identity.js';
+import type { MeetingRole } from '../protocol/roles.js';
 import type { Queryable } from '../db/index.js';
 
 export interface RoomPolicy {

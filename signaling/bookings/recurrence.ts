@@ -5,12 +5,10 @@
 // the zone.
 import rrulePkg from 'rrule';
 import { badRequest } from '../core/domainError.js';
+import { MAX_OCCURRENCES } from '../protocol/api/bookings.js';
 import { instantOf, wallAsUtc, wallFromUtcFields, wallTimeAt } from './timeZones.js';
 
 const { RRule } = rrulePkg;
-
-/** More occurrences than this is refused: a year of daily meetings. */
-export const MAX_OCCURRENCES = 366;
 
 const supportedParts = ['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'BYMONTHDAY', 'WKST'];
 const supportedFrequencies = ['DAILY', 'WEEKLY', 'MONTHLY'];

@@ -7,7 +7,7 @@ import { badRequest } from '../core/domainError.js';
 import { expandRecurrence, type Slot } from './recurrence.js';
 import type { BookingAggregate } from './repository.js';
 import * as rules from './rules.js';
-import type { UpdateBookingInput } from './schemas.js';
+import type { UpdateBookingInput } from '../protocol/api/bookings.js';
 import { wallTimeAt } from './timeZones.js';
 
 export interface Plan {

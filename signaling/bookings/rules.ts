@@ -3,7 +3,7 @@
 import type { StaffIdentity } from '../auth/identity.js';
 import { canManageOffice } from '../catalog/permissions.js';
 import { badRequest } from '../core/domainError.js';
-import type { InviteeInput } from './schemas.js';
+import type { InviteeInput } from '../protocol/api/bookings.js';
 import type { BookingAggregate, Invitation } from './repository.js';
 import { isValidTimeZone } from './timeZones.js';
 

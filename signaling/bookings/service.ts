@@ -23,7 +23,7 @@ import type {
   InviteeInput,
   UpdateBookingInput,
   UpdateOccurrenceInput,
-} from './schemas.js';
+} from '../protocol/api/bookings.js';
 
 export interface Actor {
   identity: StaffIdentity;

@@ -3,7 +3,7 @@ import { joinUrl } from '../catalog/roomService.js';
 import type { Conflict } from './conflicts.js';
 import type { OccurrenceInWindow } from './occurrences.js';
 import type { BookingAggregate } from './repository.js';
-import type { BookingView, ConflictDetails, OccurrenceListItem } from './schemas.js';
+import type { BookingView, ConflictDetails, OccurrenceListItem } from '../protocol/api/bookings.js';
 
 export function bookingView(b: BookingAggregate, publicUrl: string): BookingView {
   return {

@@ -6,7 +6,7 @@ import { isDatabaseError, SqlState, type Queryable } from '../db/index.js';
 import { getOffice } from './offices.js';
 import { hashPasscode } from './passcode.js';
 import { requireOffice } from './permissions.js';
-import type { CreateRoomInput, RoomView, UpdateRoomInput } from './roomSchemas.js';
+import type { CreateRoomInput, RoomView, UpdateRoomInput } from '../protocol/api/rooms.js';
 import { findRoomBySlug, insertRoom, listRooms, saveRoom, type Room } from './rooms.js';
 
 export const joinUrl = (publicUrl: string, slug: string) =>

@@ -1,7 +1,7 @@
 // Chat: public, or private to one participant; stored through the chat store.
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors.js';
-import { can } from '../rooms/permissions.js';
+import { can } from '../protocol/permissions.js';
 import type { ChatMessage } from '../chat/store.js';
 import { chatView } from './chatView.js';
 import { personIdOf } from './identityOf.js';

@@ -1,7 +1,7 @@
 // Entering a room: identity, ban, lock, passcode and lobby checks, then
 // membership (control state, shared by all nodes) and media (this node).
 import { randomUUID } from 'node:crypto';
-import type { MeetingRole } from '../auth/identity.js';
+import type { MeetingRole } from '../protocol/roles.js';
 import { AppError } from '../core/errors.js';
 import type { HandlerContext } from '../core/context.js';
 import {

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors.js';
 import type { HandlerContext } from '../core/context.js';
 import type { MemberState, RoomControl } from '../rooms/control.js';
-import { outranks } from '../rooms/permissions.js';
+import { outranks } from '../protocol/permissions.js';
 import { requireMember } from './types.js';
 
 /** The caller's room state and the target member, checked: present, not self, lower rank. */

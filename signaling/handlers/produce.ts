@@ -1,6 +1,6 @@
 import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { can } from '../rooms/permissions.js';
+import { can } from '../protocol/permissions.js';
 import { consumeFor } from './consume.js';
 import { requireMember, requirePeer, type Handler } from './types.js';
 

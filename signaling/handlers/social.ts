@@ -1,6 +1,6 @@
 // Raised hands (an ordered queue) and reactions (rate-limited per peer).
 import { AppError } from '../core/errors.js';
-import { can, outranks } from '../rooms/permissions.js';
+import { can, outranks } from '../protocol/permissions.js';
 import { roomOf } from './moderationTarget.js';
 import { requireMember, type Handler } from './types.js';
 

@@ -10,9 +10,11 @@ import {
   REACTIONS,
 } from './limits.js';
 import { mediaKindSchema } from '../../sfu/api/rtp.js';
+import { meetingRoleSchema } from './roles.js';
 
 export { mediaKindSchema };
 export { MAX_CHAT_LENGTH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, protocolMajor } from './limits.js';
+export { meetingRoleSchema, type MeetingRoleName } from './roles.js';
 
 export const roomNameSchema = z
   .string()
@@ -39,8 +41,6 @@ export const passcodeSchema = z.string().min(PASSCODE_LENGTH.min).max(PASSCODE_L
 export const idSchema = z.string().min(1).max(128);
 export const mediaSourceSchema = z.enum(['mic', 'camera', 'screen', 'screenAudio']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;
-export const meetingRoleSchema = z.enum(['host', 'cohost', 'participant', 'guest']);
-export type MeetingRoleName = z.infer<typeof meetingRoleSchema>;
 export const reactionSchema = z.enum(REACTIONS);
 export type Reaction = z.infer<typeof reactionSchema>;
 

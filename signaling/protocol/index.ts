@@ -13,6 +13,7 @@ export * from './errors.js';
 export * from './notifications.js';
 export * from './requests.js';
 export * from './requestInfo.js';
+export type { MeetingRole } from './roles.js';
 
 /** What the socket.io handshake `auth` object may carry. Never a URL query. */
 export interface HandshakeAuth {

@@ -2,7 +2,7 @@
 // lobby, who is banned, raised hands and settings. It lives in the room-state
 // store (memory or Redis) so any signaling node can serve any peer; it is
 // plain JSON so the Redis store can keep it as one value.
-import type { MeetingRole } from '../auth/identity.js';
+import type { MeetingRole } from '../protocol/roles.js';
 import type { LobbyEntry, RoomSettings } from '../protocol/index.js';
 
 export interface MemberState {

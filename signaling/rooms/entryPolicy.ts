@@ -2,7 +2,8 @@
 // the first joiner hosts. Production: ad-hoc rooms only when enabled, and
 // nobody hosts by arriving first (persistent and booked rooms come from the
 // persistence layer through this same interface).
-import type { Identity, MeetingRole } from '../auth/identity.js';
+import type { Identity } from '../auth/identity.js';
+import type { MeetingRole } from '../protocol/roles.js';
 
 export interface EntryDecision {
   /** The room may be entered at all (exists, or ad-hoc rooms allowed). */

@@ -18,7 +18,7 @@ import {
   type ServerToClientEvents,
 } from '../protocol/index.js';
 import type { MemberState } from '../rooms/control.js';
-import { can, requestActions } from '../rooms/permissions.js';
+import { can, requestActions } from '../protocol/permissions.js';
 import { createRateLimiter } from './rateLimiter.js';
 
 type AnyAck = (reply: Reply<unknown>) => void;

@@ -2,7 +2,7 @@
 // stranger) against the one permission table. An action added without a
 // table entry fails to compile; a handler that skips the check fails here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingRole } from '../../signaling/auth/identity.js';
+import type { MeetingRole } from '../../signaling/protocol/roles.js';
 import {
   PROTOCOL_VERSION,
   requestTypes,
@@ -14,7 +14,7 @@ import {
   can,
   permissionTable,
   requestActions,
-} from '../../signaling/rooms/permissions.js';
+} from '../../signaling/protocol/permissions.js';
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 

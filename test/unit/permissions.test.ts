@@ -1,7 +1,7 @@
 // The permission table as the product defines it, written out independently
 // of the code: a change to who may do what must change this table too.
 import { describe, expect, it } from 'vitest';
-import { actions, can, outranks, type Action } from '../../signaling/rooms/permissions.js';
+import { actions, can, outranks, type Action } from '../../signaling/protocol/permissions.js';
 
 const H = 'host';
 const C = 'cohost';

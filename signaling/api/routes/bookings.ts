@@ -8,7 +8,7 @@ import {
   occurrenceListItemSchema,
   updateBookingSchema,
   updateOccurrenceSchema,
-} from '../../bookings/schemas.js';
+} from '../../protocol/api/bookings.js';
 import { bookingView, occurrenceListItem } from '../../bookings/views.js';
 import { bookingIcs } from '../../ics/calendar.js';
 import type { ApiContext } from '../context.js';

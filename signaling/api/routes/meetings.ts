@@ -1,7 +1,7 @@
 // Meeting history: who joined each session of a room, when, for how long.
 import { z } from 'zod';
 import { findRoomBySlug } from '../../catalog/rooms.js';
-import { roomSlugSchema } from '../../catalog/roomSchemas.js';
+import { roomSlugSchema } from '../../protocol/api/rooms.js';
 import { requireOffice } from '../../catalog/permissions.js';
 import { forbidden, notFound } from '../../core/domainError.js';
 import { meetingsOfOffice, meetingsOfRoom, type MeetingRecord } from '../../meetings/history.js';

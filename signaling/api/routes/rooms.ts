@@ -7,7 +7,7 @@ import {
   roomSchema,
   roomSlugSchema,
   updateRoomSchema,
-} from '../../catalog/roomSchemas.js';
+} from '../../protocol/api/rooms.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute, json, type Route } from '../route.js';
 

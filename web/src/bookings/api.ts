@@ -1,14 +1,14 @@
 // The bookings REST API as the calendar uses it. Every request carries the
 // staff token from the credentials store (memory only) as a bearer token;
 // failures become ApiFailure with the server's stable code and details.
-import type { RoomView } from '../../../signaling/catalog/roomSchemas.js';
+import type { RoomView } from '../../../signaling/protocol/api/rooms.js';
 import type {
   BookingView,
   ConflictDetails,
   CreateBookingInput,
   OccurrenceListItem,
   UpdateBookingInput,
-} from '../../../signaling/bookings/schemas.js';
+} from '../../../signaling/protocol/api/bookings.js';
 
 export type { BookingView, ConflictDetails, OccurrenceListItem, RoomView };
 

@@ -1,7 +1,7 @@
 // The meeting's chat: messages (history and live) and the composer. Open,
 // it marks everything read.
 import { useEffect, useRef } from 'preact/hooks';
-import { can } from '../../../signaling/rooms/permissions.js';
+import { can } from '../../../signaling/protocol/permissions.js';
 import { t } from '../i18n/index.js';
 import { visiblePeers } from '../meeting/peers.js';
 import type { Self } from '../meeting/roomState.js';

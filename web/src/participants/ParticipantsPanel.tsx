@@ -1,6 +1,6 @@
 // Everyone in the meeting; for hosts and co-hosts also the lobby queue, the
 // room controls and per-person actions.
-import { can } from '../../../signaling/rooms/permissions.js';
+import { can } from '../../../signaling/protocol/permissions.js';
 import { t } from '../i18n/index.js';
 import type { Self } from '../meeting/roomState.js';
 import { useMediaState, useRoomState, useSession } from '../meeting/sessionContext.js';

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { MeetingRoleName, RoomSettings } from '../../../signaling/protocol/index.js';
 import { isPasscode } from '../../../signaling/protocol/limits.js';
-import { can } from '../../../signaling/rooms/permissions.js';
+import { can } from '../../../signaling/protocol/permissions.js';
 import { t } from '../i18n/index.js';
 import { ConfirmButton } from './ConfirmButton.js';
 import type { Perform } from './perform.js';

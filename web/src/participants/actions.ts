@@ -1,9 +1,9 @@
 // What we may do to another participant: the server's own permission table
-// (signaling/rooms/permissions.ts) decides, plus its rank rule — nobody acts
+// (signaling/protocol/permissions.ts) decides, plus its rank rule — nobody acts
 // on someone of equal or higher rank, so a co-host is never offered actions
 // on the host or on another co-host.
 import type { MeetingRoleName } from '../../../signaling/protocol/index.js';
-import { can, outranks } from '../../../signaling/rooms/permissions.js';
+import { can, outranks } from '../../../signaling/protocol/permissions.js';
 import type { Call } from './perform.js';
 
 export type ParticipantAction =

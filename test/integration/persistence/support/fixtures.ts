@@ -2,8 +2,8 @@
 // schemas the OpenAPI document is generated from).
 import { expect } from 'vitest';
 import { errorBodySchema, type ErrorBody } from '../../../../signaling/api/errors.js';
-import { bookingSchema, type BookingView } from '../../../../signaling/bookings/schemas.js';
-import { roomSchema, type RoomView } from '../../../../signaling/catalog/roomSchemas.js';
+import { bookingSchema, type BookingView } from '../../../../signaling/protocol/api/bookings.js';
+import { roomSchema, type RoomView } from '../../../../signaling/protocol/api/rooms.js';
 import type { Queryable } from '../../../../signaling/db/index.js';
 import type { ApiResponse, TestApi, TestUser } from './api.js';
 

@@ -1,8 +1,12 @@
 // Wire shapes of bookings: one zod schema per request and response, used by
-// the handlers to validate and by the OpenAPI document to describe them.
+// the handlers to validate, by the OpenAPI document to describe them and by
+// the calendar for its types. Part of the client contract: nothing here may
+// pull in the recurrence engine (rrule) or Node-only code.
 import { z } from 'zod';
-import { roomSlugSchema } from '../catalog/roomSchemas.js';
-import { MAX_OCCURRENCES } from './recurrence.js';
+import { roomSlugSchema } from './rooms.js';
+
+/** More occurrences than this is refused: a year of daily meetings. */
+export const MAX_OCCURRENCES = 366;
 
 const instant = z.iso
   .datetime({ offset: true })

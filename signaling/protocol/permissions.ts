@@ -1,8 +1,9 @@
 // The one permission table: which meeting role may do what. Every request
 // maps to an action (requestActions below) and the dispatcher checks it
 // before any handler runs; handlers add only target checks (rank).
-import type { MeetingRole } from '../auth/identity.js';
-import type { RequestType } from '../protocol/index.js';
+// Part of the client contract: the client greys out what the server would refuse.
+import type { RequestType } from './requests.js';
+import type { MeetingRole } from './roles.js';
 
 export const actions = [
   'media.publish',

@@ -1,6 +1,7 @@
-// Wire shapes of persistent rooms: what the API accepts and returns.
+// Wire shapes of persistent rooms: what the API accepts and returns (the
+// calendar takes its room type from here too).
 import { z } from 'zod';
-import { roomNameSchema } from '../protocol/index.js';
+import { roomNameSchema } from '../common.js';
 
 export const roomSlugSchema = roomNameSchema.describe(
   'The room name in its join link /r/<slug>: 1–64 letters, digits, - and _',
