@@ -1,5 +1,6 @@
-// Builds the signaling server from its dependencies. main.ts (and tests)
-// decide which SFU, state store, chat store, audit sink and policy it gets.
+// Builds the signaling server from its dependencies; compose.ts decides
+// which SFU, state store, chat store, audit sink and policy it gets. Each
+// collaborator outside the request handlers gets only the ports it needs.
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
@@ -23,6 +24,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from './protocol/inde
 import { PROTOCOL_VERSION } from './protocol/index.js';
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import type { MeetingRecorder } from './rooms/meetingRecorder.js';
+import { createLobbyWaits, LOBBY_MAX_WAIT_MS } from './rooms/lobbyWaits.js';
+import { createMembership } from './rooms/membership.js';
 import { createRoomRegistry } from './rooms/registry.js';
 import { handleSfuEvent } from './rooms/sfuEvents.js';
 import type { RedisStateStore } from './rooms/redisStateStore.js';
@@ -55,6 +58,8 @@ export interface SignalingOptions {
   meetings: MeetingRecorder;
   /** How long a peer whose connection dropped keeps its place. */
   reconnectGraceMs: number;
+  /** How long anybody waits in a lobby before being turned away (default LOBBY_MAX_WAIT_MS). */
+  lobbyMaxWaitMs?: number;
   /** New connections per client address: sustained rate and burst. */
   connectionLimit?: { perSecond: number; burst: number };
   /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
@@ -167,13 +172,37 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     );
   });
 
-  const commands = createPeerCommands(io as never, () => services);
+  const notify = createNotifier(io);
+  const commands = createPeerCommands({
+    sfu,
+    rooms,
+    notify,
+    log,
+    bus: {
+      onPause: (listener) => void io.on('veche:pause', listener),
+      sendPause: (command) => io.serverSideEmit('veche:pause', command),
+    },
+  });
+  const membership = createMembership({
+    store: options.store,
+    notify,
+    meetings: options.meetings,
+    rooms,
+    log,
+  });
+  const lobbyWaits = createLobbyWaits({
+    membership,
+    notify,
+    log,
+    maxWaitMs: options.lobbyMaxWaitMs ?? LOBBY_MAX_WAIT_MS,
+  });
   const services: Services = {
     commands,
+    membership,
     sfu,
     rooms,
     store: options.store,
-    notify: createNotifier(io),
+    notify,
     chat: options.chat,
     audit: options.audit,
     policy: options.policy,
@@ -186,11 +215,18 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     meetings: options.meetings,
     reconnectGraceMs: options.reconnectGraceMs,
   };
-  const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));
+  const unsubscribe = sfu.onEvent((event) =>
+    handleSfuEvent({ sfu, rooms, store: options.store, notify, log }, event),
+  );
   const presence = options.cluster
     ? startPresence({
         store: options.cluster.store,
-        services,
+        membership,
+        *localRooms() {
+          for (const room of rooms.rooms()) yield room.name;
+          yield* lobbyWaits.rooms();
+        },
+        log,
         nodeId: options.nodeId,
         intervalMs: options.cluster.heartbeatMs,
         graceMs: options.reconnectGraceMs,
@@ -201,11 +237,12 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       identity: socket.data.identity,
       ip: socket.data.ip,
       perAddress: requestsPerAddress,
+      lobbyWaits,
     }),
   );
 
   return {
-    live: createLiveAdmin(services),
+    live: createLiveAdmin({ sfu, rooms, store: options.store, audit: options.audit, membership }),
     io,
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -221,6 +258,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     },
     async close() {
       unsubscribe();
+      lobbyWaits.close();
       await presence?.stop();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

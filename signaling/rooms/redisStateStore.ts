@@ -13,6 +13,10 @@ import type { RedisClientType } from 'redis';
 import type { RoomControl } from './control.js';
 import type { Mutation, RoomStateStore } from './stateStore.js';
 
+/**
+ * A room nobody refreshes (no node serves a member or a lobby entry of it)
+ * is gone this long after its last write or refresh.
+ */
 export const ROOM_TTL_MS = 2 * 60_000;
 /** How long one update may keep losing races before it gives up. */
 const CONTENTION_BUDGET_MS = 10_000;
@@ -30,7 +34,7 @@ return 1
 `;
 
 export interface RedisStateStore extends RoomStateStore {
-  /** Keeps a room alive while this node has members in it. */
+  /** Keeps a room alive while this node serves members or lobby entries of it. */
   refresh(room: string): Promise<void>;
   /** Announces this node as alive for `ttlMs`. */
   heartbeat(nodeId: string, ttlMs: number): Promise<void>;
@@ -38,7 +42,17 @@ export interface RedisStateStore extends RoomStateStore {
   forgetNode(nodeId: string): Promise<void>;
 }
 
-export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'): RedisStateStore {
+export interface RedisStateStoreOptions {
+  /** Default ROOM_TTL_MS; tests shorten it. */
+  roomTtlMs?: number;
+}
+
+export function createRedisStateStore(
+  client: RedisClientType,
+  prefix = 'veche:',
+  options: RedisStateStoreOptions = {},
+): RedisStateStore {
+  const roomTtlMs = options.roomTtlMs ?? ROOM_TTL_MS;
   const roomKey = (room: string) => `${prefix}room:${room}`;
   const nodeKey = (node: string) => `${prefix}node:${node}`;
   const queues = new Map<string, Promise<void>>();
@@ -68,7 +82,7 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
       if (serialized === raw) return result;
       const written = await client.eval(compareAndSet, {
         keys: [roomKey(room)],
-        arguments: [version, serialized ?? '', String(ROOM_TTL_MS)],
+        arguments: [version, serialized ?? '', String(roomTtlMs)],
       });
       if (written === 1) return result;
       if (Date.now() > deadline)
@@ -99,7 +113,7 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
       return run;
     },
     async refresh(room) {
-      await client.pExpire(roomKey(room), ROOM_TTL_MS);
+      await client.pExpire(roomKey(room), roomTtlMs);
     },
     async heartbeat(nodeId, ttlMs) {
       await client.set(nodeKey(nodeId), '1', { PX: ttlMs });

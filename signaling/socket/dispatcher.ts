@@ -18,6 +18,7 @@ import {
   type ServerToClientEvents,
 } from '../protocol/index.js';
 import type { MemberState } from '../rooms/control.js';
+import type { LobbyWaits } from '../rooms/lobbyWaits.js';
 import { can, requestActions } from '../rooms/permissions.js';
 import { createRateLimiter } from './rateLimiter.js';
 
@@ -55,6 +56,8 @@ export interface ConnectionInfo {
   ip: string;
   /** Requests of all connections from one address (an office behind NAT shares it). */
   perAddress: { take(key: string): boolean };
+  /** This node's lobby waits: the connection's own is tracked as it starts and ends. */
+  lobbyWaits: LobbyWaits;
 }
 
 export function attachConnection(
@@ -87,6 +90,15 @@ export function attachConnection(
   // Requests of one connection run one at a time, in order: a client's
   // produce cannot overtake its own createTransport.
   let queue: Promise<void> = Promise.resolve();
+  // The lobby wait last reported to the node's tracker.
+  let tracked: { room: string; peerId: string } | undefined;
+  const trackWait = () => {
+    const now = session.waiting;
+    if (now?.room === tracked?.room && now?.peerId === tracked?.peerId) return;
+    if (tracked) info.lobbyWaits.ended(tracked.room, tracked.peerId);
+    if (now) info.lobbyWaits.started(now.room, now.peerId, session.socketId);
+    tracked = now ? { ...now } : undefined;
+  };
 
   async function handle(type: string, payload: unknown): Promise<Reply<unknown>> {
     if (!isRequestType(type))
@@ -129,6 +141,8 @@ export function attachConnection(
         if (internal) session.log.error({ err: error, type }, 'request failed');
         else session.log.debug({ type, code: protocolError.code }, 'request refused');
         reply({ ok: false, error: protocolError });
+      } finally {
+        trackWait();
       }
     });
   });
@@ -146,6 +160,7 @@ export function attachConnection(
       )
       .catch((error: unknown) => {
         session.log.error({ err: error }, 'cleanup after disconnect failed');
-      });
+      })
+      .finally(trackWait);
   });
 }
