@@ -1,7 +1,9 @@
 // Room control state in Redis, shared by every signaling node.
 //
 // Key schema (prefix defaults to `veche:`; see docs/state.md):
-//   <prefix>room:<name>   HASH  v = version (integer), s = RoomControl JSON
+//   <prefix>room:<name>   HASH  v = version (integer, bumped by every write),
+//                               f = format of s (ROOM_STATE_FORMAT),
+//                               s = RoomControl JSON
 //                         expires ROOM_TTL_MS after the last write or refresh
 //   <prefix>node:<id>     STRING "1", expires 3 heartbeat intervals after the node's last beat
 //
@@ -11,6 +13,7 @@
 // dies mid-write leaves nothing locked.
 import type { RedisClientType } from 'redis';
 import type { RoomControl } from './control.js';
+import { decodeRoomControl, ROOM_STATE_FORMAT } from './controlSchema.js';
 import type { Mutation, RoomStateStore } from './stateStore.js';
 
 /**
@@ -27,7 +30,7 @@ if (current or '0') ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
-  redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 's', ARGV[2])
+  redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'f', ARGV[4], 's', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
 return 1
@@ -60,11 +63,12 @@ export function createRedisStateStore(
   async function load(
     room: string,
   ): Promise<{ version: string; raw: string | undefined; state: RoomControl | undefined }> {
-    const [version, raw] = await client.hmGet(roomKey(room), ['v', 's']);
+    const [version, format, raw] = await client.hmGet(roomKey(room), ['v', 'f', 's']);
     return {
       version: version ?? '0',
       raw: raw ?? undefined,
-      state: raw ? (JSON.parse(raw) as RoomControl) : undefined,
+      // Validated: another release may have written it (rolling upgrade).
+      state: raw ? decodeRoomControl(room, format ?? undefined, raw) : undefined,
     };
   }
 
@@ -82,7 +86,7 @@ export function createRedisStateStore(
       if (serialized === raw) return result;
       const written = await client.eval(compareAndSet, {
         keys: [roomKey(room)],
-        arguments: [version, serialized ?? '', String(roomTtlMs)],
+        arguments: [version, serialized ?? '', String(roomTtlMs), String(ROOM_STATE_FORMAT)],
       });
       if (written === 1) return result;
       if (Date.now() > deadline)
