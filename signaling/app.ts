@@ -31,6 +31,7 @@ import { handleSfuEvent } from './rooms/sfuEvents.js';
 import type { RedisStateStore } from './rooms/redisStateStore.js';
 import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
+import { createConnectionLifecycle } from './socket/lifecycle.js';
 import { createNotifier } from './socket/notifier.js';
 import { createKeyedRateLimiter } from './socket/rateLimiter.js';
 
@@ -190,6 +191,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     rooms,
     log,
   });
+  const lifecycle = createConnectionLifecycle();
   const lobbyWaits = createLobbyWaits({
     membership,
     notify,
@@ -238,6 +240,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       ip: socket.data.ip,
       perAddress: requestsPerAddress,
       lobbyWaits,
+      lifecycle,
     }),
   );
 
@@ -263,6 +266,9 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      // Connections clean up after themselves (shared state, notifications)
+      // before the store and Redis they use are closed.
+      await lifecycle.close();
     },
   };
 }

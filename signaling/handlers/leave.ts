@@ -54,7 +54,11 @@ export async function leaveRoom(ctx: HandlerContext): Promise<void> {
  * The connection dropped: media goes now (it is rebuilt on resume), the place
  * in the room is kept for the grace period, then given up.
  */
-export async function dropConnection(ctx: HandlerContext, graceMs: number): Promise<void> {
+export async function dropConnection(
+  ctx: HandlerContext,
+  graceMs: number,
+  after: (ms: number, fn: () => void) => void,
+): Promise<void> {
   const { session, services } = ctx;
   await leaveLobby(ctx);
   const peer = session.peer;
@@ -79,11 +83,11 @@ export async function dropConnection(ctx: HandlerContext, graceMs: number): Prom
     });
     if (removed) session.log.info({}, 'peer did not come back; removed');
   };
-  setTimeout(() => {
+  after(graceMs, () => {
     expire().catch((error: unknown) =>
       session.log.error({ err: error }, 'removing a dropped peer failed'),
     );
-  }, graceMs).unref();
+  });
 }
 
 export const leave: Handler<'leave'> = async (ctx) => {

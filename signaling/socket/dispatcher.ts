@@ -19,6 +19,7 @@ import {
 } from '../protocol/index.js';
 import type { MemberState } from '../rooms/control.js';
 import type { LobbyWaits } from '../rooms/lobbyWaits.js';
+import type { ConnectionLifecycle } from './lifecycle.js';
 import { can, requestActions } from '../rooms/permissions.js';
 import { createRateLimiter } from './rateLimiter.js';
 
@@ -58,6 +59,8 @@ export interface ConnectionInfo {
   perAddress: { take(key: string): boolean };
   /** This node's lobby waits: the connection's own is tracked as it starts and ends. */
   lobbyWaits: LobbyWaits;
+  /** The server's view of clean-ups and grace timers (waited for and cancelled on close). */
+  lifecycle: ConnectionLifecycle;
 }
 
 export function attachConnection(
@@ -156,11 +159,12 @@ export function attachConnection(
       .then(() =>
         deliberate
           ? leaveRoom(context(undefined))
-          : dropConnection(context(undefined), services.reconnectGraceMs),
+          : dropConnection(context(undefined), services.reconnectGraceMs, info.lifecycle.after),
       )
       .catch((error: unknown) => {
         session.log.error({ err: error }, 'cleanup after disconnect failed');
       })
       .finally(trackWait);
+    info.lifecycle.track(queue);
   });
 }
