@@ -120,6 +120,14 @@ export async function compose(
       db: await openOwnedDatabase(config, log, stopper),
     };
     const db = storage.kind === 'database' ? storage.db : undefined;
+    const records =
+      storage.kind === 'database'
+        ? {
+            chat: createDatabaseChatStore(storage.db),
+            audit: createDatabaseAuditSink(storage.db),
+            meetings: createDatabaseMeetingRecorder(storage.db),
+          }
+        : { chat: storage.chat, audit: storage.audit, meetings: storage.meetings };
     if (db) {
       const stopRetention = scheduleChatRetention(db, {
         adHocRetentionDays: AD_HOC_CHAT_RETENTION_DAYS,
@@ -182,11 +190,7 @@ export async function compose(
             cluster: { store: shared.store, heartbeatMs: shared.heartbeatMs },
           }
         : {}),
-      chat: db ? createDatabaseChatStore(db) : (storage as { chat: ChatStore }).chat,
-      audit: db ? createDatabaseAuditSink(db) : (storage as { audit: AuditSink }).audit,
-      meetings: db
-        ? createDatabaseMeetingRecorder(db)
-        : (storage as { meetings: MeetingRecorder }).meetings,
+      ...records,
       policy: db ? createBookedRoomPolicy(db, adHoc, overrides.now) : adHoc,
       nodeId: overrides.nodeId ?? randomUUID(),
       trustProxy: config.trustProxy,

@@ -5,6 +5,7 @@
 // shared with other nodes.
 import { compose, type Composition } from './compose.js';
 import { ConfigError, loadConfig, type SignalingConfig } from './config.js';
+import { startupFailure } from './startupErrors.js';
 
 function readConfig(): SignalingConfig {
   try {
@@ -16,23 +17,6 @@ function readConfig(): SignalingConfig {
     }
     throw error;
   }
-}
-
-/**
- * Startup failures an operator can fix (a port taken, the data folder in use
- * by another process) are said in one line, without a stack trace.
- */
-const KNOWN_STARTUP_ERRORS = new Set(['PORT_IN_USE', 'DATA_DIR_LOCKED']);
-
-function startupFailure(error: unknown, config: SignalingConfig): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && KNOWN_STARTUP_ERRORS.has(code) && typeof message === 'string')
-    return message;
-  // The HTTP listener's own bind failure.
-  if (code === 'EADDRINUSE')
-    return `PORT ${config.port} is already in use on ${config.host}: stop the other server or set PORT`;
-  return undefined;
 }
 
 async function main(): Promise<void> {
