@@ -5,7 +5,7 @@
 // shared with other nodes.
 import { compose, type Composition } from './compose.js';
 import { ConfigError, loadConfig, type SignalingConfig } from './config.js';
-import { startupFailure } from './startupErrors.js';
+import { startupFailure } from './composeErrors.js';
 
 function readConfig(): SignalingConfig {
   try {

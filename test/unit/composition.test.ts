@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportKeySourceOutage } from '../../signaling/composeAuth.js';
 import { createStepStopper } from '../../signaling/composeStop.js';
 import { createLogger } from '../../signaling/core/logger.js';
-import { startupFailure } from '../../signaling/startupErrors.js';
+import { startupFailure } from '../../signaling/composeErrors.js';
 import { AuthError } from '../../signaling/auth/tokens.js';
 
 function capturedLog() {
