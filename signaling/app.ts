@@ -1,5 +1,6 @@
-// Builds the signaling server from its dependencies. main.ts (and tests)
-// decide which SFU, state store, chat store, audit sink and policy it gets.
+// Builds the signaling server from its dependencies; compose.ts decides
+// which SFU, state store, chat store, audit sink and policy it gets. Each
+// collaborator outside the request handlers gets only the ports it needs.
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
@@ -25,11 +26,14 @@ import { PROTOCOL_VERSION } from './protocol/index.js';
 import { createMemoryAttemptLimiter, type AttemptLimiter } from './rooms/attemptLimiter.js';
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import type { MeetingRecorder } from './rooms/meetingRecorder.js';
+import { createLobbyWaits, LOBBY_MAX_WAIT_MS } from './rooms/lobbyWaits.js';
+import { createMembership } from './rooms/membership.js';
 import { createRoomRegistry } from './rooms/registry.js';
 import { handleSfuEvent } from './rooms/sfuEvents.js';
 import type { RedisStateStore } from './rooms/redisStateStore.js';
 import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
+import { createConnectionLifecycle } from './socket/lifecycle.js';
 import { createNotifier } from './socket/notifier.js';
 import { createKeyedRateLimiter } from './socket/rateLimiter.js';
 
@@ -57,6 +61,8 @@ export interface SignalingOptions {
   meetings: MeetingRecorder;
   /** How long a peer whose connection dropped keeps its place. */
   reconnectGraceMs: number;
+  /** How long anybody waits in a lobby before being turned away (default LOBBY_MAX_WAIT_MS). */
+  lobbyMaxWaitMs?: number;
   /** New connections per client address: sustained rate and burst. */
   connectionLimit?: { perSecond: number; burst: number };
   /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
@@ -172,13 +178,38 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     );
   });
 
-  const commands = createPeerCommands(io as never, () => services);
+  const notify = createNotifier(io);
+  const commands = createPeerCommands({
+    sfu,
+    rooms,
+    notify,
+    log,
+    bus: {
+      onPause: (listener) => void io.on('veche:pause', listener),
+      sendPause: (command) => io.serverSideEmit('veche:pause', command),
+    },
+  });
+  const membership = createMembership({
+    store: options.store,
+    notify,
+    meetings: options.meetings,
+    rooms,
+    log,
+  });
+  const lifecycle = createConnectionLifecycle();
+  const lobbyWaits = createLobbyWaits({
+    membership,
+    notify,
+    log,
+    maxWaitMs: options.lobbyMaxWaitMs ?? LOBBY_MAX_WAIT_MS,
+  });
   const services: Services = {
     commands,
+    membership,
     sfu,
     rooms,
     store: options.store,
-    notify: createNotifier(io),
+    notify,
     chat: options.chat,
     audit: options.audit,
     policy: options.policy,
@@ -191,11 +222,18 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     meetings: options.meetings,
     reconnectGraceMs: options.reconnectGraceMs,
   };
-  const unsubscribe = sfu.onEvent((event) => handleSfuEvent(services, event));
+  const unsubscribe = sfu.onEvent((event) =>
+    handleSfuEvent({ sfu, rooms, store: options.store, notify, log }, event),
+  );
   const presence = options.cluster
     ? startPresence({
         store: options.cluster.store,
-        services,
+        membership,
+        *localRooms() {
+          for (const room of rooms.rooms()) yield room.name;
+          yield* lobbyWaits.rooms();
+        },
+        log,
         nodeId: options.nodeId,
         intervalMs: options.cluster.heartbeatMs,
         graceMs: options.reconnectGraceMs,
@@ -206,11 +244,13 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       identity: socket.data.identity,
       ip: socket.data.ip,
       perAddress: requestsPerAddress,
+      lobbyWaits,
+      lifecycle,
     }),
   );
 
   return {
-    live: createLiveAdmin(services),
+    live: createLiveAdmin({ sfu, rooms, store: options.store, audit: options.audit, membership }),
     io,
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -226,10 +266,14 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     },
     async close() {
       unsubscribe();
+      lobbyWaits.close();
       await presence?.stop();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      // Connections clean up after themselves (shared state, notifications)
+      // before the store and Redis they use are closed.
+      await lifecycle.close();
     },
   };
 }

@@ -3,10 +3,22 @@
 // store. Every change is audited with the admin as actor.
 import { SfuError } from '../../sfu/api/errors.js';
 import type { AdminActor, LiveAdmin, LiveRoomView, SfuWorkerView } from '../api/live.js';
-import type { Services } from '../core/context.js';
-import { closeMeeting } from '../handlers/moderation.js';
+import type { SfuApi } from '../../sfu/api/index.js';
+import type { AuditSink } from '../audit/sink.js';
+import type { Membership } from '../rooms/membership.js';
+import type { RoomRegistry } from '../rooms/registry.js';
+import type { RoomStateStore } from '../rooms/stateStore.js';
 
-export function createLiveAdmin(services: Services): LiveAdmin {
+export interface LiveAdminPorts {
+  readonly sfu: SfuApi;
+  /** The rooms this node serves media for. */
+  readonly rooms: Pick<RoomRegistry, 'rooms' | 'room'>;
+  readonly store: Pick<RoomStateStore, 'read'>;
+  readonly audit: AuditSink;
+  readonly membership: Pick<Membership, 'closeMeeting'>;
+}
+
+export function createLiveAdmin(services: LiveAdminPorts): LiveAdmin {
   async function sfuLoad(): Promise<SfuWorkerView[]> {
     const { workers } = await services.sfu.call('getLoad', {});
     return workers.map((w) => ({
@@ -60,7 +72,7 @@ export function createLiveAdmin(services: Services): LiveAdmin {
       return live;
     },
     async closeRoom(name, actor: AdminActor) {
-      const ended = await closeMeeting(services, name);
+      const ended = await services.membership.closeMeeting(name);
       const hadMedia = services.rooms.room(name) !== undefined;
       if (!ended && !hadMedia) return false;
       await services.audit.record({

@@ -1,11 +1,10 @@
 // Commands that must run on the node serving a peer (its media lives in that
 // node's SFU). Local peers are handled directly; others are sent to every
 // node through the socket.io adapter and the owner executes them.
-import type { Server } from 'socket.io';
 import { z } from 'zod';
-import type { Services } from '../core/context.js';
-import { pauseSources } from '../handlers/mediaControl.js';
+import type { Logger } from '../core/logger.js';
 import { mediaSourceSchema, type MediaSource } from '../protocol/index.js';
+import { pauseSources, type MediaPausePorts } from '../rooms/mediaPause.js';
 
 const pauseCommandSchema = z.object({
   room: z.string(),
@@ -29,27 +28,35 @@ export interface PeerCommands {
   ): Promise<void>;
 }
 
-// socket.io's server type with our inter-server events; the other type
-// parameters do not matter here.
-type AnyServer = Server<never, never, InterServerEvents>;
+/** The inter-node channel (socket.io's server-side events through the adapter). */
+export interface CommandBus {
+  onPause(listener: (raw: unknown) => void): void;
+  sendPause(command: PauseCommand): void;
+}
 
-export function createPeerCommands(io: AnyServer, services: () => Services): PeerCommands {
-  io.on('veche:pause', (raw: unknown) => {
+export interface PeerCommandPorts extends MediaPausePorts {
+  readonly bus: CommandBus;
+  readonly log: Logger;
+}
+
+export function createPeerCommands(ports: PeerCommandPorts): PeerCommands {
+  const { bus, rooms, log } = ports;
+  bus.onPause((raw) => {
     const command = pauseCommandSchema.safeParse(raw);
     if (!command.success) return;
     const { room, peerId, sources, byName } = command.data;
-    if (!services().rooms.peer(room, peerId)) return;
-    pauseSources(services(), room, peerId, sources, byName).catch((error: unknown) => {
-      services().log.error({ err: error, room, peer: peerId }, 'remote pause failed');
+    if (!rooms.peer(room, peerId)) return;
+    pauseSources(ports, room, peerId, sources, byName).catch((error: unknown) => {
+      log.error({ err: error, room, peer: peerId }, 'remote pause failed');
     });
   });
   return {
     async pause(room, peerId, sources, byName) {
-      if (services().rooms.peer(room, peerId)) {
-        await pauseSources(services(), room, peerId, sources, byName);
+      if (rooms.peer(room, peerId)) {
+        await pauseSources(ports, room, peerId, sources, byName);
         return;
       }
-      io.serverSideEmit('veche:pause', { room, peerId, sources: [...sources], byName });
+      bus.sendPause({ room, peerId, sources: [...sources], byName });
     },
   };
 }

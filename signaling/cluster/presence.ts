@@ -1,14 +1,18 @@
 // Keeps shared room state honest when several nodes share it: this node
-// announces itself alive, keeps its rooms from expiring, and removes members
-// and lobby entries of nodes that stopped announcing themselves (crashed).
-import type { Services } from '../core/context.js';
-import { forgetMember, lobbyView, type MemberState, type RoomControl } from '../rooms/control.js';
+// announces itself alive, keeps its rooms from expiring (those where it
+// serves members, and those where people it serves wait in the lobby), and
+// takes members and lobby entries of nodes that stopped announcing themselves
+// (crashed) out through the membership service, like any other departure.
+import type { Logger } from '../core/logger.js';
+import type { Membership } from '../rooms/membership.js';
 import type { RedisStateStore } from '../rooms/redisStateStore.js';
-import { toPeerInfo } from '../rooms/registry.js';
 
-export interface PresenceOptions {
-  store: RedisStateStore;
-  services: Services;
+export interface PresencePorts {
+  store: Pick<RedisStateStore, 'read' | 'refresh' | 'heartbeat' | 'isNodeAlive' | 'forgetNode'>;
+  membership: Pick<Membership, 'remove' | 'markGone'>;
+  /** Rooms this node serves members or lobby entries of. */
+  localRooms(): Iterable<string>;
+  log: Logger;
   nodeId: string;
   /** How often to heartbeat and sweep; nodes are dead after 3 missed beats. */
   intervalMs: number;
@@ -16,8 +20,8 @@ export interface PresenceOptions {
   graceMs: number;
 }
 
-export function startPresence(options: PresenceOptions): { stop(): Promise<void> } {
-  const { store, services, nodeId } = options;
+export function startPresence(options: PresencePorts): { stop(): Promise<void> } {
+  const { store, membership, nodeId, log } = options;
   let running = true;
 
   async function sweepRoom(room: string, alive: (node: string) => Promise<boolean>): Promise<void> {
@@ -28,48 +32,27 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
         .map((m) => m.node)
         .filter((n) => n !== nodeId),
     );
-    const dead: string[] = [];
-    for (const node of nodes) if (!(await alive(node))) dead.push(node);
-    if (dead.length === 0) return;
-    interface Gone {
-      /** Newly marked disconnected: they may still resume elsewhere. */
-      dropped: MemberState[];
-      members: string[];
-      lobbyChanged: boolean;
-      state: RoomControl | undefined;
-    }
+    const dead = new Set<string>();
+    for (const node of nodes) if (!(await alive(node))) dead.add(node);
+    if (dead.size === 0) return;
     const now = Date.now();
-    const gone = await store.update<Gone>(room, (state) => {
-      if (!state)
-        return { next: state, result: { dropped: [], members: [], lobbyChanged: false, state } };
-      // First sweep: the peer's connection is gone; it may resume elsewhere.
-      const dropped = Object.values(state.members).filter(
-        (m) => dead.includes(m.node) && m.disconnectedAt === undefined,
-      );
-      for (const member of dropped) member.disconnectedAt = now;
-      const members = Object.values(state.members)
-        .filter((m) => dead.includes(m.node) && now - (m.disconnectedAt ?? now) >= options.graceMs)
-        .map((m) => m.peerId);
-      for (const peerId of members) forgetMember(state, peerId);
-      const waiting = Object.values(state.lobby).filter((e) => dead.includes(e.node));
-      for (const entry of waiting) delete state.lobby[entry.peerId];
-      return {
-        next: state,
-        result: { dropped, members, lobbyChanged: waiting.length > 0, state },
-      };
-    });
-    // Only the node whose write marked them gets them here, so the room hears it once.
-    for (const member of gone.dropped) {
-      if (gone.members.includes(member.peerId)) continue;
-      services.notify.toRoom(room, 'peerUpdated', { peer: toPeerInfo(member, undefined) });
+    // First sweep: the peer's connection is gone; it may resume elsewhere.
+    await membership.markGone(room, (node) => dead.has(node), now);
+    // Once the grace period is over, they leave like anybody else: a host
+    // is succeeded, their stay in the meeting's history ends.
+    const expired = (m: { node: string; disconnectedAt?: number | undefined }) =>
+      dead.has(m.node) &&
+      m.disconnectedAt !== undefined &&
+      now - m.disconnectedAt >= options.graceMs;
+    const latest = await store.read(room);
+    const removed: string[] = [];
+    for (const member of Object.values(latest?.members ?? {})) {
+      if (!expired(member)) continue;
+      if (await membership.remove(room, member.peerId, { still: expired }))
+        removed.push(member.peerId);
     }
-    for (const peerId of gone.members) services.notify.toRoom(room, 'peerLeft', { peerId });
-    if (gone.members.length > 0 && gone.state)
-      services.notify.toRoom(room, 'handsChanged', { hands: gone.state.hands });
-    if (gone.lobbyChanged && gone.state)
-      services.notify.toModerators(room, 'lobbyChanged', { lobby: lobbyView(gone.state) });
-    if (gone.members.length > 0)
-      services.log.warn({ room, peers: gone.members, nodes: dead }, 'removed peers of a dead node');
+    if (removed.length > 0)
+      log.warn({ room, peers: removed, nodes: [...dead] }, 'removed peers of a dead node');
   }
 
   async function tick(): Promise<void> {
@@ -84,16 +67,16 @@ export function startPresence(options: PresenceOptions): { stop(): Promise<void>
       }
       return answer;
     };
-    for (const room of services.rooms.rooms()) {
-      await store.refresh(room.name);
-      await sweepRoom(room.name, alive);
+    for (const room of new Set(options.localRooms())) {
+      await store.refresh(room);
+      await sweepRoom(room, alive);
     }
   }
 
   let timer: NodeJS.Timeout | undefined;
   const loop = () => {
     tick()
-      .catch((error: unknown) => services.log.error({ err: error }, 'presence tick failed'))
+      .catch((error: unknown) => log.error({ err: error }, 'presence tick failed'))
       .finally(() => {
         if (running) timer = setTimeout(loop, options.intervalMs);
       });

@@ -17,7 +17,7 @@ export interface SharedState {
 }
 
 export async function connectRedis(
-  options: { url: string; prefix: string; heartbeatMs: number },
+  options: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number },
   log: Logger,
 ): Promise<SharedState> {
   const connect = async (role: string) => {
@@ -32,7 +32,9 @@ export async function connectRedis(
   const pub = await connect('publish');
   const sub = await connect('subscribe');
   return {
-    store: createRedisStateStore(data, options.prefix),
+    store: createRedisStateStore(data, options.prefix, {
+      ...(options.roomTtlMs ? { roomTtlMs: options.roomTtlMs } : {}),
+    }),
     attempts: createRedisAttemptLimiter(data, options.prefix),
     adapter: createAdapter(pub, sub, { key: `${options.prefix}io` }),
     heartbeatMs: options.heartbeatMs,

@@ -11,6 +11,7 @@ import type { AttemptLimiter } from '../rooms/attemptLimiter.js';
 import type { MemberState } from '../rooms/control.js';
 import type { EntryPolicy } from '../rooms/entryPolicy.js';
 import type { MeetingRecorder } from '../rooms/meetingRecorder.js';
+import type { Membership } from '../rooms/membership.js';
 import type { RoomRegistry, PeerState } from '../rooms/registry.js';
 import type { RoomStateStore } from '../rooms/stateStore.js';
 import type { Notifier } from '../socket/notifier.js';
@@ -27,6 +28,11 @@ export interface Session {
   log: Logger;
 }
 
+/**
+ * What request handlers use. Collaborators outside the handlers (presence,
+ * peer commands, SFU events, live administration) get narrow ports of their
+ * own instead (see compose.ts and app.ts).
+ */
 export interface Services {
   readonly sfu: SfuApi;
   /** Media state of the peers this node serves. */
@@ -49,6 +55,8 @@ export interface Services {
   readonly reconnectGraceMs: number;
   /** Meeting history (who met when). */
   readonly meetings: MeetingRecorder;
+  /** Every way out of a room or lobby: succession, history, announcements. */
+  readonly membership: Membership;
   /** Commands that run on the node serving a peer. */
   readonly commands: PeerCommands;
   /** Base of links handed out (invites); undefined: the client builds it from its own origin. */

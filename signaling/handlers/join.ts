@@ -26,7 +26,8 @@ import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
 import { personIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
-import { leaveRoom, recordDeparture } from './leave.js';
+import { recordDeparture } from '../rooms/membership.js';
+import { leaveRoom } from './leave.js';
 import type { Handler } from './types.js';
 
 type Entry =

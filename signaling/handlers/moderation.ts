@@ -1,12 +1,12 @@
 // Moderation of other participants. The dispatcher has checked the caller's
 // role against the permission table; moderationTarget() checks rank.
-import type { HandlerContext, Services } from '../core/context.js';
+import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
-import { isModerator, lobbyView, type RoomControl } from '../rooms/control.js';
+import { isModerator, lobbyView } from '../rooms/control.js';
 import { toPeerInfo } from '../rooms/registry.js';
 import { moderatorGroup } from '../socket/notifier.js';
 import { audit } from './audit.js';
-import { announceDeparture, leaveRoom, recordDeparture, removeMember } from './leave.js';
+import { leaveRoom } from './leave.js';
 import { moderationTarget, roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 import { requireMember } from './types.js';
@@ -60,16 +60,9 @@ async function sendLobbyTo(ctx: HandlerContext, room: string, socketId: string):
 async function takeOut(ctx: HandlerContext, peerId: string, ban: boolean): Promise<void> {
   const { target } = await moderationTarget(ctx, peerId);
   const room = roomOf(ctx);
-  if (ban) {
-    await ctx.services.store.update(room, (state) => {
-      if (state && !state.banned.includes(target.userId)) state.banned.push(target.userId);
-      return { next: state, result: undefined };
-    });
-  }
   // Out of the control state first, so the target can do nothing more; the
   // disconnect then cleans up its media on whichever node serves it.
-  const removal = await removeMember(ctx.services, room, target.peerId);
-  if (removal.removed) announceDeparture(ctx.services, room, target.peerId, removal);
+  await ctx.services.membership.remove(room, target.peerId, { ban });
   ctx.services.notify.toSocket(target.socketId, 'removed', { reason: ban ? 'banned' : 'removed' });
   ctx.services.notify.disconnect(target.socketId);
   await audit(ctx, ban ? 'peer.ban' : 'peer.remove', target.userId, { name: target.displayName });
@@ -127,35 +120,8 @@ export const transferHost: Handler<'transferHost'> = async (ctx, { peerId }) => 
   return {};
 };
 
-/**
- * Ends a room's meeting for everyone (the host's endMeeting, the admins'
- * close): the control state goes, the meeting's history ends, every member
- * and lobby entry is told `removed {reason: 'meetingEnded'}` and disconnected
- * (except `keepSocketId`, whose reply is still to come). Media goes as each
- * connection closes. Returns the state that was ended, if the room had one.
- */
-export async function closeMeeting(
-  services: Services,
-  room: string,
-  keepSocketId?: string,
-): Promise<RoomControl | undefined> {
-  const ended = await services.store.update(room, (state) => ({
-    next: undefined,
-    result: state,
-  }));
-  if (ended?.meetingId) recordDeparture(services, ended.meetingId, undefined, true);
-  for (const person of [
-    ...Object.values(ended?.members ?? {}),
-    ...Object.values(ended?.lobby ?? {}),
-  ]) {
-    services.notify.toSocket(person.socketId, 'removed', { reason: 'meetingEnded' });
-    if (person.socketId !== keepSocketId) services.notify.disconnect(person.socketId);
-  }
-  return ended;
-}
-
 export const endMeeting: Handler<'endMeeting'> = async (ctx) => {
-  const ended = await closeMeeting(ctx.services, roomOf(ctx), ctx.session.socketId);
+  const ended = await ctx.services.membership.closeMeeting(roomOf(ctx), ctx.session.socketId);
   await audit(ctx, 'meeting.end', undefined, {
     participants: Object.keys(ended?.members ?? {}).length,
   });

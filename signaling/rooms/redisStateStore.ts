@@ -1,7 +1,9 @@
 // Room control state in Redis, shared by every signaling node.
 //
 // Key schema (prefix defaults to `veche:`; see docs/state.md):
-//   <prefix>room:<name>   HASH  v = version (integer), s = RoomControl JSON
+//   <prefix>room:<name>   HASH  v = version (integer, bumped by every write),
+//                               f = format of s (ROOM_STATE_FORMAT),
+//                               s = RoomControl JSON
 //                         expires ROOM_TTL_MS after the last write or refresh
 //   <prefix>node:<id>     STRING "1", expires 3 heartbeat intervals after the node's last beat
 //
@@ -11,8 +13,13 @@
 // dies mid-write leaves nothing locked.
 import type { RedisClientType } from 'redis';
 import type { RoomControl } from './control.js';
+import { decodeRoomControl, ROOM_STATE_FORMAT } from './controlSchema.js';
 import type { Mutation, RoomStateStore } from './stateStore.js';
 
+/**
+ * A room nobody refreshes (no node serves a member or a lobby entry of it)
+ * is gone this long after its last write or refresh.
+ */
 export const ROOM_TTL_MS = 2 * 60_000;
 /** How long one update may keep losing races before it gives up. */
 const CONTENTION_BUDGET_MS = 10_000;
@@ -23,14 +30,14 @@ if (current or '0') ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
-  redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 's', ARGV[2])
+  redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'f', ARGV[4], 's', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
 return 1
 `;
 
 export interface RedisStateStore extends RoomStateStore {
-  /** Keeps a room alive while this node has members in it. */
+  /** Keeps a room alive while this node serves members or lobby entries of it. */
   refresh(room: string): Promise<void>;
   /** Announces this node as alive for `ttlMs`. */
   heartbeat(nodeId: string, ttlMs: number): Promise<void>;
@@ -38,7 +45,17 @@ export interface RedisStateStore extends RoomStateStore {
   forgetNode(nodeId: string): Promise<void>;
 }
 
-export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'): RedisStateStore {
+export interface RedisStateStoreOptions {
+  /** Default ROOM_TTL_MS; tests shorten it. */
+  roomTtlMs?: number;
+}
+
+export function createRedisStateStore(
+  client: RedisClientType,
+  prefix = 'veche:',
+  options: RedisStateStoreOptions = {},
+): RedisStateStore {
+  const roomTtlMs = options.roomTtlMs ?? ROOM_TTL_MS;
   const roomKey = (room: string) => `${prefix}room:${room}`;
   const nodeKey = (node: string) => `${prefix}node:${node}`;
   const queues = new Map<string, Promise<void>>();
@@ -46,11 +63,12 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
   async function load(
     room: string,
   ): Promise<{ version: string; raw: string | undefined; state: RoomControl | undefined }> {
-    const [version, raw] = await client.hmGet(roomKey(room), ['v', 's']);
+    const [version, format, raw] = await client.hmGet(roomKey(room), ['v', 'f', 's']);
     return {
       version: version ?? '0',
       raw: raw ?? undefined,
-      state: raw ? (JSON.parse(raw) as RoomControl) : undefined,
+      // Validated: another release may have written it (rolling upgrade).
+      state: raw ? decodeRoomControl(room, format ?? undefined, raw) : undefined,
     };
   }
 
@@ -68,7 +86,7 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
       if (serialized === raw) return result;
       const written = await client.eval(compareAndSet, {
         keys: [roomKey(room)],
-        arguments: [version, serialized ?? '', String(ROOM_TTL_MS)],
+        arguments: [version, serialized ?? '', String(roomTtlMs), String(ROOM_STATE_FORMAT)],
       });
       if (written === 1) return result;
       if (Date.now() > deadline)
@@ -99,7 +117,7 @@ export function createRedisStateStore(client: RedisClientType, prefix = 'veche:'
       return run;
     },
     async refresh(room) {
-      await client.pExpire(roomKey(room), ROOM_TTL_MS);
+      await client.pExpire(roomKey(room), roomTtlMs);
     },
     async heartbeat(nodeId, ttlMs) {
       await client.set(nodeKey(nodeId), '1', { PX: ttlMs });

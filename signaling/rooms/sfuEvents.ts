@@ -1,9 +1,19 @@
 // Turns SFU events into registry updates and client notifications.
-import type { SfuEvent } from '../../sfu/api/index.js';
-import type { Services } from '../core/context.js';
-import { resetMedia } from './registry.js';
+import type { SfuApi, SfuEvent } from '../../sfu/api/index.js';
+import type { Logger } from '../core/logger.js';
+import type { Notifier } from '../socket/notifier.js';
+import { resetMedia, type RoomRegistry } from './registry.js';
+import type { RoomStateStore } from './stateStore.js';
 
-async function reopen(services: Services, roomId: string, reason: string): Promise<void> {
+export interface SfuEventPorts {
+  readonly sfu: SfuApi;
+  readonly rooms: RoomRegistry;
+  readonly store: RoomStateStore;
+  readonly notify: Notifier;
+  readonly log: Logger;
+}
+
+async function reopen(services: SfuEventPorts, roomId: string, reason: string): Promise<void> {
   try {
     const { rtpCapabilities } = await services.sfu.call('openRoom', { roomId });
     services.notify.toRoom(roomId, 'mediaReset', {
@@ -19,7 +29,7 @@ async function reopen(services: Services, roomId: string, reason: string): Promi
  * Keeps the room's active speaker in the shared state for newcomers. The SFU
  * names a speaker only when it changes, and an unchanged state is not written.
  */
-async function rememberActiveSpeaker(services: Services, room: string, peerId: string) {
+async function rememberActiveSpeaker(services: SfuEventPorts, room: string, peerId: string) {
   try {
     await services.store.update(room, (state) => {
       // Someone who left meanwhile must not come back as the speaker.
@@ -31,7 +41,7 @@ async function rememberActiveSpeaker(services: Services, room: string, peerId: s
   }
 }
 
-export function handleSfuEvent(services: Services, event: SfuEvent): void {
+export function handleSfuEvent(services: SfuEventPorts, event: SfuEvent): void {
   switch (event.type) {
     case 'consumerClosed': {
       const peer = services.rooms.peerByMedia(event.roomId, event.peerId);

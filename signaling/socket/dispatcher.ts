@@ -18,6 +18,8 @@ import {
   type ServerToClientEvents,
 } from '../protocol/index.js';
 import type { MemberState } from '../rooms/control.js';
+import type { LobbyWaits } from '../rooms/lobbyWaits.js';
+import type { ConnectionLifecycle } from './lifecycle.js';
 import { can, requestActions } from '../protocol/permissions.js';
 import { createRateLimiter } from './rateLimiter.js';
 
@@ -55,6 +57,10 @@ export interface ConnectionInfo {
   ip: string;
   /** Requests of all connections from one address (an office behind NAT shares it). */
   perAddress: { take(key: string): boolean };
+  /** This node's lobby waits: the connection's own is tracked as it starts and ends. */
+  lobbyWaits: LobbyWaits;
+  /** The server's view of clean-ups and grace timers (waited for and cancelled on close). */
+  lifecycle: ConnectionLifecycle;
 }
 
 export function attachConnection(
@@ -87,6 +93,15 @@ export function attachConnection(
   // Requests of one connection run one at a time, in order: a client's
   // produce cannot overtake its own createTransport.
   let queue: Promise<void> = Promise.resolve();
+  // The lobby wait last reported to the node's tracker.
+  let tracked: { room: string; peerId: string } | undefined;
+  const trackWait = () => {
+    const now = session.waiting;
+    if (now?.room === tracked?.room && now?.peerId === tracked?.peerId) return;
+    if (tracked) info.lobbyWaits.ended(tracked.room, tracked.peerId);
+    if (now) info.lobbyWaits.started(now.room, now.peerId, session.socketId);
+    tracked = now ? { ...now } : undefined;
+  };
 
   async function handle(type: string, payload: unknown): Promise<Reply<unknown>> {
     if (!isRequestType(type))
@@ -131,6 +146,8 @@ export function attachConnection(
           session.log.info({ type, code: protocolError.code, detail }, 'media refused');
         else session.log.debug({ type, code: protocolError.code }, 'request refused');
         reply({ ok: false, error: protocolError });
+      } finally {
+        trackWait();
       }
     });
   });
@@ -144,10 +161,12 @@ export function attachConnection(
       .then(() =>
         deliberate
           ? leaveRoom(context(undefined))
-          : dropConnection(context(undefined), services.reconnectGraceMs),
+          : dropConnection(context(undefined), services.reconnectGraceMs, info.lifecycle.after),
       )
       .catch((error: unknown) => {
         session.log.error({ err: error }, 'cleanup after disconnect failed');
-      });
+      })
+      .finally(trackWait);
+    info.lifecycle.track(queue);
   });
 }

@@ -1,75 +1,63 @@
-// Two signaling processes sharing one Redis behave as one server for the
-// control plane: peers on different nodes share a room's members, chat,
-// hands, lobby and moderation; a node that dies is noticed, its peers show
-// as reconnecting and leave the room for everyone else unless they resume.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Two signaling processes sharing one Redis and one PostgreSQL behave as one
+// server for the control plane: peers on different nodes share a room's
+// members, chat, hands, lobby and moderation; a node that dies is noticed,
+// its peers show as reconnecting and leave the room for everyone else unless
+// they resume — and leaving that way is leaving like any other: a host is
+// succeeded and their stay in the meeting's history ends. Each test runs its
+// own deployment (nodes, key prefix, database), so none depends on another.
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { connectClient, type TestClient } from '../harness/client.js';
-import { startNode, type NodeProcess } from '../harness/node.js';
+import { startCluster, type Cluster, type NodeProcess } from '../harness/node.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
+import { waitFor } from '../harness/sfu.js';
 
 const opus = {
   codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
   encodings: [{ ssrc: 1234 }],
 };
 
-describe('two signaling nodes, one Redis', () => {
+const deployment = { CLUSTER_HEARTBEAT_MS: '300', RECONNECT_GRACE_SECONDS: '2' };
+
+describe('two signaling nodes, one Redis, one PostgreSQL', () => {
   let redis: TestRedis;
   let postgres: PostgresServer;
-  let dataDir: string;
-  let a: NodeProcess;
-  let b: NodeProcess;
+  let cluster: Cluster | undefined;
   const clients: TestClient[] = [];
-  let bobPeerId = '';
-  let carolPeerId = '';
-  let bobResume = '';
   const connect = async (node: NodeProcess) => {
     const c = await connectClient(node.url);
     clients.push(c);
     return c;
   };
+  const twoNodes = async () => {
+    cluster = await startCluster({ redis, postgres }, deployment);
+    return [await cluster.start(), await cluster.start()] as const;
+  };
 
   beforeAll(async () => {
     redis = await startTestRedis();
     postgres = await startPostgres();
-    // Nodes of one deployment share one database and their secrets (invites
-    // signed on one are valid on the other); each keeps its own data folder.
-    dataDir = await mkdtemp(join(tmpdir(), 'veche-cluster-'));
-    const env = {
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      DATABASE_URL: await postgres.createDatabase(),
-      INVITE_SECRET: randomBytes(32).toString('base64url'),
-      RESUME_SECRET: randomBytes(32).toString('base64url'),
-      CLUSTER_HEARTBEAT_MS: '300',
-      RECONNECT_GRACE_SECONDS: '2',
-    };
-    a = await startNode({ ...env, DATA_DIR: join(dataDir, 'a') });
-    b = await startNode({ ...env, DATA_DIR: join(dataDir, 'b') });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await cluster?.stop();
+    cluster = undefined;
   });
   afterAll(async () => {
-    for (const c of clients) c.close();
-    await a?.kill();
-    await b?.kill();
     await redis?.stop();
     await postgres?.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('peers on different nodes share one room: roles, chat, hands, lobby, moderation', async () => {
+    const [a, b] = await twoNodes();
     const host = await connect(a);
     const hostJoin = await host.join('cluster', 'Хозяйка');
     expect(hostJoin.role).toBe('host');
 
     const bob = await connect(b);
     const bobJoin = await bob.join('cluster', 'Bob');
-    bobPeerId = bobJoin.peerId;
-    bobResume = bobJoin.resumeToken;
     // Node B knows from Redis that the room already has a host.
     expect(bobJoin.role).toBe('participant');
     expect(bobJoin.peers.map((p) => p.displayName)).toEqual(['Хозяйка']);
@@ -99,7 +87,6 @@ describe('two signaling nodes, one Redis', () => {
     expect(await carol.next('lobbyDecision')).toEqual({ admitted: true });
     const carolJoin = await carol.join('cluster', 'Carol');
     expect(carolJoin.role).toBe('participant');
-    carolPeerId = carolJoin.peerId;
 
     // The host on A mutes Bob, whose media lives in node B's SFU.
     const send = await bob.request('createTransport', { direction: 'send' });
@@ -127,40 +114,93 @@ describe('two signaling nodes, one Redis', () => {
   });
 
   it('when a node dies, its peers may resume on the other node; the rest leave after the grace period', async () => {
-    const host = clients[0]!;
+    const [a, b] = await twoNodes();
+    const host = await connect(a);
+    await host.join('survivors', 'Хозяйка');
+    const bob = await connect(b);
+    const bobJoin = await bob.join('survivors', 'Bob');
+    await host.request('setRole', { peerId: bobJoin.peerId, role: 'cohost' });
+    const carol = await connect(b);
+    const carolJoin = await carol.join('survivors', 'Carol');
+    await host.request('setLobby', { enabled: true });
+
     await b.kill('SIGKILL');
     // Bob's client reconnects to node A and reclaims his place: same id, still co-host.
-    const bob = await connect(a);
-    const resumed = await bob.request('join', {
-      room: 'cluster',
+    const bobAgain = await connect(a);
+    const resumed = await bobAgain.request('join', {
+      room: 'survivors',
       displayName: 'Bob',
       protocolVersion: PROTOCOL_VERSION,
-      resumeToken: bobResume,
+      resumeToken: bobJoin.resumeToken,
     });
     expect(resumed).toMatchObject({
       status: 'joined',
       resumed: true,
-      peerId: bobPeerId,
+      peerId: bobJoin.peerId,
       role: 'cohost',
     });
     // Carol does not come back: the others see her reconnecting, then, after
     // the grace period, she leaves for everyone.
-    const dropped = await host.next('peerUpdated', (p) => p.peer.id === carolPeerId);
+    const dropped = await host.next('peerUpdated', (p) => p.peer.id === carolJoin.peerId);
     expect(dropped.peer).toMatchObject({ displayName: 'Carol', reconnecting: true });
     const left = await host.next('peerLeft');
-    expect(left.peerId).toBe(carolPeerId);
+    expect(left.peerId).toBe(carolJoin.peerId);
     expect(
       host.received.some(
-        (r) => r.type === 'peerLeft' && (r.payload as { peerId: string }).peerId === bobPeerId,
+        (r) => r.type === 'peerLeft' && (r.payload as { peerId: string }).peerId === bobJoin.peerId,
       ),
     ).toBe(false);
     // The room lives on with its settings: a newcomer still meets the lobby.
     const eve = await connect(a);
     const joined = await eve.request('join', {
-      room: 'cluster',
+      room: 'survivors',
       displayName: 'Eve',
       protocolVersion: PROTOCOL_VERSION,
     });
     expect(joined.status).toBe('lobby');
+  });
+
+  it('a host whose node dies is succeeded by the co-host, and their stay in the history ends', async () => {
+    const [a, b] = await twoNodes();
+    const host = await connect(b);
+    const hostJoin = await host.join('succession', 'Хозяйка');
+    expect(hostJoin.role).toBe('host');
+    const cohost = await connect(a);
+    const cohostJoin = await cohost.join('succession', 'Co-host');
+    await host.request('setRole', { peerId: cohostJoin.peerId, role: 'cohost' });
+    const guest = await connect(a);
+    const guestJoin = await guest.join('succession', 'Guest');
+
+    await b.kill('SIGKILL');
+    // After the grace period the host is gone for everyone, and the room has
+    // a host again: the co-host on the surviving node.
+    expect((await guest.next('peerLeft')).peerId).toBe(hostJoin.peerId);
+    const promoted = await guest.next(
+      'peerUpdated',
+      (p) => p.peer.id === cohostJoin.peerId && p.peer.role === 'host',
+    );
+    expect(promoted.peer.displayName).toBe('Co-host');
+    // As host, they now moderate: they can lock the room.
+    await cohost.request('setRoomLock', { locked: true });
+
+    // Meeting history: the host's stay is closed, the others' still open.
+    const db = new pg.Client({ connectionString: cluster!.env['DATABASE_URL'] });
+    await db.connect();
+    try {
+      const stays = async () =>
+        (
+          await db.query<{ peer_id: string; left_at: Date | null }>(
+            'SELECT peer_id, left_at FROM meeting_participants',
+          )
+        ).rows;
+      await waitFor(
+        async () => (await stays()).some((s) => s.peer_id === hostJoin.peerId && s.left_at),
+        "the dead node's host has left in the meeting history",
+      );
+      const open = (await stays()).filter((s) => s.left_at === null).map((s) => s.peer_id);
+      expect(open.sort()).toEqual([cohostJoin.peerId, guestJoin.peerId].sort());
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -1,8 +1,16 @@
 // A signaling node as its own process (the real main.ts, run from source),
-// for the cluster tier: several nodes on loopback sharing one Redis.
+// for the cluster tier: several nodes on loopback sharing one Redis and one
+// PostgreSQL database, each with a data folder of its own, as a deployment
+// runs them.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
+import type { PostgresServer } from './postgres.js';
+import type { TestRedis } from './redis.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,6 +67,56 @@ export async function startNode(env: Record<string, string>): Promise<NodeProces
       const exited = new Promise((r) => child.once('exit', r));
       child.kill(signal);
       await exited;
+    },
+  };
+}
+
+export interface Cluster {
+  /** The environment every node of this deployment shares (DATABASE_URL, REDIS_PREFIX…). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Starts one more node of this deployment (its own data folder). */
+  start(env?: Record<string, string>): Promise<NodeProcess>;
+  /** Kills every node and removes their data folders. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One deployment: its own key prefix in the Redis, its own database on the
+ * PostgreSQL, and secrets every node shares (given in the environment, and
+ * in each node's secrets file for releases that read only that).
+ */
+export async function startCluster(
+  services: { redis: TestRedis; postgres: PostgresServer },
+  env: Record<string, string> = {},
+): Promise<Cluster> {
+  const root = await mkdtemp(join(tmpdir(), 'veche-cluster-'));
+  const secret = () => randomBytes(32).toString('base64url');
+  const secrets = { jwtSecret: secret(), inviteSecret: secret(), resumeSecret: secret() };
+  const shared = {
+    REDIS_URL: services.redis.url,
+    REDIS_PREFIX: `${services.redis.prefix}${randomUUID().slice(0, 8)}:`,
+    DATABASE_URL: await services.postgres.createDatabase(),
+    JWT_SECRET: secrets.jwtSecret,
+    INVITE_SECRET: secrets.inviteSecret,
+    RESUME_SECRET: secrets.resumeSecret,
+    ...env,
+  };
+  const nodes: NodeProcess[] = [];
+  return {
+    env: shared,
+    async start(extra = {}) {
+      const dataDir = join(root, `node-${nodes.length + 1}`);
+      await mkdir(dataDir, { mode: 0o700 });
+      await writeFile(join(dataDir, 'secrets.json'), JSON.stringify({ version: 1, ...secrets }), {
+        mode: 0o600,
+      });
+      const node = await startNode({ ...shared, DATA_DIR: dataDir, ...extra });
+      nodes.push(node);
+      return node;
+    },
+    async stop() {
+      for (const node of nodes) await node.kill();
+      await rm(root, { recursive: true, force: true });
     },
   };
 }

@@ -1,28 +1,21 @@
-// A real signaling server for tests: the same factory main.ts uses, on a
-// random port, with a real in-process SFU behind it, real token checks and
-// secrets generated for this run.
-import { randomBytes, randomUUID } from 'node:crypto';
+// A real signaling server for tests: the composition root main.ts uses
+// (signaling/compose.ts), on a random port, with a real in-process SFU behind
+// it, real token checks and secrets generated for this run. Only what a test
+// must own is handed in: the SFU, the secrets, the storage, the clock.
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { createSignalingServer, type SignalingServer } from '../../signaling/app.js';
+import type { SignalingServer } from '../../signaling/app.js';
+import { compose } from '../../signaling/compose.js';
+import type { SignalingConfig } from '../../signaling/config.js';
 import type { Logger } from '../../signaling/core/logger.js';
 import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
 import { createInviteCodec, type InviteCodec } from '../../signaling/auth/invites.js';
-import { createResumeCodec } from '../../signaling/auth/resume.js';
-import { createAuthenticator } from '../../signaling/auth/socketAuth.js';
-import { createStaffTokenVerifier } from '../../signaling/auth/tokens.js';
 import { createMemoryChatStore } from '../../signaling/chat/store.js';
-import { createApiHandler } from '../../signaling/api/index.js';
-import type { LiveAdmin } from '../../signaling/api/live.js';
-import { createDatabaseAuditSink } from '../../signaling/audit/dbSink.js';
-import { createDatabaseChatStore } from '../../signaling/chat/dbStore.js';
 import type { Database } from '../../signaling/db/index.js';
-import { createBookedRoomPolicy } from '../../signaling/rooms/bookedPolicy.js';
-import { createDatabaseMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
-import type { AttemptLimiter } from '../../signaling/rooms/attemptLimiter.js';
-import { createAdHocPolicy } from '../../signaling/rooms/entryPolicy.js';
 import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
-import { createMemoryStateStore, type RoomStateStore } from '../../signaling/rooms/stateStore.js';
+import type { AttemptLimiter } from '../../signaling/rooms/attemptLimiter.js';
+import type { RoomStateStore } from '../../signaling/rooms/stateStore.js';
 import { startTestSfu, testLogger, type TestSfu } from './sfu.js';
 
 export const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -70,69 +63,82 @@ export interface TestServerOptions {
   /** Where the server logs (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
   tls?: { certFile: string; keyFile: string };
+  /** Room state shared through this Redis (as REDIS_URL does), optionally with a short room TTL. */
+  redis?: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number };
+  /** How long anybody waits in a lobby before being turned away. */
+  lobbyMaxWaitMs?: number;
   /** The passcode-guessing budget (shared through Redis by several servers). */
   passcodeAttempts?: AttemptLimiter;
 }
 
+/** The configuration a test server runs with: what main.ts would read from the environment. */
+export function testConfig(options: TestServerOptions = {}): SignalingConfig {
+  const mode = options.mode ?? 'embedded';
+  return {
+    mode,
+    auth: {
+      jwtSecret: undefined,
+      jwksUrl: undefined,
+      audience: 'veche',
+      issuer: undefined,
+      inviteSecret: undefined,
+      resumeSecret: undefined,
+    },
+    adHocRooms: options.adHocRooms ?? mode === 'embedded',
+    frameAncestors: [],
+    databaseUrl: undefined,
+    reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    redis: options.redis
+      ? {
+          url: options.redis.url,
+          prefix: options.redis.prefix,
+          heartbeatMs: options.redis.heartbeatMs,
+        }
+      : undefined,
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: options.publicUrl,
+    logLevel: process.env['LOG_LEVEL'] ?? 'silent',
+    trustProxy: options.trustProxy ?? false,
+    // Unused: the secrets and the storage are handed in.
+    dataDir: '',
+    tls: options.tls,
+    sfu: {
+      workers: options.workers ?? 1,
+      rtcPort: 0,
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+    },
+  };
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const sfu = options.sfu ?? (await startTestSfu(options.workers ?? 1));
-  const mode = options.mode ?? 'embedded';
   const jwtSecret = new Uint8Array(randomBytes(32));
-  const invites = createInviteCodec(new Uint8Array(randomBytes(32)));
+  const inviteSecret = new Uint8Array(randomBytes(32));
+  const invites = createInviteCodec(inviteSecret);
   const audit = createMemoryAuditSink();
   const meetings = createMemoryMeetingRecorder();
-  const verifyStaff = createStaffTokenVerifier({
-    secret: jwtSecret,
-    jwksUrl: undefined,
-    audience: 'veche',
-    issuer: undefined,
-  });
-  const adHoc = createAdHocPolicy({ mode, adHocRooms: options.adHocRooms ?? mode === 'embedded' });
   const db = options.db;
-  const server = createSignalingServer({
-    sfu: sfu.sfu,
+  const node = await compose(testConfig(options), {
     log: options.log ?? testLogger(),
-    webRoot,
-    publicUrl: options.publicUrl,
-    tls: options.tls,
-    authenticator: createAuthenticator({
-      verifyStaff,
-      invites,
-      allowAnonymous: mode === 'embedded',
-    }),
-    store: options.store ?? createMemoryStateStore(),
-    chat: db ? createDatabaseChatStore(db) : createMemoryChatStore(),
-    meetings: db ? createDatabaseMeetingRecorder(db) : meetings,
-    audit: db ? createDatabaseAuditSink(db) : audit,
-    policy: db ? createBookedRoomPolicy(db, adHoc, options.now) : adHoc,
-    ...(db
-      ? {
-          routes: [
-            createApiHandler({
-              db,
-              authenticate: async (req) => {
-                const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-                return token ? verifyStaff(token).catch(() => undefined) : undefined;
-              },
-              publicUrl: 'https://veche.test',
-              ...(options.now ? { now: options.now } : {}),
-              // The server being built here; asked per request, once it exists.
-              live: (): LiveAdmin => server.live,
-            }),
-          ],
-        }
-      : {}),
-    nodeId: randomUUID(),
-    trustProxy: options.trustProxy ?? false,
-    frameAncestors: [],
-    invites,
-    resume: createResumeCodec(new Uint8Array(randomBytes(32))),
-    reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    sfu: sfu.sfu,
+    secrets: { jwtSecret, inviteSecret, resumeSecret: new Uint8Array(randomBytes(32)) },
+    storage: db
+      ? { kind: 'database', db }
+      : { kind: 'memory', chat: createMemoryChatStore(), audit, meetings },
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.redis?.roomTtlMs ? { roomTtlMs: options.redis.roomTtlMs } : {}),
+    ...(options.lobbyMaxWaitMs !== undefined ? { lobbyMaxWaitMs: options.lobbyMaxWaitMs } : {}),
     ...(options.passcodeAttempts ? { passcodeAttempts: options.passcodeAttempts } : {}),
+    webRoot,
+    apiPublicUrl: 'https://veche.test',
     // Tests open many connections from one address.
     connectionLimit: { perSecond: 1000, burst: 1000 },
   });
-  const { port } = await server.listen(0, '127.0.0.1');
+  const server = node.server;
+  const { port } = await node.listen();
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
@@ -156,8 +162,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         .sign(jwtSecret);
     },
     async close() {
-      await server.close();
+      const stopped = await node.close();
       if (!options.sfu) await sfu.close();
+      if (!stopped) throw new Error('the test server did not stop cleanly (see its log)');
     },
   };
 }

@@ -1,0 +1,265 @@
+// The composition root: builds a whole signaling node (secrets, database,
+// shared state, SFU, authentication, REST API, signaling server) from a
+// validated configuration. main.ts runs it for the process; tests run the
+// same wiring, overriding only what a test must own (its SFU, its secrets,
+// an in-memory history instead of a database, a clock, short timeouts).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
+import { createInProcessSfu } from '../sfu/index.js';
+import { createApiHandler } from './api/index.js';
+import type { LiveAdmin } from './api/live.js';
+import { createSignalingServer, type SignalingServer } from './app.js';
+import { createDatabaseAuditSink } from './audit/dbSink.js';
+import type { AuditSink } from './audit/sink.js';
+import type { StaffIdentity } from './auth/identity.js';
+import { createInviteCodec } from './auth/invites.js';
+import { createResumeCodec } from './auth/resume.js';
+import { loadOrCreateSecrets, type Secrets } from './auth/secrets.js';
+import type { AttemptLimiter } from './rooms/attemptLimiter.js';
+import { createAuthenticator } from './auth/socketAuth.js';
+import { createStaffTokenVerifier, type StaffTokenVerifier } from './auth/tokens.js';
+import { createDatabaseChatStore } from './chat/dbStore.js';
+import { scheduleChatRetention } from './chat/retention.js';
+import type { ChatStore } from './chat/store.js';
+import { connectRedis, type SharedState } from './cluster/redis.js';
+import type { SignalingConfig } from './config.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { migrate, openDatabase, type Database } from './db/index.js';
+import { createBookedRoomPolicy } from './rooms/bookedPolicy.js';
+import { createAdHocPolicy } from './rooms/entryPolicy.js';
+import { createDatabaseMeetingRecorder, type MeetingRecorder } from './rooms/meetingRecorder.js';
+import { createMemoryStateStore, type RoomStateStore } from './rooms/stateStore.js';
+import { createStepStopper } from './composeStop.js';
+import { reportKeySourceOutage } from './composeAuth.js';
+
+/** Chat of rooms nobody booked is kept this long. */
+const AD_HOC_CHAT_RETENTION_DAYS = 30;
+
+/**
+ * Where chat, audit and meeting history go. By default: the database of the
+ * configuration (opened, migrated and closed here). A test may hand in a
+ * database it owns, or keep them in memory (then there is no REST API and no
+ * booked rooms, as there is nothing to book them in).
+ */
+export type Storage =
+  | { kind: 'database'; db: Database }
+  | { kind: 'memory'; chat: ChatStore; audit: AuditSink; meetings: MeetingRecorder };
+
+export interface CompositionOverrides {
+  log?: Logger;
+  /** An SFU the caller owns (and closes); by default one in-process SFU from `config.sfu`. */
+  sfu?: SfuApi;
+  /** By default from `<dataDir>/secrets.json` (created on first start). */
+  secrets?: Secrets;
+  storage?: Storage;
+  /** Room control state; by default Redis with `config.redis`, else memory. */
+  store?: RoomStateStore;
+  /** The clock bookings are judged by. */
+  now?: () => Date;
+  nodeId?: string;
+  webRoot?: string;
+  /** Base of links the REST API hands out, when PUBLIC_URL is not set. */
+  apiPublicUrl?: string;
+  /** New connections per client address (tests open many from one address). */
+  connectionLimit?: { perSecond: number; burst: number };
+  /** How long a room's shared state outlives the last refresh (Redis). */
+  roomTtlMs?: number;
+  /** How long anybody waits in a lobby before being turned away. */
+  lobbyMaxWaitMs?: number;
+  /** The passcode-guessing budget; by default shared through Redis when there is one. */
+  passcodeAttempts?: AttemptLimiter;
+}
+
+export interface Composition {
+  readonly server: SignalingServer;
+  readonly log: Logger;
+  /** Listens on `config.port` / `config.host`. */
+  listen(): Promise<{ port: number; url: string }>;
+  /**
+   * Stops everything this composition started, in order. Each step is
+   * logged; a failing step does not stop the others. Resolves to false when
+   * any step failed.
+   */
+  close(): Promise<boolean>;
+}
+
+/** REST API callers: `Authorization: Bearer <staff token>`; anything else is a 401. */
+function bearerAuthenticator(verify: StaffTokenVerifier) {
+  return async (req: IncomingMessage): Promise<StaffIdentity | undefined> => {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!token) return undefined;
+    return verify(token).catch(() => undefined);
+  };
+}
+
+export async function compose(
+  config: SignalingConfig,
+  overrides: CompositionOverrides = {},
+): Promise<Composition> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const stopper = createStepStopper(log);
+  try {
+    const secrets = overrides.secrets ?? (await loadOrCreateSecrets(config.dataDir, config.auth));
+    const operatorSecret = config.auth.jwtSecret
+      ? new TextEncoder().encode(config.auth.jwtSecret)
+      : undefined;
+    const verifyStaff = reportKeySourceOutage(
+      createStaffTokenVerifier({
+        secret: config.auth.jwksUrl ? undefined : (operatorSecret ?? secrets.jwtSecret),
+        jwksUrl: config.auth.jwksUrl,
+        audience: config.auth.audience,
+        issuer: config.auth.issuer,
+      }),
+      config.auth.jwksUrl,
+      log.child({ component: 'auth' }),
+    );
+    const invites = createInviteCodec(secrets.inviteSecret);
+
+    const storage: Storage = overrides.storage ?? {
+      kind: 'database',
+      db: await openOwnedDatabase(config, log, stopper),
+    };
+    const db = storage.kind === 'database' ? storage.db : undefined;
+    const records =
+      storage.kind === 'database'
+        ? {
+            chat: createDatabaseChatStore(storage.db),
+            audit: createDatabaseAuditSink(storage.db),
+            meetings: createDatabaseMeetingRecorder(storage.db),
+          }
+        : { chat: storage.chat, audit: storage.audit, meetings: storage.meetings };
+    if (db) {
+      const stopRetention = scheduleChatRetention(db, {
+        adHocRetentionDays: AD_HOC_CHAT_RETENTION_DAYS,
+        onError: (error) => log.error({ err: error }, 'chat retention failed'),
+      });
+      stopper.add('chat retention', async () => stopRetention());
+    }
+
+    let shared: SharedState | undefined;
+    if (config.redis && !overrides.store) {
+      shared = await connectRedis(
+        { ...config.redis, ...(overrides.roomTtlMs ? { roomTtlMs: overrides.roomTtlMs } : {}) },
+        log,
+      );
+      const connection = shared;
+      stopper.add('redis', () => connection.close());
+    }
+
+    let sfu = overrides.sfu;
+    if (!sfu) {
+      const owned = createSchemaCheckedSfu(
+        await createInProcessSfu(
+          {
+            workers: config.sfu.workers,
+            rtcPort: config.sfu.rtcPort,
+            listenIp: config.sfu.listenIp,
+            announcedAddress: config.sfu.announcedAddress,
+            workerLogLevel: 'warn',
+            initialAvailableOutgoingBitrate: 1_000_000,
+          },
+          log.child({ component: 'sfu' }),
+        ),
+      );
+      stopper.add('sfu', () => owned.close());
+      sfu = owned;
+    }
+
+    const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
+    const server: SignalingServer = createSignalingServer({
+      sfu,
+      log,
+      webRoot: overrides.webRoot ?? fileURLToPath(new URL('../web/', import.meta.url)),
+      publicUrl: config.publicUrl,
+      tls: config.tls,
+      authenticator: createAuthenticator({
+        verifyStaff,
+        invites,
+        allowAnonymous: config.mode === 'embedded',
+      }),
+      invites,
+      resume: createResumeCodec(secrets.resumeSecret),
+      reconnectGraceMs: config.reconnectGraceMs,
+      ...(overrides.lobbyMaxWaitMs !== undefined
+        ? { lobbyMaxWaitMs: overrides.lobbyMaxWaitMs }
+        : {}),
+      store: overrides.store ?? shared?.store ?? createMemoryStateStore(),
+      ...(shared
+        ? {
+            adapter: shared.adapter,
+            cluster: { store: shared.store, heartbeatMs: shared.heartbeatMs },
+          }
+        : {}),
+      ...(overrides.passcodeAttempts || shared
+        ? { passcodeAttempts: overrides.passcodeAttempts ?? shared?.attempts }
+        : {}),
+      ...records,
+      policy: db ? createBookedRoomPolicy(db, adHoc, overrides.now) : adHoc,
+      nodeId: overrides.nodeId ?? randomUUID(),
+      trustProxy: config.trustProxy,
+      frameAncestors: config.frameAncestors,
+      ...(overrides.connectionLimit ? { connectionLimit: overrides.connectionLimit } : {}),
+      ...(db
+        ? {
+            routes: [
+              createApiHandler({
+                db,
+                authenticate: bearerAuthenticator(verifyStaff),
+                publicUrl:
+                  config.publicUrl ?? overrides.apiPublicUrl ?? `http://localhost:${config.port}`,
+                log: log.child({ component: 'api' }),
+                trustProxy: config.trustProxy,
+                ...(overrides.now ? { now: overrides.now } : {}),
+                // The server being built here; asked per request, once it exists.
+                live: (): LiveAdmin => server.live,
+              }),
+            ],
+          }
+        : {}),
+    });
+    // Stopped first (last in): connections go before what they use.
+    stopper.add('signaling server', () => server.close());
+
+    return {
+      server,
+      log,
+      async listen() {
+        const listening = await server.listen(config.port, config.host);
+        log.info(
+          {
+            url: listening.url,
+            mode: config.mode,
+            database:
+              storage.kind === 'memory' ? 'memory' : config.databaseUrl ? 'postgresql' : 'embedded',
+            roomState: shared ? 'redis' : 'memory',
+            workers: config.sfu.workers,
+            rtcPort: config.sfu.rtcPort,
+            rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+          },
+          `Veche is running at ${listening.url}`,
+        );
+        return listening;
+      },
+      close: () => stopper.stop(),
+    };
+  } catch (error) {
+    // Whatever started before the failure is stopped again.
+    await stopper.stop();
+    throw error;
+  }
+}
+
+async function openOwnedDatabase(
+  config: SignalingConfig,
+  log: Logger,
+  stopper: ReturnType<typeof createStepStopper>,
+): Promise<Database> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  stopper.add('database', () => db.close());
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  return db;
+}
