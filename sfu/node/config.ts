@@ -38,13 +38,18 @@ const envSchema = z
   })
   .refine(
     (env) => (env.SFU_INTERNAL_TLS_CERT === undefined) === (env.SFU_INTERNAL_TLS_KEY === undefined),
-    { message: 'SFU_INTERNAL_TLS_CERT and SFU_INTERNAL_TLS_KEY must be set together' },
+    {
+      message: 'SFU_INTERNAL_TLS_CERT and SFU_INTERNAL_TLS_KEY must be set together',
+      path: ['SFU_INTERNAL_TLS_KEY'],
+    },
   )
   .refine((env) => env.SFU_SECRET !== undefined, {
-    message: 'SFU_SECRET is required (32+ characters, shared with the signaling nodes)',
+    message: 'required (32+ characters, shared with the signaling nodes)',
+    path: ['SFU_SECRET'],
   })
   .refine((env) => env.RTC_LISTEN_IP === undefined || isIP(env.RTC_LISTEN_IP) !== 0, {
-    message: 'RTC_LISTEN_IP must be an IP address',
+    message: 'must be an IP address',
+    path: ['RTC_LISTEN_IP'],
   });
 
 export interface SfuNodeConfig {

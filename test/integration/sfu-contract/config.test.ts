@@ -8,7 +8,7 @@ const secret = 's'.repeat(32);
 
 describe('SFU node configuration', () => {
   it('refuses to start without a secret of 32 characters or more', () => {
-    expect(() => loadSfuNodeConfig({})).toThrow(/SFU_SECRET is required/);
+    expect(() => loadSfuNodeConfig({})).toThrow(/SFU_SECRET: required/);
     expect(() => loadSfuNodeConfig({ SFU_SECRET: 'short' })).toThrow(ConfigError);
     expect(() => loadSfuNodeConfig({ SFU_SECRET: secret, SFU_SECRET_PREVIOUS: 'short' })).toThrow(
       /SFU_SECRET_PREVIOUS/,
