@@ -1,5 +1,6 @@
 // The closed set of errors the SFU reports across its boundary. A networked
-// SFU sends { code, message }; the client side rebuilds an SfuError from it.
+// SFU sends { code, message, retryable }; the client side rebuilds an SfuError
+// from it. The code says what the caller should do next.
 import { z } from 'zod';
 
 export const sfuErrorCodeSchema = z.enum([
@@ -11,12 +12,32 @@ export const sfuErrorCodeSchema = z.enum([
   'CONSUMER_NOT_FOUND',
   'CANNOT_CONSUME',
   'MEDIA_REJECTED',
+  /**
+   * The node cannot be reached, lost the connection, or has no live worker.
+   * Retry (with the same request id if the request may have reached it).
+   */
   'SFU_UNAVAILABLE',
   /** At start: the media port (RTC_PORT + worker index) is taken by another process. */
   'PORT_IN_USE',
+  /**
+   * No answer within the deadline: the request may or may not have run. Retry
+   * with the same request id; the node answers a repeated id once.
+   */
+  'TIMEOUT',
+  /** This node does not hold the room (it restarted or the room lives elsewhere): place it again. */
+  'ROOM_NOT_ON_NODE',
+  /** The message is larger than the node accepts. */
+  'PAYLOAD_TOO_LARGE',
+  /** The node refused the shared secret: a configuration error, not worth retrying. */
+  'UNAUTHENTICATED',
   'INTERNAL',
 ]);
 export type SfuErrorCode = z.infer<typeof sfuErrorCodeSchema>;
+
+const RETRYABLE: ReadonlySet<SfuErrorCode> = new Set<SfuErrorCode>(['SFU_UNAVAILABLE', 'TIMEOUT']);
+
+/** Whether the same request may succeed if sent again (with the same request id). */
+export const isRetryableSfuError = (code: SfuErrorCode): boolean => RETRYABLE.has(code);
 
 export class SfuError extends Error {
   override readonly name = 'SfuError';
@@ -26,6 +47,14 @@ export class SfuError extends Error {
   ) {
     super(message);
   }
+
+  get retryable(): boolean {
+    return isRetryableSfuError(this.code);
+  }
 }
 
-export const sfuErrorSchema = z.object({ code: sfuErrorCodeSchema, message: z.string() });
+export const sfuErrorSchema = z.object({
+  code: sfuErrorCodeSchema,
+  message: z.string(),
+  retryable: z.boolean().optional(),
+});

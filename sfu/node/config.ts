@@ -1,0 +1,107 @@
+// An SFU node's configuration: read from the environment once, in main,
+// validated here, then passed down. The media settings have the same names
+// and defaults as the embedded SFU of a signaling node.
+import { availableParallelism, hostname } from 'node:os';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const secret = (name: string) =>
+  z.string().min(32, `${name} needs at least 32 characters`).max(1024);
+
+const envSchema = z
+  .object({
+    SFU_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+    SFU_INTERNAL_PORT: port.default(7100),
+    SFU_INTERNAL_TLS_CERT: optionalString,
+    SFU_INTERNAL_TLS_KEY: optionalString,
+    // Never defaulted: an endpoint that creates transports must not be open.
+    SFU_SECRET: optionalString.pipe(secret('SFU_SECRET').optional()),
+    SFU_SECRET_PREVIOUS: optionalString.pipe(secret('SFU_SECRET_PREVIOUS').optional()),
+    SFU_NODE_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[\w.:-]{1,128}$/, 'SFU_NODE_ID: letters, digits, and . : _ - only')
+        .optional(),
+    ),
+    RTC_PORT: port.default(40000),
+    RTC_LISTEN_IP: optionalString,
+    RTC_ANNOUNCED_ADDRESS: optionalString,
+    SFU_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .refine(
+    (env) => (env.SFU_INTERNAL_TLS_CERT === undefined) === (env.SFU_INTERNAL_TLS_KEY === undefined),
+    {
+      message: 'SFU_INTERNAL_TLS_CERT and SFU_INTERNAL_TLS_KEY must be set together',
+      path: ['SFU_INTERNAL_TLS_KEY'],
+    },
+  )
+  .refine((env) => env.SFU_SECRET !== undefined, {
+    message: 'required (32+ characters, shared with the signaling nodes)',
+    path: ['SFU_SECRET'],
+  })
+  .refine((env) => env.RTC_LISTEN_IP === undefined || isIP(env.RTC_LISTEN_IP) !== 0, {
+    message: 'must be an IP address',
+    path: ['RTC_LISTEN_IP'],
+  });
+
+export interface SfuNodeConfig {
+  /** Stable across restarts; names this node to signaling and in logs. */
+  nodeId: string;
+  internal: {
+    host: string;
+    port: number;
+    tls: { certFile: string; keyFile: string } | undefined;
+  };
+  /** The current secret first; the previous one is still accepted while rotating. */
+  secrets: string[];
+  logLevel: string;
+  media: {
+    workers: number;
+    rtcPort: number;
+    listenIp: string;
+    announcedAddress: string | undefined;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadSfuNodeConfig(env: Record<string, string | undefined>): SfuNodeConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || 'config'}: ${i.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeId: e.SFU_NODE_ID ?? `${hostname()}:${e.SFU_INTERNAL_PORT}`,
+    internal: {
+      host: e.SFU_INTERNAL_HOST,
+      port: e.SFU_INTERNAL_PORT,
+      tls:
+        e.SFU_INTERNAL_TLS_CERT && e.SFU_INTERNAL_TLS_KEY
+          ? { certFile: e.SFU_INTERNAL_TLS_CERT, keyFile: e.SFU_INTERNAL_TLS_KEY }
+          : undefined,
+    },
+    secrets: [e.SFU_SECRET, e.SFU_SECRET_PREVIOUS].filter((s): s is string => s !== undefined),
+    logLevel: e.LOG_LEVEL,
+    media: {
+      workers: e.SFU_WORKERS ?? availableParallelism(),
+      rtcPort: e.RTC_PORT,
+      // As in embedded mode: with an announced address, listen everywhere.
+      listenIp: e.RTC_LISTEN_IP ?? (e.RTC_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1'),
+      announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
+    },
+  };
+}

@@ -1,0 +1,166 @@
+// The SFU node's internal endpoint: HTTP(S) with /healthz and /readyz, and a
+// socket.io server on SFU_ENDPOINT_PATH carrying the SfuApi. Only signaling
+// nodes holding the shared secret get past the handshake.
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { SfuApi } from '../api/index.js';
+import {
+  MAX_FRAME_BYTES,
+  SFU_ENDPOINT_PATH,
+  subscriptionSchema,
+  type CallReply,
+  type Hello,
+} from '../api/wire.js';
+import type { SfuLogger } from '../core/logger.js';
+import type { CallHandler } from './calls.js';
+
+/** Connections that asked for every event of this node. */
+const NODE_EVENTS = 'events:node';
+
+export interface EndpointOptions {
+  sfu: SfuApi;
+  handleCall: CallHandler;
+  checkSecret: (given: unknown) => boolean;
+  hello: Hello;
+  tls: { certFile: string; keyFile: string } | undefined;
+  log: SfuLogger;
+}
+
+export interface InternalEndpoint {
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
+}
+
+export function createInternalEndpoint(options: EndpointOptions): InternalEndpoint {
+  const { sfu, log, hello } = options;
+  let stopping = false;
+
+  async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') return json(res, 200, { status: 'ok', ...hello });
+    if (path === '/readyz') {
+      // Ready while it can take rooms: not stopping, and a worker is up.
+      const workers = stopping ? 0 : (await sfu.call('getLoad', {})).workers.length;
+      return json(res, workers > 0 ? 200 : 503, { ready: workers > 0, workers, ...hello });
+    }
+    // socket.io answers its own path before this listener runs.
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    health(req, res).catch((error: unknown) => {
+      log.error({ err: error }, 'health check failed');
+      if (!res.headersSent) json(res, 503, { ready: false });
+    });
+  };
+  const http: HttpServer = options.tls
+    ? createHttpsServer(
+        { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+        listener,
+      )
+    : createHttpServer(listener);
+
+  const io = new Server(http, {
+    path: SFU_ENDPOINT_PATH,
+    serveClient: false,
+    transports: ['websocket'],
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    // A stopped or unreachable peer is noticed within seconds, not a minute.
+    pingInterval: 5000,
+    pingTimeout: 5000,
+  });
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    if (options.checkSecret(auth['secret'])) {
+      next();
+      return;
+    }
+    log.warn({ address: socket.handshake.address }, 'internal connection refused: bad secret');
+    const error = new Error('not authorised') as Error & { data: { code: string } };
+    error.data = { code: 'UNAUTHENTICATED' };
+    next(error);
+  });
+
+  io.on('connection', (socket) => {
+    const peer = log.child({ connection: socket.id, address: socket.handshake.address });
+    peer.info({}, 'signaling node connected');
+    socket.emit('hello', hello);
+    socket.on('call', (payload: unknown, ack: unknown) => {
+      // A call nobody waits for is not run: nothing could report its result.
+      if (typeof ack !== 'function') {
+        peer.warn({}, 'call without acknowledgement dropped');
+        return;
+      }
+      void options
+        .handleCall(payload)
+        .then((reply: CallReply) => (ack as (r: CallReply) => void)(reply));
+    });
+    const subscription = (join: boolean) => (payload: unknown, ack: unknown) => {
+      const parsed = subscriptionSchema.safeParse(payload);
+      if (parsed.success) {
+        if (join) void socket.join(NODE_EVENTS);
+        else void socket.leave(NODE_EVENTS);
+      } else {
+        peer.warn({}, 'malformed subscription dropped');
+      }
+      if (typeof ack === 'function') {
+        (ack as (r: CallReply) => void)(
+          parsed.success
+            ? { ok: true, data: {} }
+            : {
+                ok: false,
+                error: {
+                  code: 'INVALID_REQUEST',
+                  message: 'malformed subscription',
+                  retryable: false,
+                },
+              },
+        );
+      }
+    };
+    socket.on('subscribe', subscription(true));
+    socket.on('unsubscribe', subscription(false));
+    socket.on('disconnect', (reason) => peer.info({ reason }, 'signaling node disconnected'));
+  });
+
+  const unsubscribe = sfu.onEvent((event) => {
+    io.to(NODE_EVENTS).emit('event', event);
+  });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          const address = http.address() as AddressInfo;
+          const scheme = options.tls ? 'https' : 'http';
+          resolve({ port: address.port, url: `${scheme}://${host}:${address.port}` });
+        });
+      });
+    },
+    async close() {
+      stopping = true;
+      unsubscribe();
+      // Closes every connection too; clients see a disconnect and reconnect elsewhere.
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+    },
+  };
+}

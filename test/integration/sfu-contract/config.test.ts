@@ -1,0 +1,45 @@
+// An SFU node's configuration: the secret is never defaulted, TLS comes as a
+// pair, and the defaults are those the cluster's documentation names.
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadSfuNodeConfig } from '../../../sfu/node/config.js';
+
+const secret = 's'.repeat(32);
+
+describe('SFU node configuration', () => {
+  it('refuses to start without a secret of 32 characters or more', () => {
+    expect(() => loadSfuNodeConfig({})).toThrow(/SFU_SECRET: required/);
+    expect(() => loadSfuNodeConfig({ SFU_SECRET: 'short' })).toThrow(ConfigError);
+    expect(() => loadSfuNodeConfig({ SFU_SECRET: secret, SFU_SECRET_PREVIOUS: 'short' })).toThrow(
+      /SFU_SECRET_PREVIOUS/,
+    );
+  });
+
+  it('defaults to loopback on port 7100, named after the host and port', () => {
+    const config = loadSfuNodeConfig({ SFU_SECRET: secret });
+    expect(config.internal).toEqual({ host: '127.0.0.1', port: 7100, tls: undefined });
+    expect(config.nodeId).toBe(`${hostname()}:7100`);
+    expect(config.secrets).toEqual([secret]);
+    expect(config.media).toMatchObject({ rtcPort: 40000, listenIp: '127.0.0.1' });
+  });
+
+  it('takes the previous secret while rotating, and TLS only as a pair', () => {
+    const previous = 'p'.repeat(40);
+    expect(
+      loadSfuNodeConfig({ SFU_SECRET: secret, SFU_SECRET_PREVIOUS: previous }).secrets,
+    ).toEqual([secret, previous]);
+    expect(() =>
+      loadSfuNodeConfig({ SFU_SECRET: secret, SFU_INTERNAL_TLS_CERT: '/etc/cert.pem' }),
+    ).toThrow(/must be set together/);
+    const tls = loadSfuNodeConfig({
+      SFU_SECRET: secret,
+      SFU_INTERNAL_TLS_CERT: '/c.pem',
+      SFU_INTERNAL_TLS_KEY: '/k.pem',
+      RTC_ANNOUNCED_ADDRESS: '203.0.113.5',
+      SFU_NODE_ID: 'sfu-a',
+    });
+    expect(tls.internal.tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(tls.media).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '203.0.113.5' });
+    expect(tls.nodeId).toBe('sfu-a');
+  });
+});

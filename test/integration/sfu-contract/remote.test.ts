@@ -1,0 +1,292 @@
+// The SfuApi contract against an SFU node process (`npm run sfu`) through the
+// remote client, over loopback; then what only the network adds: probes,
+// retries answered once, deadlines, hostile messages, restarts and TLS.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SfuError, type SfuEvent } from '../../../sfu/api/index.js';
+import { MAX_CALL_BYTES, MAX_FRAME_BYTES } from '../../../sfu/api/wire.js';
+import { createRemoteSfu, type RemoteSfu } from '../../../signaling/sfu/remoteSfu.js';
+import { testLogger, waitFor } from '../../harness/sfu.js';
+import { rawConnect } from './support/rawSocket.js';
+import {
+  PREVIOUS_SECRET,
+  SECRET,
+  prepareBuild,
+  startSfuNode,
+  type SfuNodeProcess,
+} from './support/sfuNode.js';
+import { expectSfuError, opusParameters, sfuContractSuite } from './suite.js';
+import { tlsEndpointSuite } from './tls.js';
+
+const buildProblem = prepareBuild();
+if (buildProblem) console.log(`skipped: SFU node process tests: ${buildProblem}`);
+
+describe.skipIf(buildProblem !== undefined)('SFU node process over the network', () => {
+  let node: SfuNodeProcess;
+  const clients: RemoteSfu[] = [];
+  const connect = (secret = SECRET, deadlineMs?: number): RemoteSfu => {
+    const client = createRemoteSfu({
+      url: node.url,
+      secret,
+      log: testLogger(),
+      ...(deadlineMs ? { deadlineMs } : {}),
+    });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    node = await startSfuNode();
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.close();
+    await node?.stop('SIGKILL');
+  });
+
+  sfuContractSuite(
+    async () => {
+      const sfu = connect();
+      await sfu.waitUntilConnected();
+      return { sfu, close: () => sfu.close() };
+    },
+    { checksSchemas: true },
+  );
+
+  describe('its internal endpoint', () => {
+    let sfu: RemoteSfu;
+    beforeAll(async () => {
+      sfu = connect();
+      await sfu.waitUntilConnected();
+    });
+
+    it('answers the health and readiness probes with its identity', async () => {
+      const health = await fetch(`${node.url}/healthz`);
+      expect(health.status).toBe(200);
+      const body = (await health.json()) as { nodeId: string; incarnation: string };
+      expect(body).toEqual({
+        status: 'ok',
+        nodeId: sfu.node()?.nodeId,
+        incarnation: sfu.node()?.incarnation,
+      });
+      const ready = await fetch(`${node.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, workers: 1 });
+    });
+
+    it('runs a repeated request once: a retried creation leaves exactly one object', async () => {
+      const roomId = 'retry';
+      const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
+      const request = { roomId, peerId: 'p', direction: 'send' } as const;
+      const id = randomUUID();
+      // The first reply is "lost" (ignored); the retry gets the same answer.
+      const first = await sfu.call('createWebRtcTransport', request, { requestId: id });
+      const retried = await sfu.call('createWebRtcTransport', request, { requestId: id });
+      expect(retried.id).toBe(first.id);
+      // A retry sent while the first is still running joins it.
+      const concurrentId = randomUUID();
+      const [a, b] = await Promise.all([
+        sfu.call(
+          'createWebRtcTransport',
+          { ...request, direction: 'recv' },
+          { requestId: concurrentId },
+        ),
+        sfu.call(
+          'createWebRtcTransport',
+          { ...request, direction: 'recv' },
+          { requestId: concurrentId },
+        ),
+      ]);
+      expect(b.id).toBe(a.id);
+      expect((await sfu.call('inspectRoom', { roomId })).transports).toBe(2);
+
+      const produce = {
+        roomId,
+        peerId: 'p',
+        transportId: first.id,
+        kind: 'audio',
+        rtpParameters: opusParameters(7),
+      } as const;
+      const produceId = randomUUID();
+      const produced = await sfu.call('produce', produce, { requestId: produceId });
+      expect((await sfu.call('produce', produce, { requestId: produceId })).producerId).toBe(
+        produced.producerId,
+      );
+      const consume = {
+        roomId,
+        peerId: 'p',
+        transportId: a.id,
+        producerId: produced.producerId,
+        rtpCapabilities,
+      };
+      const consumeId = randomUUID();
+      const consumed = await sfu.call('consume', consume, { requestId: consumeId });
+      expect((await sfu.call('consume', consume, { requestId: consumeId })).consumerId).toBe(
+        consumed.consumerId,
+      );
+      expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({
+        transports: 2,
+        producers: 1,
+        consumers: 1,
+      });
+
+      // Connecting twice is an error; the same connect retried is not.
+      const connectRequest = {
+        roomId,
+        peerId: 'p',
+        transportId: first.id,
+        dtlsParameters: {
+          role: 'client' as const,
+          fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }],
+        },
+      };
+      const connectId = randomUUID();
+      await sfu.call('connectWebRtcTransport', connectRequest, { requestId: connectId });
+      await sfu.call('connectWebRtcTransport', connectRequest, { requestId: connectId });
+      await expect(sfu.call('connectWebRtcTransport', connectRequest)).rejects.toBeInstanceOf(
+        SfuError,
+      );
+      // One id names one request.
+      await expectSfuError(
+        sfu.call('inspectRoom', { roomId }, { requestId: connectId }),
+        'INVALID_REQUEST',
+      );
+      await sfu.call('closeRoom', { roomId });
+    });
+
+    it('fails a call to a stopped node with TIMEOUT, and runs its retry once when it continues', async () => {
+      const roomId = 'deadline';
+      await sfu.call('openRoom', { roomId });
+      const request = { roomId, peerId: 'p', direction: 'send' } as const;
+      const id = randomUUID();
+      node.child.kill('SIGSTOP');
+      try {
+        const timedOut = sfu.call('createWebRtcTransport', request, {
+          requestId: id,
+          deadlineMs: 500,
+        });
+        await expect(timedOut).rejects.toSatisfy(
+          (e) => e instanceof SfuError && e.code === 'TIMEOUT' && e.retryable,
+        );
+      } finally {
+        node.child.kill('SIGCONT');
+      }
+      // The stopped node still got the first attempt: the retry must not make a second transport.
+      const retried = await sfu.call('createWebRtcTransport', request, { requestId: id });
+      expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({ transports: 1 });
+      expect(retried.id).toEqual(expect.any(String));
+      await sfu.call('closeRoom', { roomId });
+    });
+
+    it('refuses a handshake without the right secret; takes the previous one while rotating', async () => {
+      expect(await rawConnect(node.url, {})).toEqual({
+        ok: false,
+        refused: { code: 'UNAUTHENTICATED' },
+      });
+      expect(await rawConnect(node.url, { secret: 'x'.repeat(40) })).toEqual({
+        ok: false,
+        refused: { code: 'UNAUTHENTICATED' },
+      });
+      expect(await rawConnect(node.url, { secret: 42 })).toEqual({
+        ok: false,
+        refused: { code: 'UNAUTHENTICATED' },
+      });
+      const rotating = await rawConnect(node.url, { secret: PREVIOUS_SECRET });
+      if (!rotating.ok) throw new Error('the previous secret was refused');
+      rotating.socket.close();
+      // The client says so, and it is not worth retrying.
+      const wrong = connect('y'.repeat(40));
+      await expect(wrong.call('getLoad', {})).rejects.toSatisfy(
+        (e) => e instanceof SfuError && e.code === 'UNAUTHENTICATED' && !e.retryable,
+      );
+      expect(node.output.join('')).not.toContain('y'.repeat(40));
+    });
+
+    it('answers malformed, unknown and oversize calls with codes and keeps serving', async () => {
+      const raw = await rawConnect(node.url, { secret: SECRET });
+      if (!raw.ok) throw new Error('handshake refused');
+      const socket = raw.socket;
+      const codeOf = async (payload: unknown) => {
+        const reply = (await socket.timeout(5000).emitWithAck('call', payload)) as {
+          ok: boolean;
+          error?: { code: string };
+        };
+        return reply.ok ? 'ok' : reply.error?.code;
+      };
+      expect(await codeOf('not an object')).toBe('INVALID_REQUEST');
+      expect(await codeOf({ method: 'getLoad', request: {} })).toBe('INVALID_REQUEST');
+      expect(await codeOf({ id: 'x'.repeat(500), method: 'getLoad', request: {} })).toBe(
+        'INVALID_REQUEST',
+      );
+      expect(await codeOf({ id: randomUUID(), method: 'formatDisk', request: {} })).toBe(
+        'INVALID_REQUEST',
+      );
+      expect(await codeOf({ id: randomUUID(), method: 'toString', request: {} })).toBe(
+        'INVALID_REQUEST',
+      );
+      expect(await codeOf({ id: randomUUID(), method: 'openRoom', request: { roomId: 7 } })).toBe(
+        'INVALID_REQUEST',
+      );
+      const big = 'x'.repeat(MAX_CALL_BYTES);
+      expect(await codeOf({ id: randomUUID(), method: 'openRoom', request: { roomId: big } })).toBe(
+        'PAYLOAD_TOO_LARGE',
+      );
+      // A call nobody waits for is dropped without harm.
+      socket.emit('call', { id: randomUUID(), method: 'openRoom', request: { roomId: 'unheard' } });
+      expect(await codeOf({ id: randomUUID(), method: 'getLoad', request: {} })).toBe('ok');
+      expect((await sfu.call('inspectRoom', { roomId: 'unheard' })).exists).toBe(false);
+      // Beyond the frame limit socket.io drops the connection itself.
+      const dropped = new Promise((r) => socket.once('disconnect', r));
+      socket.emit(
+        'call',
+        { id: randomUUID(), method: 'openRoom', request: { roomId: 'x'.repeat(MAX_FRAME_BYTES) } },
+        () => undefined,
+      );
+      await dropped;
+      // Everyone else is still served.
+      expect((await sfu.call('getLoad', {})).workers).toHaveLength(1);
+    });
+
+    it('reconnects to a node that restarts and renews its event subscription', async () => {
+      const events: SfuEvent[] = [];
+      sfu.onEvent((event) => events.push(event));
+      await sfu.call('openRoom', { roomId: 'before-restart' });
+      const before = sfu.node();
+      expect(await node.stop('SIGTERM')).toBe(0); // a graceful stop
+      await waitFor(() => !sfu.connected, 'client sees the node gone');
+      await expect(sfu.call('getLoad', {})).rejects.toSatisfy(
+        (e) => e instanceof SfuError && e.code === 'SFU_UNAVAILABLE' && e.retryable,
+      );
+      await node.restart();
+      await waitFor(
+        () => sfu.connected && sfu.node()?.incarnation !== before?.incarnation,
+        'client reconnected',
+      );
+      expect(sfu.node()?.nodeId).toBe(before?.nodeId);
+      // A restart loses the node's rooms; the client is told through the new incarnation.
+      expect((await sfu.call('inspectRoom', { roomId: 'before-restart' })).exists).toBe(false);
+      // Events flow again without subscribing anew.
+      const roomId = 'after-restart';
+      await sfu.call('openRoom', { roomId });
+      const send = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'p',
+        direction: 'send',
+      });
+      const { producerId } = await sfu.call('produce', {
+        roomId,
+        peerId: 'p',
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: opusParameters(9),
+      });
+      await sfu.call('closeProducer', { roomId, peerId: 'p', producerId });
+      await waitFor(
+        () => events.some((e) => e.type === 'producerClosed' && e.producerId === producerId),
+        'event received after the restart',
+      );
+      await sfu.call('closeRoom', { roomId });
+    });
+  });
+
+  tlsEndpointSuite();
+});

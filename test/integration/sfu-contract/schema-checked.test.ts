@@ -1,0 +1,9 @@
+// The SfuApi contract against the in-process SFU behind the schema-checked
+// wrapper, as embedded `npm start` runs it.
+import { describe } from 'vitest';
+import { startInProcess } from './support/inProcess.js';
+import { sfuContractSuite } from './suite.js';
+
+describe('in-process SFU through the schema-checked wrapper', () => {
+  sfuContractSuite(() => startInProcess(true), { checksSchemas: true });
+});

@@ -1,0 +1,354 @@
+// The SfuApi contract, written once and run against every implementation
+// (in-process, through the schema-checked wrapper, and an SFU node process
+// over the network): the same calls, the same answers, the same events.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SfuError,
+  sfuMethodNames,
+  type SfuApi,
+  type SfuEvent,
+  type SfuMethodName,
+  type SfuRequest,
+} from '../../../sfu/api/index.js';
+import { waitFor } from '../../harness/sfu.js';
+import { startMediaPeer, type MediaPeer } from './support/mediaPeer.js';
+
+export interface ContractTarget {
+  sfu: SfuApi;
+  close(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Requests are checked against the method schemas (all but the bare in-process SFU). */
+  checksSchemas: boolean;
+}
+
+export const opusParameters = (ssrc: number) => ({
+  mid: '0',
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `c-${ssrc}` },
+});
+
+export async function expectSfuError(promise: Promise<unknown>, code: SfuError['code']) {
+  await expect(promise).rejects.toSatisfy((e) => e instanceof SfuError && e.code === code);
+}
+
+/** The target, with every method name it was asked recorded (to prove coverage). */
+function recording(target: SfuApi, called: Set<string>): SfuApi {
+  return {
+    call<M extends SfuMethodName>(method: M, request: SfuRequest<M>) {
+      called.add(method);
+      return target.call(method, request);
+    },
+    onEvent: (listener) => target.onEvent(listener),
+    close: () => target.close(),
+  };
+}
+
+export function sfuContractSuite(start: () => Promise<ContractTarget>, options: ContractOptions) {
+  describe('SfuApi contract', () => {
+    let target: ContractTarget;
+    let sfu: SfuApi;
+    const events: SfuEvent[] = [];
+    const called = new Set<string>();
+    const peers: MediaPeer[] = [];
+    const eventsOf = (roomId: string) => events.filter((e) => 'roomId' in e && e.roomId === roomId);
+
+    beforeAll(async () => {
+      target = await start();
+      sfu = recording(target.sfu, called);
+      sfu.onEvent((event) => events.push(event));
+    });
+    afterAll(async () => {
+      for (const peer of peers) peer.close();
+      await target?.close();
+    });
+
+    it('opens a room once, with the router capabilities every room shares', async () => {
+      const roomId = 'contract-rooms';
+      const opened = await sfu.call('openRoom', { roomId });
+      expect(opened.rtpCapabilities.codecs?.map((c) => c.mimeType)).toEqual(
+        expect.arrayContaining(['audio/opus', 'video/VP8', 'video/H264']),
+      );
+      expect(await sfu.call('openRoom', { roomId })).toEqual(opened);
+      const shared = await sfu.call('getRtpCapabilities', {});
+      expect(shared.rtpCapabilities.codecs?.map((c) => c.mimeType)).toEqual(
+        opened.rtpCapabilities.codecs?.map((c) => c.mimeType),
+      );
+      expect(await sfu.call('inspectRoom', { roomId })).toEqual({
+        exists: true,
+        peers: 0,
+        transports: 0,
+        producers: 0,
+        consumers: 0,
+      });
+      await sfu.call('closeRoom', { roomId });
+      await sfu.call('closeRoom', { roomId }); // closing twice is fine
+      expect((await sfu.call('inspectRoom', { roomId })).exists).toBe(false);
+    });
+
+    it('carries media from a real WebRTC peer to another and reports what happens to it', async () => {
+      const roomId = 'contract-media';
+      const alice = await startMediaPeer(sfu, roomId, 'alice');
+      const bob = await startMediaPeer(sfu, roomId, 'bob');
+      peers.push(alice, bob);
+      const produced = await alice.startSending();
+      const audio = await bob.consume(produced.audio);
+      const video = await bob.consume(produced.video);
+      await waitFor(() => audio.bytes() > 0 && video.bytes() > 0, 'bob receives audio and video');
+      expect(await sfu.call('inspectRoom', { roomId })).toEqual({
+        exists: true,
+        peers: 2,
+        transports: 4,
+        producers: 2,
+        consumers: 2,
+      });
+
+      // Who talks: the level observer and the dominant speaker name alice.
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'audioLevels' && e.levels.some((l) => l.peerId === 'alice'),
+          ) &&
+          eventsOf(roomId).some(
+            (e) =>
+              e.type === 'activeSpeaker' && e.peerId === 'alice' && e.producerId === produced.audio,
+          ),
+        `audio levels and the active speaker reported: ${JSON.stringify(eventsOf(roomId))}`,
+      );
+
+      const ice = await sfu.call('restartIce', {
+        roomId,
+        peerId: 'bob',
+        transportId: bob.recvTransportId,
+      });
+      expect(ice.iceParameters.usernameFragment).toEqual(expect.any(String));
+
+      // The producer pauses: its consumer is told, and says so when inspected.
+      await sfu.call('pauseProducer', { roomId, peerId: 'alice', producerId: produced.video });
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'consumerPaused' && e.consumerId === video.consumerId && e.byProducer,
+          ),
+        'consumer paused by its producer',
+      );
+      expect(
+        await sfu.call('inspectConsumer', { roomId, consumerId: video.consumerId }),
+      ).toMatchObject({ kind: 'video', type: 'simple', paused: false, producerPaused: true });
+      await sfu.call('resumeProducer', { roomId, peerId: 'alice', producerId: produced.video });
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'consumerResumed' && e.consumerId === video.consumerId,
+          ),
+        'consumer resumed with its producer',
+      );
+
+      // The receiver pauses its own consumer, asks for layers (a no-op on a simple stream).
+      await sfu.call('pauseConsumer', { roomId, peerId: 'bob', consumerId: video.consumerId });
+      expect(
+        await sfu.call('inspectConsumer', { roomId, consumerId: video.consumerId }),
+      ).toMatchObject({ paused: true, producerPaused: false });
+      await sfu.call('setConsumerPreferredLayers', {
+        roomId,
+        peerId: 'bob',
+        consumerId: video.consumerId,
+        spatialLayer: 0,
+      });
+      await sfu.call('resumeConsumer', { roomId, peerId: 'bob', consumerId: video.consumerId });
+      expect(
+        (await sfu.call('inspectConsumer', { roomId, consumerId: video.consumerId })).paused,
+      ).toBe(false);
+
+      // Closing the audio producer closes bob's audio consumer, with the reason.
+      await sfu.call('closeProducer', { roomId, peerId: 'alice', producerId: produced.audio });
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) =>
+              e.type === 'consumerClosed' &&
+              e.consumerId === audio.consumerId &&
+              e.reason === 'producerClosed',
+          ) &&
+          eventsOf(roomId).some(
+            (e) => e.type === 'producerClosed' && e.producerId === produced.audio,
+          ),
+        'producer and consumer closed reported',
+      );
+
+      // Alice leaves: bob's video consumer goes with her producer.
+      await sfu.call('closePeer', { roomId, peerId: 'alice' });
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'consumerClosed' && e.consumerId === video.consumerId,
+          ),
+        'video consumer closed when its producer left',
+      );
+      expect(await sfu.call('inspectRoom', { roomId })).toEqual({
+        exists: true,
+        peers: 1,
+        transports: 2,
+        producers: 0,
+        consumers: 0,
+      });
+      await sfu.call('closePeer', { roomId, peerId: 'bob' });
+      await sfu.call('closeRoom', { roomId });
+      const load = await sfu.call('getLoad', {});
+      expect(load.workers.reduce((n, w) => n + w.transports + w.consumers, 0)).toBe(0);
+    });
+
+    it('refuses what it cannot do with stable codes and keeps serving', async () => {
+      const roomId = 'contract-errors';
+      await expectSfuError(
+        sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' }),
+        'ROOM_NOT_FOUND',
+      );
+      const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
+      await expectSfuError(
+        sfu.call('pauseProducer', { roomId, peerId: 'nobody', producerId: 'x' }),
+        'PEER_NOT_FOUND',
+      );
+      const send = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'p',
+        direction: 'send',
+      });
+      await expectSfuError(
+        sfu.call('connectWebRtcTransport', {
+          roomId,
+          peerId: 'p',
+          transportId: 'missing',
+          dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+        }),
+        'TRANSPORT_NOT_FOUND',
+      );
+      const consume = { roomId, peerId: 'p', transportId: send.id, rtpCapabilities };
+      await expectSfuError(
+        sfu.call('consume', { ...consume, producerId: 'x' }),
+        'PRODUCER_NOT_FOUND',
+      );
+      await expectSfuError(
+        sfu.call('resumeConsumer', { roomId, peerId: 'p', consumerId: 'x' }),
+        'CONSUMER_NOT_FOUND',
+      );
+      await expectSfuError(
+        sfu.call('inspectConsumer', { roomId, consumerId: 'x' }),
+        'CONSUMER_NOT_FOUND',
+      );
+      const { producerId } = await sfu.call('produce', {
+        roomId,
+        peerId: 'p',
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: opusParameters(1234),
+      });
+      // A receiver without a common codec cannot consume.
+      await expectSfuError(
+        sfu.call('consume', { ...consume, producerId, rtpCapabilities: { codecs: [] } }),
+        'CANNOT_CONSUME',
+      );
+      await expectSfuError(
+        sfu.call('produce', {
+          roomId,
+          peerId: 'p',
+          transportId: send.id,
+          kind: 'audio',
+          rtpParameters: {
+            codecs: [{ mimeType: 'audio/nonsense', payloadType: 100, clockRate: 8000 }],
+            encodings: [{ ssrc: 1 }],
+          },
+        }),
+        'MEDIA_REJECTED',
+      );
+      expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({
+        transports: 1,
+        producers: 1,
+      });
+      // Whether a receiver can take the room at all is asked before consuming.
+      expect(await sfu.call('checkRtpCapabilities', { roomId, rtpCapabilities })).toEqual({
+        canReceive: true,
+        missing: [],
+      });
+      const deaf = await sfu.call('checkRtpCapabilities', {
+        roomId,
+        rtpCapabilities: { codecs: [] },
+      });
+      expect(deaf.canReceive).toBe(false);
+      expect(deaf.missing).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+      // A closed transport takes its producer with it; closing it again is fine.
+      await sfu.call('closeTransport', { roomId, peerId: 'p', transportId: send.id });
+      await sfu.call('closeTransport', { roomId, peerId: 'p', transportId: send.id });
+      expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({
+        transports: 0,
+        producers: 0,
+      });
+      await sfu.call('closeRoom', { roomId });
+    });
+
+    // The bare in-process SFU trusts its caller; every other implementation checks.
+    if (options.checksSchemas)
+      it('refuses requests outside the schemas', async () => {
+        await expectSfuError(
+          sfu.call('openRoom', { roomId: '' }), // ids are 1-128 characters
+          'INVALID_REQUEST',
+        );
+        await expectSfuError(
+          sfu.call('produce', {
+            roomId: 'r',
+            peerId: 'p',
+            transportId: 't',
+            kind: 'audio',
+            rtpParameters: { codecs: [] },
+          }),
+          'INVALID_REQUEST',
+        );
+        await expectSfuError(sfu.call('noSuchMethod' as never, {} as never), 'INVALID_REQUEST');
+        expect((await sfu.call('getLoad', {})).workers.length).toBeGreaterThan(0);
+      });
+
+    it('drains a worker without refusing rooms', async () => {
+      const before = await sfu.call('getLoad', {});
+      expect(before.workers.length).toBeGreaterThan(0);
+      expect(before.workers.every((w) => !w.draining)).toBe(true);
+      expect(await sfu.call('setWorkerDraining', { workerIndex: 0, draining: true })).toEqual({
+        workerIndex: 0,
+        draining: true,
+      });
+      expect((await sfu.call('getLoad', {})).workers[0]?.draining).toBe(true);
+      // Every worker draining still opens rooms (on the least loaded one).
+      await sfu.call('openRoom', { roomId: 'contract-drain' });
+      await sfu.call('closeRoom', { roomId: 'contract-drain' });
+      await sfu.call('setWorkerDraining', { workerIndex: 0, draining: false });
+      expect((await sfu.call('getLoad', {})).workers[0]?.draining).toBe(false);
+      await expectSfuError(
+        sfu.call('setWorkerDraining', { workerIndex: 63, draining: true }),
+        'INVALID_REQUEST',
+      );
+    });
+
+    it('reports a dead worker and the room it took, then serves from its replacement', async () => {
+      const roomId = 'contract-worker-death';
+      await sfu.call('openRoom', { roomId });
+      const [first] = (await sfu.call('getLoad', {})).workers;
+      process.kill(first!.pid, 'SIGKILL');
+      await waitFor(
+        () =>
+          events.some((e) => e.type === 'workerDied' && e.pid === first!.pid && e.replaced) &&
+          events.some((e) => e.type === 'roomMediaLost' && e.roomId === roomId),
+        'worker death and lost room reported',
+      );
+      await sfu.call('openRoom', { roomId });
+      const after = await sfu.call('getLoad', {});
+      expect(after.workers[0]?.pid).not.toBe(first!.pid);
+      expect(after.workers[0]?.rooms).toBe(1);
+      await sfu.call('closeRoom', { roomId });
+    });
+
+    it('has covered every method of the contract', () => {
+      expect(sfuMethodNames.filter((m) => !called.has(m))).toEqual([]);
+    });
+  });
+}

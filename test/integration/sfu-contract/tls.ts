@@ -1,0 +1,79 @@
+// An SFU node given a certificate serves its endpoint over TLS only: a client
+// that trusts the CA is served; one that does not trust it never connects.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SfuError } from '../../../sfu/api/index.js';
+import { createRemoteSfu, type RemoteSfu } from '../../../signaling/sfu/remoteSfu.js';
+import { testLogger } from '../../harness/sfu.js';
+import { SECRET, startSfuNode, type SfuNodeProcess } from './support/sfuNode.js';
+
+export function tlsEndpointSuite() {
+  describe('its internal endpoint over TLS', () => {
+    let dir: string;
+    let node: SfuNodeProcess;
+    const clients: RemoteSfu[] = [];
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'veche-sfu-tls-'));
+      // Self-signed: the certificate is its own CA.
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      node = await startSfuNode({
+        SFU_INTERNAL_TLS_CERT: join(dir, 'cert.pem'),
+        SFU_INTERNAL_TLS_KEY: join(dir, 'key.pem'),
+      });
+    });
+    afterAll(async () => {
+      for (const client of clients) await client.close();
+      await node?.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('serves a client that trusts its CA, and no other', async () => {
+      const ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
+      const trusting = createRemoteSfu({ url: node.url, secret: SECRET, ca, log: testLogger() });
+      clients.push(trusting);
+      await trusting.waitUntilConnected();
+      expect((await trusting.call('getLoad', {})).workers).toHaveLength(1);
+
+      const untrusting = createRemoteSfu({ url: node.url, secret: SECRET, log: testLogger() });
+      clients.push(untrusting);
+      await expect(untrusting.waitUntilConnected()).rejects.toSatisfy(
+        (e) => e instanceof SfuError && e.code === 'SFU_UNAVAILABLE',
+      );
+      const plain = createRemoteSfu({
+        url: node.url.replace('https:', 'http:'),
+        secret: SECRET,
+        log: testLogger(),
+      });
+      clients.push(plain);
+      await expect(plain.call('getLoad', {})).rejects.toSatisfy(
+        (e) => e instanceof SfuError && e.code === 'SFU_UNAVAILABLE',
+      );
+    });
+  });
+}
