@@ -50,11 +50,14 @@ type Entry =
  */
 const DECISION_ATTEMPTS = 3;
 
-/** Refusals that are access decisions: each leaves an audit row with its code. */
+/**
+ * Refusals that are access decisions: each leaves an audit row with its code.
+ * PASSCODE_REQUIRED is not one: it is the room asking for its passcode, which
+ * every entry to a passcode room gets first.
+ */
 const AUDITED_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BANNED',
   'ROOM_LOCKED',
-  'PASSCODE_REQUIRED',
   'PASSCODE_INVALID',
   'FORBIDDEN',
   'RATE_LIMITED',
