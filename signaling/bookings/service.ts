@@ -9,7 +9,13 @@ import { requireOffice } from '../catalog/permissions.js';
 import { requireRoom } from '../catalog/roomService.js';
 import { getUsers } from '../catalog/users.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/domainError.js';
-import { isDatabaseError, SqlState, type Database, type Queryable } from '../db/index.js';
+import {
+  isDatabaseError,
+  isRetryable,
+  SqlState,
+  type Database,
+  type Queryable,
+} from '../db/index.js';
 import { expandRecurrence, type Slot } from './recurrence.js';
 import { changesTiming, replanSeries } from './replan.js';
 import * as repo from './repository.js';
@@ -36,20 +42,33 @@ export interface BookingServiceDeps {
 }
 
 const DAY_MS = 86_400_000;
+/** Tries of one change before a repeated deadlock is reported as the error it is. */
+const MAX_ATTEMPTS = 3;
 
 export function createBookingService({ db, now }: BookingServiceDeps) {
-  /** Runs a change; a concurrent booking that won the race surfaces as the same 409. */
+  /**
+   * Runs a change under the room's booking lock. A concurrent booking that won
+   * the race surfaces as the same 409; a transaction PostgreSQL aborted to break
+   * a deadlock (or a serialisation failure) runs again, so the loser of such a
+   * race learns who won instead of getting a 500.
+   */
   async function guarded<T>(
     roomId: string,
     slots: readonly { start: Date; end: Date }[],
     ignore: readonly string[],
     change: (tx: Queryable) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await db.transaction(change);
-    } catch (error) {
-      if (!isDatabaseError(error, SqlState.exclusionViolation)) throw error;
-      throw conflictError(await findConflicts(db, roomId, slots, ignore));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await db.transaction(async (tx) => {
+          await repo.lockRoomBookings(tx, roomId);
+          return change(tx);
+        });
+      } catch (error) {
+        if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
+        if (!isDatabaseError(error, SqlState.exclusionViolation)) throw error;
+        throw conflictError(await findConflicts(db, roomId, slots, ignore));
+      }
     }
   }
 

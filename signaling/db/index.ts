@@ -7,7 +7,7 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 export type { Database, Queryable, QueryResult, Row } from './database.js';
-export { isDatabaseError, onlyRow, SqlState } from './database.js';
+export { isDatabaseError, isRetryable, onlyRow, SqlState } from './database.js';
 export { migrate, appliedMigrations, MigrationError } from './migrate.js';
 export { migrations, type Migration } from './migrations/index.js';
 
