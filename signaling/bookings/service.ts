@@ -16,6 +16,7 @@ import {
   type Database,
   type Queryable,
 } from '../db/index.js';
+import { INVISIBLE_TEXT, isVisibleText, normalizeText } from '../protocol/text.js';
 import { expandRecurrence, type Slot } from './recurrence.js';
 import { changesTiming, replanSeries } from './replan.js';
 import * as repo from './repository.js';
@@ -111,6 +112,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
   }
 
   async function create(actor: Actor, input: CreateBookingInput): Promise<BookingAggregate> {
+    const title = visibleTitle(input.title);
     const start = new Date(input.start);
     const end = new Date(input.end);
     rules.requireTimeZone(input.timeZone);
@@ -136,7 +138,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
         id,
         roomId: room.id,
         organiser: actor.identity.subject,
-        title: input.title,
+        title,
         description: input.description,
         timeZone: input.timeZone,
         start,
@@ -161,7 +163,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
         'booking.create',
         { id, room },
         {
-          title: input.title,
+          title,
           start: start.toISOString(),
           end: end.toISOString(),
           timeZone: input.timeZone,
@@ -179,6 +181,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
     id: string,
     patch: UpdateBookingInput,
   ): Promise<BookingAggregate> {
+    const title = patch.title === undefined ? undefined : visibleTitle(patch.title);
     const before = await load(db, id);
     const plan = changesTiming(patch) ? replanSeries(before, patch, now()) : undefined;
     const replaced = plan
@@ -213,7 +216,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
       }
       await repo.saveBooking(tx, {
         ...booking,
-        title: patch.title ?? booking.title,
+        title: title ?? booking.title,
         description: patch.description ?? booking.description,
         ...(plan && {
           start: plan.start,
@@ -358,6 +361,13 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
 }
 
 export type BookingService = ReturnType<typeof createBookingService>;
+
+/** The title as stored (NFC); one that renders as nothing is refused. */
+function visibleTitle(title: string): string {
+  const text = normalizeText(title);
+  if (!isVisibleText(text)) throw badRequest(`title ${INVISIBLE_TEXT}`);
+  return text;
+}
 
 const asInput = (i: repo.Invitation): InviteeInput => ({
   ...(i.subject !== null && { subject: i.subject }),

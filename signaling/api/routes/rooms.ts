@@ -8,6 +8,8 @@ import {
   roomSlugSchema,
   updateRoomSchema,
 } from '../../catalog/roomSchemas.js';
+import { badRequest } from '../../core/domainError.js';
+import { INVISIBLE_TEXT, isVisibleText, normalizeText } from '../../protocol/text.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute, json, type Route } from '../route.js';
 
@@ -41,7 +43,8 @@ export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
       responses: { 201: { description: 'Created', schema: roomSchema } },
       errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
       async handle({ identity, body }) {
-        return json(201, roomView(await createRoom(db, identity, body, now()), publicUrl));
+        const room = await createRoom(db, identity, visibleTexts(body), now());
+        return json(201, roomView(room, publicUrl));
       },
     }),
     defineRoute({
@@ -68,9 +71,25 @@ export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
       responses: { 200: { description: 'The changed room', schema: roomSchema } },
       errors: ['FORBIDDEN', 'NOT_FOUND'],
       async handle({ identity, params, body }) {
-        const room = await updateRoom(db, identity, params.slug, body, now());
+        const room = await updateRoom(db, identity, params.slug, visibleTexts(body), now());
         return json(200, roomView(room, publicUrl));
       },
     }),
   ];
+}
+
+/**
+ * The room's name and passcode as stored (NFC, so the same text typed on any
+ * system is equal); either one rendering as nothing is refused.
+ */
+function visibleTexts<T extends { name?: string; passcode?: string | null }>(body: T): T {
+  const out = { ...body };
+  for (const field of ['name', 'passcode'] as const) {
+    const value = body[field];
+    if (typeof value !== 'string') continue;
+    const text = field === 'name' ? normalizeText(value) : value.normalize('NFC');
+    if (!isVisibleText(text)) throw badRequest(`${field} ${INVISIBLE_TEXT}`);
+    out[field] = text;
+  }
+  return out;
 }

@@ -148,6 +148,27 @@ export function bookingSuite(backend: () => Backend) {
       expect(conflicts[0]!.booking.id).toBe(winnerId);
     });
 
+    it('refuses a title that renders as nothing and stores titles in NFC', async () => {
+      const before = await count(api.db, 'bookings');
+      for (const title of ['\u0301\u0301', '\u200B\u200D\uFEFF']) {
+        const error = apiError(await book(alice, { room: 'zal-2', title }), 400);
+        expect(error.code).toBe('BAD_REQUEST');
+      }
+      expect(await count(api.db, 'bookings')).toBe(before);
+      const made = booking(
+        await book(alice, {
+          room: 'zal-2',
+          title: 'Cafe\u0301',
+          start: '2030-04-22T07:00:00Z',
+          end: '2030-04-22T08:00:00Z',
+        }),
+        201,
+      );
+      expect(made.title).toBe('Café');
+      const renamed = await api.as(alice).patch(`/api/bookings/${made.id}`, { title: '\u3164' });
+      expect(apiError(renamed, 400).code).toBe('BAD_REQUEST');
+    });
+
     it('refuses a weekly series that collides with one booking, naming that occurrence; stores nothing', async () => {
       const existing = booking(
         await book(anna, { start: '2030-03-19T07:30:00Z', end: '2030-03-19T08:30:00Z' }),
