@@ -100,4 +100,28 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   });
   return logger;
 }
+/**
+ * For errors that come in bursts (a pool losing all its connections): the
+ * first in each interval is logged, the rest counted and reported with the
+ * next one that is logged.
+ */
+export function rateLimited(
+  intervalMs: number,
+  now: () => number = Date.now,
+): (emit: (suppressed: number) => void) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  return (emit) => {
+    const at = now();
+    if (at - last < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    last = at;
+    const count = suppressed;
+    suppressed = 0;
+    emit(count);
+  };
+}
+
 export type { Logger };
