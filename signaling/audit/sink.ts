@@ -15,6 +15,8 @@ export type AuditAction =
   | 'room.chat'
   | 'room.screenShare'
   | 'invite.create'
+  | 'room.create'
+  | 'room.update'
   | 'meeting.end'
   | 'sfu.drain'
   | 'sfu.undrain'

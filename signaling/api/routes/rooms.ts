@@ -11,6 +11,7 @@ import {
 import { badRequest } from '../../core/domainError.js';
 import { INVISIBLE_TEXT, isVisibleText, normalizeText } from '../../protocol/text.js';
 import type { ApiContext } from '../context.js';
+import { auditRoomChange } from './roomAudit.js';
 import { defineRoute, json, type Route } from '../route.js';
 
 const slugParams = z.object({ slug: roomSlugSchema });
@@ -42,8 +43,21 @@ export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
       body: createRoomSchema,
       responses: { 201: { description: 'Created', schema: roomSchema } },
       errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
-      async handle({ identity, body }) {
-        const room = await createRoom(db, identity, visibleTexts(body), now());
+      async handle({ identity, ip, body }) {
+        const input = visibleTexts(body);
+        const room = await db.transaction(async (tx) => {
+          const at = now();
+          const created = await createRoom(tx, identity, input, at);
+          await auditRoomChange(tx, {
+            action: 'room.create',
+            identity,
+            ip,
+            room: created,
+            input,
+            at,
+          });
+          return created;
+        });
         return json(201, roomView(room, publicUrl));
       },
     }),
@@ -70,8 +84,21 @@ export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
       body: updateRoomSchema,
       responses: { 200: { description: 'The changed room', schema: roomSchema } },
       errors: ['FORBIDDEN', 'NOT_FOUND'],
-      async handle({ identity, params, body }) {
-        const room = await updateRoom(db, identity, params.slug, visibleTexts(body), now());
+      async handle({ identity, ip, params, body }) {
+        const input = visibleTexts(body);
+        const room = await db.transaction(async (tx) => {
+          const at = now();
+          const updated = await updateRoom(tx, identity, params.slug, input, at);
+          await auditRoomChange(tx, {
+            action: 'room.update',
+            identity,
+            ip,
+            room: updated,
+            input,
+            at,
+          });
+          return updated;
+        });
         return json(200, roomView(room, publicUrl));
       },
     }),

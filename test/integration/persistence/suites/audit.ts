@@ -76,13 +76,14 @@ function cli(
 export function auditSuite(backend: () => Backend) {
   describe('audit log', () => {
     let api: TestApi;
+    let roomId: string;
     beforeAll(async () => {
       api = await startApi(await backend().fresh(), { now: NOW });
-      await createRoom(api, alice, { slug: 'audit-room' });
+      roomId = (await createRoom(api, alice, { slug: 'audit-room' })).id;
     });
     afterAll(() => api.close());
 
-    it('records booking create, update and cancel as chained rows', async () => {
+    it('records the room and booking create, update and cancel as chained rows', async () => {
       const b = booking(
         await api.as(alice).post('/api/bookings', {
           room: 'audit-room',
@@ -105,14 +106,16 @@ export function auditSuite(backend: () => Backend) {
         hash: string;
       }>('SELECT id, action, actor, target, room, prev_hash, hash FROM audit_log ORDER BY id');
       expect(rows.map((r) => [r.id, r.action, r.actor, r.target, r.room])).toEqual([
-        [1, 'booking.create', 'alice', b.id, 'audit-room'],
-        [2, 'booking.update', 'alice', b.id, 'audit-room'],
-        [3, 'booking.cancel', 'alice', b.id, 'audit-room'],
+        [1, 'room.create', 'alice', roomId, 'audit-room'],
+        [2, 'booking.create', 'alice', b.id, 'audit-room'],
+        [3, 'booking.update', 'alice', b.id, 'audit-room'],
+        [4, 'booking.cancel', 'alice', b.id, 'audit-room'],
       ]);
       expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
       expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
       expect(rows[2]!.prev_hash).toBe(rows[1]!.hash);
-      expect(await verifyAuditChain(api.db)).toEqual({ ok: true, rows: 3 });
+      expect(rows[3]!.prev_hash).toBe(rows[2]!.hash);
+      expect(await verifyAuditChain(api.db)).toEqual({ ok: true, rows: 4 });
     });
 
     it('refuses UPDATE and DELETE through the trigger', async () => {
@@ -120,7 +123,7 @@ export function auditSuite(backend: () => Backend) {
         /append-only/,
       );
       await expect(api.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-      expect(await verifyAuditChain(api.db)).toEqual({ ok: true, rows: 3 });
+      expect(await verifyAuditChain(api.db)).toEqual({ ok: true, rows: 4 });
     });
 
     it('keeps one chain under 40 concurrent appends', async () => {
