@@ -2,7 +2,6 @@
 // which SFU, state store, chat store, audit sink and policy it gets. Each
 // collaborator outside the request handlers gets only the ports it needs.
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import type { SfuApi } from '../sfu/api/index.js';
 import { createLiveAdmin } from './admin/liveAdmin.js';
@@ -20,6 +19,7 @@ import { startPresence } from './cluster/presence.js';
 import type { Services } from './core/context.js';
 import type { Logger } from './core/logger.js';
 import { createCapabilitiesRoute } from './http/capabilities.js';
+import { createServedNames } from './http/origin.js';
 import { createWebServer, type RouteHandler } from './http/server.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol/index.js';
 import { PROTOCOL_VERSION } from './protocol/index.js';
@@ -86,23 +86,12 @@ interface SocketData {
   ip: string;
 }
 
-/** Browsers may connect from this server's own origin or PUBLIC_URL's; tools send no Origin. */
-export function isAllowedOrigin(req: IncomingMessage, publicUrl: string | undefined): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  try {
-    const host = new URL(origin).host;
-    if (host === req.headers.host) return true;
-    return publicUrl !== undefined && new URL(publicUrl).host === host;
-  } catch {
-    return false;
-  }
-}
-
 export function createSignalingServer(options: SignalingOptions): SignalingServer {
   const { sfu, log } = options;
   const rooms = createRoomRegistry();
+  const servedNames = createServedNames(options.publicUrl);
   const httpServer = createWebServer({
+    servedNames,
     webRoot: options.webRoot,
     routes: [createCapabilitiesRoute(sfu), ...(options.routes ?? [])],
     tls: options.tls,
@@ -134,8 +123,9 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       // below it, the dispatcher answers PAYLOAD_TOO_LARGE.
       maxHttpBufferSize: 1_000_000,
       allowRequest: (req, callback) => {
-        const allowed = isAllowedOrigin(req, options.publicUrl);
-        if (!allowed) log.warn({ origin: req.headers.origin }, 'socket refused: foreign origin');
+        const allowed = servedNames.isAllowedOrigin(req);
+        const { origin, host } = req.headers;
+        if (!allowed) log.warn({ origin, host }, 'socket refused: foreign origin or host');
         callback(null, allowed);
       },
     },

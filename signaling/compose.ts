@@ -18,6 +18,8 @@ import { createInviteCodec } from './auth/invites.js';
 import { createResumeCodec } from './auth/resume.js';
 import { loadOrCreateSecrets, type Secrets } from './auth/secrets.js';
 import type { AttemptLimiter } from './rooms/attemptLimiter.js';
+import { scheduleAuditCheckpoints } from './audit/checkpoint.js';
+import { checkpointKeyOrCreate } from './audit/checkpointConfig.js';
 import { createAuthenticator } from './auth/socketAuth.js';
 import { createStaffTokenVerifier, type StaffTokenVerifier } from './auth/tokens.js';
 import { createDatabaseChatStore } from './chat/dbStore.js';
@@ -35,6 +37,8 @@ import { createStepStopper } from './composeStop.js';
 import { reportKeySourceOutage } from './composeAuth.js';
 
 /** Chat of rooms nobody booked is kept this long. */
+/** How often the server signs the audit chain's head. */
+const AUDIT_CHECKPOINT_INTERVAL_MS = 60 * 60_000;
 const AD_HOC_CHAT_RETENTION_DAYS = 30;
 
 /**
@@ -257,9 +261,22 @@ async function openOwnedDatabase(
   log: Logger,
   stopper: ReturnType<typeof createStepStopper>,
 ): Promise<Database> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: log.child({ component: 'db' }),
+  });
   stopper.add('database', () => db.close());
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  // The signed chain head, at start and hourly: deleting the newest audit
+  // rows then shows against the last checkpoint (audit:verify).
+  const stopCheckpoints = scheduleAuditCheckpoints(db, {
+    file: config.auditCheckpoints.file,
+    key: await checkpointKeyOrCreate(config.auditCheckpoints),
+    log: log.child({ component: 'audit' }),
+    intervalMs: AUDIT_CHECKPOINT_INTERVAL_MS,
+  });
+  stopper.add('audit checkpoints', async () => stopCheckpoints());
   return db;
 }

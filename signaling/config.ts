@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { loadCheckpointConfig, type CheckpointConfig } from './audit/checkpointConfig.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -113,6 +114,8 @@ export interface SignalingConfig {
     listenIp: string;
     announcedAddress: string | undefined;
   };
+  /** Signed audit-chain checkpoints (AUDIT_CHECKPOINT_KEY, AUDIT_CHECKPOINT_FILE). */
+  auditCheckpoints: CheckpointConfig;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  let auditCheckpoints: CheckpointConfig;
+  try {
+    auditCheckpoints = loadCheckpointConfig(env);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
   // Without an announced address browsers can only reach media on this host;
   // with one, listen on every interface and announce it (LAN or public IP).
   const listenIp = e.RTC_LISTEN_IP ?? (e.RTC_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1');
@@ -165,5 +174,6 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
       listenIp,
       announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
     },
+    auditCheckpoints,
   };
 }

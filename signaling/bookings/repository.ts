@@ -105,6 +105,16 @@ const bookingColumns = `b.id, b.room_id, b.organiser, b.title, b.description, b.
 export const occurrenceColumns = `o.id, o.booking_id, o.original_start, o.starts_at, o.ends_at,
   o.modified, o.status`;
 
+/**
+ * Takes the room's booking lock for the rest of the transaction. Every change
+ * to a room's bookings takes it first, so they queue in one order instead of
+ * meeting in the EXCLUDE constraint (or a booking's row) from two sides.
+ * NO KEY UPDATE: inserts that merely reference the room are not held up.
+ */
+export async function lockRoomBookings(tx: Queryable, roomId: string): Promise<void> {
+  await tx.query('SELECT 1 FROM rooms WHERE id = $1 FOR NO KEY UPDATE', [roomId]);
+}
+
 export async function insertBooking(tx: Queryable, b: Booking): Promise<void> {
   await tx.query(
     `INSERT INTO bookings (id, room_id, organiser, title, description, time_zone, starts_at,

@@ -9,7 +9,14 @@ import { requireOffice } from '../catalog/permissions.js';
 import { requireRoom } from '../catalog/roomService.js';
 import { getUsers } from '../catalog/users.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/domainError.js';
-import { isDatabaseError, SqlState, type Database, type Queryable } from '../db/index.js';
+import {
+  isDatabaseError,
+  isRetryable,
+  SqlState,
+  type Database,
+  type Queryable,
+} from '../db/index.js';
+import { INVISIBLE_TEXT, isVisibleText, normalizeText } from '../protocol/text.js';
 import { expandRecurrence, type Slot } from './recurrence.js';
 import { changesTiming, replanSeries } from './replan.js';
 import * as repo from './repository.js';
@@ -36,20 +43,33 @@ export interface BookingServiceDeps {
 }
 
 const DAY_MS = 86_400_000;
+/** Tries of one change before a repeated deadlock is reported as the error it is. */
+const MAX_ATTEMPTS = 3;
 
 export function createBookingService({ db, now }: BookingServiceDeps) {
-  /** Runs a change; a concurrent booking that won the race surfaces as the same 409. */
+  /**
+   * Runs a change under the room's booking lock. A concurrent booking that won
+   * the race surfaces as the same 409; a transaction PostgreSQL aborted to break
+   * a deadlock (or a serialisation failure) runs again, so the loser of such a
+   * race learns who won instead of getting a 500.
+   */
   async function guarded<T>(
     roomId: string,
     slots: readonly { start: Date; end: Date }[],
     ignore: readonly string[],
     change: (tx: Queryable) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await db.transaction(change);
-    } catch (error) {
-      if (!isDatabaseError(error, SqlState.exclusionViolation)) throw error;
-      throw conflictError(await findConflicts(db, roomId, slots, ignore));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await db.transaction(async (tx) => {
+          await repo.lockRoomBookings(tx, roomId);
+          return change(tx);
+        });
+      } catch (error) {
+        if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
+        if (!isDatabaseError(error, SqlState.exclusionViolation)) throw error;
+        throw conflictError(await findConflicts(db, roomId, slots, ignore));
+      }
     }
   }
 
@@ -92,6 +112,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
   }
 
   async function create(actor: Actor, input: CreateBookingInput): Promise<BookingAggregate> {
+    const title = visibleTitle(input.title);
     const start = new Date(input.start);
     const end = new Date(input.end);
     rules.requireTimeZone(input.timeZone);
@@ -117,7 +138,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
         id,
         roomId: room.id,
         organiser: actor.identity.subject,
-        title: input.title,
+        title,
         description: input.description,
         timeZone: input.timeZone,
         start,
@@ -142,7 +163,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
         'booking.create',
         { id, room },
         {
-          title: input.title,
+          title,
           start: start.toISOString(),
           end: end.toISOString(),
           timeZone: input.timeZone,
@@ -160,6 +181,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
     id: string,
     patch: UpdateBookingInput,
   ): Promise<BookingAggregate> {
+    const title = patch.title === undefined ? undefined : visibleTitle(patch.title);
     const before = await load(db, id);
     const plan = changesTiming(patch) ? replanSeries(before, patch, now()) : undefined;
     const replaced = plan
@@ -194,7 +216,7 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
       }
       await repo.saveBooking(tx, {
         ...booking,
-        title: patch.title ?? booking.title,
+        title: title ?? booking.title,
         description: patch.description ?? booking.description,
         ...(plan && {
           start: plan.start,
@@ -339,6 +361,13 @@ export function createBookingService({ db, now }: BookingServiceDeps) {
 }
 
 export type BookingService = ReturnType<typeof createBookingService>;
+
+/** The title as stored (NFC); one that renders as nothing is refused. */
+function visibleTitle(title: string): string {
+  const text = normalizeText(title);
+  if (!isVisibleText(text)) throw badRequest(`title ${INVISIBLE_TEXT}`);
+  return text;
+}
 
 const asInput = (i: repo.Invitation): InviteeInput => ({
   ...(i.subject !== null && { subject: i.subject }),

@@ -53,4 +53,11 @@ export const SqlState = {
   foreignKeyViolation: '23503',
   exclusionViolation: '23P01',
   checkViolation: '23514',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
 } as const;
+
+/** PostgreSQL aborted the transaction only to break a cycle or a race: running it again is safe. */
+export const isRetryable = (error: unknown): boolean =>
+  isDatabaseError(error, SqlState.deadlockDetected) ||
+  isDatabaseError(error, SqlState.serializationFailure);

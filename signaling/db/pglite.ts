@@ -4,6 +4,7 @@
 // land inside somebody else's open transaction.
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { lockDataDir } from './dataDirLock.js';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
 
 function createQueue() {
@@ -44,11 +45,19 @@ export interface PgliteOptions {
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDatabase> {
-  const pg = await PGlite.create({
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.from === undefined ? {} : { loadDataDir: options.from }),
-    extensions: { btree_gist },
-  });
+  // Files on disk belong to one open at a time (DATA_DIR_LOCKED otherwise).
+  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.from === undefined ? {} : { loadDataDir: options.from }),
+      extensions: { btree_gist },
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const inTurn = createQueue();
   const session = wrap(pg);
   return {
@@ -67,7 +76,14 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDat
           throw error;
         }
       }),
-    close: () => inTurn(() => pg.close()),
+    close: () =>
+      inTurn(async () => {
+        try {
+          await pg.close();
+        } finally {
+          await lock?.release();
+        }
+      }),
     dump: () => inTurn(() => pg.dumpDataDir('none')),
   };
 }

@@ -1,6 +1,10 @@
 // A real PostgreSQL server through a pg pool (DATABASE_URL).
 import pg from 'pg';
+import { createLogger, rateLimited, type Logger } from '../core/logger.js';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
+
+/** A whole pool breaks at once (a server restart): one line per interval is enough. */
+const POOL_ERROR_LOG_INTERVAL_MS = 30_000;
 
 const INT8_OID = 20;
 
@@ -30,11 +34,26 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export function openPostgres(connectionString: string, options: { max?: number } = {}): Database {
+export interface PostgresOptions {
+  max?: number;
+  /** Where broken idle connections are reported (default: a logger on stdout). */
+  log?: Logger;
+  /** The clock of the rate limit on those reports. */
+  now?: () => number;
+}
+
+export function openPostgres(connectionString: string, options: PostgresOptions = {}): Database {
   const pool = new pg.Pool({ connectionString, types, max: options.max ?? 10 });
-  // An idle client losing its server (restart) must not crash the process;
-  // the next query gets a fresh connection.
-  pool.on('error', () => undefined);
+  // An idle client losing its server (restart, terminated session) must not
+  // crash the process — the next query gets a fresh connection — but it must
+  // be seen: the operator learns the database went away before queries fail.
+  const log = options.log ?? createLogger('info');
+  const report = rateLimited(POOL_ERROR_LOG_INTERVAL_MS, options.now);
+  pool.on('error', (error) => {
+    report((suppressed) =>
+      log.warn({ err: error, ...(suppressed > 0 && { suppressed }) }, 'database connection lost'),
+    );
+  });
   const base = wrap(pool);
   return {
     engine: 'postgres',

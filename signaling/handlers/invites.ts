@@ -1,4 +1,5 @@
 // Hosts and co-hosts invite guests: a signed, expiring link to this room.
+import { audit } from './audit.js';
 import { roomOf } from './moderationTarget.js';
 import type { Handler } from './types.js';
 
@@ -9,6 +10,12 @@ export const createInvite: Handler<'createInvite'> = async (ctx, { role, name, t
     ...(role ? { role } : {}),
     ...(name ? { name } : {}),
     ttlSeconds: ttlMinutes * 60,
+  });
+  // Who may now walk in, as whom and until when — never the token itself.
+  await audit(ctx, 'invite.create', undefined, {
+    role: role ?? 'guest',
+    ...(name ? { name } : {}),
+    expiresAt: expiresAt.toISOString(),
   });
   // The token travels in the fragment: browsers never send it to a server.
   const path = `/r/${encodeURIComponent(room)}#invite=${token}`;

@@ -1,7 +1,7 @@
-// Room settings: lock, lobby, passcode, chat and screen-share policy.
+// Room settings: lock, lobby, passcode, chat and screen-share policy. Each
+// change is a policy change and leaves an audit row with its new value.
 import { settingsView, type RoomControl } from '../rooms/control.js';
 import { hashPasscode } from '../catalog/passcode.js';
-import type { AuditAction } from '../audit/sink.js';
 import type { HandlerContext } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { audit } from './audit.js';
@@ -30,23 +30,25 @@ export const setRoomLock: Handler<'setRoomLock'> = async (ctx, { locked }) => {
 
 export const setLobby: Handler<'setLobby'> = async (ctx, { enabled }) => {
   await changeSettings(ctx, (c) => void (c.settings.lobby = enabled));
+  await audit(ctx, 'room.lobby', undefined, { enabled });
   return {};
 };
 
 export const setPasscode: Handler<'setPasscode'> = async (ctx, { passcode }) => {
   const hash = passcode === null ? undefined : await hashPasscode(passcode);
   await changeSettings(ctx, (c) => void (c.passcodeHash = hash));
-  const action: AuditAction = 'room.passcode';
-  await audit(ctx, action, undefined, { set: passcode !== null });
+  await audit(ctx, 'room.passcode', undefined, { set: passcode !== null });
   return {};
 };
 
 export const setChatEnabled: Handler<'setChatEnabled'> = async (ctx, { enabled }) => {
   await changeSettings(ctx, (c) => void (c.settings.chatEnabled = enabled));
+  await audit(ctx, 'room.chat', undefined, { enabled });
   return {};
 };
 
 export const setScreenShareAllowed: Handler<'setScreenShareAllowed'> = async (ctx, { allowed }) => {
   await changeSettings(ctx, (c) => void (c.settings.screenShareAllowed = allowed));
+  await audit(ctx, 'room.screenShare', undefined, { allowed });
   return {};
 };

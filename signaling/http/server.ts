@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Logger } from '../core/logger.js';
+import type { ServedNames } from './origin.js';
 import { createStaticHandler } from './static.js';
 
 /** Handles a request if it is its own (e.g. `/api/…`); resolves false otherwise. */
@@ -24,6 +25,8 @@ export interface HttpOptions {
   routes: readonly RouteHandler[];
   tls: { certFile: string; keyFile: string } | undefined;
   health: () => Promise<Record<string, unknown>>;
+  /** Names this server answers to; anything else gets 421 (DNS rebinding). */
+  servedNames: ServedNames;
   log: Logger;
 }
 
@@ -58,6 +61,16 @@ export function createWebServer(options: HttpOptions) {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (
+      options.servedNames.needsServedHost(url.pathname) &&
+      !options.servedNames.isServedHost(req)
+    ) {
+      // 421: this server is not the one that name is meant for.
+      res
+        .writeHead(req.headers.host ? 421 : 400, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(req.headers.host ? 'unknown host name; open PUBLIC_URL' : 'Host header required');
+      return;
+    }
     for (const handle of options.routes) {
       if (await handle(req, res, url)) return;
     }

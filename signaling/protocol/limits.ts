@@ -2,6 +2,7 @@
 // without zod: the meeting page imports these (and only types from the rest),
 // so the schema library stays out of its bundle. The zod schemas are built
 // on the same constants.
+import { isVisibleText, normalizeText } from './text.js';
 
 /**
  * Public HTTP path with the media routers' RTP capabilities (the same for
@@ -32,23 +33,33 @@ export const isRoomName = (s: string): boolean => ROOM_NAME_PATTERN.test(s);
 export const hasNoControlCharacters = (s: string): boolean => !CONTROL_OR_FORMAT.test(s);
 export const isChatTextAllowed = (s: string): boolean => !CHAT_FORBIDDEN.test(s);
 
-/** A display name as the server will accept it (after trimming). */
+/** A display name as the server will accept it (after NFC and trimming). */
 export function isDisplayName(s: string): boolean {
-  const trimmed = s.trim();
+  const text = normalizeText(s);
   return (
-    trimmed.length >= 1 &&
-    trimmed.length <= MAX_DISPLAY_NAME_LENGTH &&
-    hasNoControlCharacters(trimmed)
+    text.length >= 1 &&
+    text.length <= MAX_DISPLAY_NAME_LENGTH &&
+    hasNoControlCharacters(text) &&
+    isVisibleText(text)
   );
 }
 
 export function isChatText(s: string): boolean {
-  const trimmed = s.trim();
-  return trimmed.length >= 1 && trimmed.length <= MAX_CHAT_LENGTH && isChatTextAllowed(trimmed);
+  const text = normalizeText(s);
+  return (
+    text.length >= 1 &&
+    text.length <= MAX_CHAT_LENGTH &&
+    isChatTextAllowed(text) &&
+    isVisibleText(text)
+  );
 }
 
-export const isPasscode = (s: string): boolean =>
-  s.length >= PASSCODE_LENGTH.min && s.length <= PASSCODE_LENGTH.max;
+export const isPasscode = (s: string): boolean => {
+  const text = s.normalize('NFC');
+  return (
+    text.length >= PASSCODE_LENGTH.min && text.length <= PASSCODE_LENGTH.max && isVisibleText(text)
+  );
+};
 
 /** The reactions a participant can send, in the order the picker shows them. */
 export const REACTIONS = ['thumbsUp', 'clap', 'laugh', 'heart', 'surprised', 'thinking'] as const;

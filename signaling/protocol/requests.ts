@@ -21,6 +21,7 @@ import {
   rtpParametersSchema,
   transportOptionsSchema,
 } from './common.js';
+import { visible } from './text.js';
 
 const empty = z.object({});
 const peerTarget = z.object({ peerId: idSchema });
@@ -67,9 +68,13 @@ export const requests = {
     request: z.object({
       room: z.string(),
       /** Ignored for staff (their name comes from the token) and for named invites. */
-      displayName: displayNameSchema,
+      displayName: visible(displayNameSchema),
       protocolVersion: z.string().regex(/^\d+\.\d+$/),
-      passcode: z.string().max(64).optional(),
+      passcode: z
+        .string()
+        .max(64)
+        .overwrite((s) => s.normalize('NFC'))
+        .optional(),
       /** From an earlier join reply: reclaims that place after a dropped connection. */
       resumeToken: z.string().max(2048).optional(),
     }),
@@ -121,7 +126,10 @@ export const requests = {
   deny: { request: peerTarget, response: empty },
   setRoomLock: { request: z.object({ locked: z.boolean() }), response: empty },
   setLobby: { request: z.object({ enabled: z.boolean() }), response: empty },
-  setPasscode: { request: z.object({ passcode: passcodeSchema.nullable() }), response: empty },
+  setPasscode: {
+    request: z.object({ passcode: visible(passcodeSchema).nullable() }),
+    response: empty,
+  },
   setChatEnabled: { request: z.object({ enabled: z.boolean() }), response: empty },
   setScreenShareAllowed: { request: z.object({ allowed: z.boolean() }), response: empty },
 
@@ -143,7 +151,7 @@ export const requests = {
   createInvite: {
     request: z.object({
       role: meetingRoleSchema.exclude(['host']).optional(),
-      name: displayNameSchema.optional(),
+      name: visible(displayNameSchema).optional(),
       ttlMinutes: z
         .number()
         .int()
@@ -163,7 +171,7 @@ export const requests = {
   lowerHand: { request: z.object({ peerId: idSchema.optional() }), response: empty },
   react: { request: z.object({ reaction: reactionSchema }), response: empty },
   sendChat: {
-    request: z.object({ text: chatTextSchema, toPeerId: idSchema.optional() }),
+    request: z.object({ text: visible(chatTextSchema), toPeerId: idSchema.optional() }),
     response: z.object({ message: chatMessageSchema }),
   },
 } as const;

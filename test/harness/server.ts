@@ -103,6 +103,8 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     // Unused: the secrets and the storage are handed in.
     dataDir: '',
     tls: options.tls,
+    // Unused: a test server's database is handed in, and it signs no checkpoints.
+    auditCheckpoints: { databaseUrl: undefined, dataDir: '', file: '', key: undefined },
     sfu: {
       workers: options.workers ?? 1,
       rtcPort: 0,

@@ -2,7 +2,7 @@
 // line naming the setting, with exit code 1 and no stack trace; a stop on
 // SIGTERM goes step by step, each step in the log, and exits 0.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,13 @@ describe('starting the server', () => {
       'the server starts',
       30_000,
     );
+    // At start the server signs the audit chain's head into DATA_DIR.
+    const checkpoints = join(dataDir, 'audit-checkpoints.log');
+    await waitFor(
+      async () => (await readFile(checkpoints, 'utf8').catch(() => '')).trim() !== '',
+      'a signed audit checkpoint is written at start',
+      30_000,
+    );
     node.child.kill('SIGTERM');
     const { code, stdout } = await node.exited;
     expect(code).toBe(0);
@@ -86,6 +93,12 @@ describe('starting the server', () => {
       .map((line) => JSON.parse(line) as { msg: string; step?: string })
       .filter((line) => line.msg === 'stopped')
       .map((line) => line.step);
-    expect(steps).toEqual(['signaling server', 'sfu', 'chat retention', 'database']);
+    expect(steps).toEqual([
+      'signaling server',
+      'sfu',
+      'chat retention',
+      'audit checkpoints',
+      'database',
+    ]);
   });
 });

@@ -8,7 +8,10 @@ import {
   roomSlugSchema,
   updateRoomSchema,
 } from '../../protocol/api/rooms.js';
+import { badRequest } from '../../core/domainError.js';
+import { INVISIBLE_TEXT, isVisibleText, normalizeText } from '../../protocol/text.js';
 import type { ApiContext } from '../context.js';
+import { auditRoomChange } from './roomAudit.js';
 import { defineRoute, json, type Route } from '../route.js';
 
 const slugParams = z.object({ slug: roomSlugSchema });
@@ -40,8 +43,22 @@ export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
       body: createRoomSchema,
       responses: { 201: { description: 'Created', schema: roomSchema } },
       errors: ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
-      async handle({ identity, body }) {
-        return json(201, roomView(await createRoom(db, identity, body, now()), publicUrl));
+      async handle({ identity, ip, body }) {
+        const input = visibleTexts(body);
+        const room = await db.transaction(async (tx) => {
+          const at = now();
+          const created = await createRoom(tx, identity, input, at);
+          await auditRoomChange(tx, {
+            action: 'room.create',
+            identity,
+            ip,
+            room: created,
+            input,
+            at,
+          });
+          return created;
+        });
+        return json(201, roomView(room, publicUrl));
       },
     }),
     defineRoute({
@@ -67,10 +84,39 @@ export function roomRoutes({ db, publicUrl, now }: ApiContext): Route[] {
       body: updateRoomSchema,
       responses: { 200: { description: 'The changed room', schema: roomSchema } },
       errors: ['FORBIDDEN', 'NOT_FOUND'],
-      async handle({ identity, params, body }) {
-        const room = await updateRoom(db, identity, params.slug, body, now());
+      async handle({ identity, ip, params, body }) {
+        const input = visibleTexts(body);
+        const room = await db.transaction(async (tx) => {
+          const at = now();
+          const updated = await updateRoom(tx, identity, params.slug, input, at);
+          await auditRoomChange(tx, {
+            action: 'room.update',
+            identity,
+            ip,
+            room: updated,
+            input,
+            at,
+          });
+          return updated;
+        });
         return json(200, roomView(room, publicUrl));
       },
     }),
   ];
+}
+
+/**
+ * The room's name and passcode as stored (NFC, so the same text typed on any
+ * system is equal); either one rendering as nothing is refused.
+ */
+function visibleTexts<T extends { name?: string; passcode?: string | null }>(body: T): T {
+  const out = { ...body };
+  for (const field of ['name', 'passcode'] as const) {
+    const value = body[field];
+    if (typeof value !== 'string') continue;
+    const text = field === 'name' ? normalizeText(value) : value.normalize('NFC');
+    if (!isVisibleText(text)) throw badRequest(`${field} ${INVISIBLE_TEXT}`);
+    out[field] = text;
+  }
+  return out;
 }

@@ -39,6 +39,10 @@ export const en: Record<MessageKey, string> = {
   'notice.noMic': 'Microphone unavailable — others can only see you.',
   'notice.mediaFailed': 'Could not send audio or video: {message}',
   'notice.dismiss': 'Dismiss',
+  'screen.notAllowed':
+    'Screen sharing is not allowed by the browser or system settings. Allow screen recording for the browser and try again.',
+  'screen.notSupported': 'This browser cannot share the screen.',
+  'screen.failed': 'Screen sharing could not start. Try again or pick another window.',
   'left.title': 'You left the meeting',
   'left.rejoin': 'Rejoin',
   'left.home': 'Home',

@@ -4,10 +4,47 @@
 // "stop sharing" ends the video track, which stops the share like our button
 // does. A new media epoch produces them again.
 import type { types } from 'mediasoup-client';
+import { t } from '../i18n/index.js';
 import type { SignalingClient } from '../signaling/client.js';
 import type { ProducerAppData } from './transports.js';
 
 export type ScreenState = 'off' | 'starting' | 'on';
+
+/** Why a share did not start. */
+export type ScreenShareFailure = 'cancelled' | 'notAllowed' | 'notSupported' | 'failed';
+
+/**
+ * getDisplayMedia's refusals by DOMException name. NotAllowedError is both the
+ * user closing the picker and a refusal by the system or a permissions
+ * policy; browsers say which only in the message (Chromium: "… by system",
+ * "… permissions policy").
+ */
+export function screenShareFailure(error: unknown): ScreenShareFailure {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  const message = error instanceof Error || error instanceof DOMException ? error.message : '';
+  switch (name) {
+    case 'NotAllowedError':
+      return /system|policy|disallowed/i.test(message) ? 'notAllowed' : 'cancelled';
+    case 'SecurityError':
+      return 'notAllowed';
+    case 'NotSupportedError':
+    case 'TypeError':
+      return 'notSupported';
+    default:
+      return 'failed';
+  }
+}
+
+/** A share that did not start, with what the user is told (in their language). */
+export class ScreenShareError extends Error {
+  override readonly name = 'ScreenShareError';
+  constructor(
+    readonly kind: Exclude<ScreenShareFailure, 'cancelled'>,
+    options?: { cause: unknown },
+  ) {
+    super(t(`screen.${kind}`), options);
+  }
+}
 
 export interface ScreenShare {
   start(): Promise<void>;
@@ -95,14 +132,20 @@ export function createScreenShare(
 
   return {
     async start() {
-      if (track || starting || !navigator.mediaDevices?.getDisplayMedia) return;
+      if (track || starting) return;
+      if (!navigator.mediaDevices?.getDisplayMedia) {
+        onError(new ScreenShareError('notSupported'));
+        return;
+      }
       starting = true;
       onChange();
       let stream: MediaStream;
       try {
         stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
-      } catch {
-        // The user cancelled the picker.
+      } catch (error) {
+        const kind = screenShareFailure(error);
+        // Closing the picker is the user's own answer: nothing to tell them.
+        if (kind !== 'cancelled') onError(new ScreenShareError(kind, { cause: error }));
         return;
       } finally {
         starting = false;

@@ -1,7 +1,11 @@
 // Booking rooms over the REST API: the database refuses overlaps, recurring
 // series are checked occurrence by occurrence, bad input stores nothing.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, users, type TestApi } from '../support/api.js';
+import { insertOccurrences } from '../../../../signaling/bookings/occurrences.js';
+import { insertBooking } from '../../../../signaling/bookings/repository.js';
+import { waitFor } from '../../../harness/sfu.js';
+import { startApi, users, type ApiResponse, type TestApi } from '../support/api.js';
 import type { Backend } from '../support/backend.js';
 import { apiError, booking, count, createRoom, NOW } from '../support/fixtures.js';
 
@@ -55,6 +59,114 @@ export function bookingSuite(backend: () => Backend) {
          WHERE r.slug = 'zal-1' AND o.starts_at::date = '2030-03-04'`,
       );
       expect(rows[0]!.n).toBe(1);
+    });
+
+    it('20 overlapping weekly series at once: one is booked, 19 get 409 naming it (no deadlock)', async () => {
+      // Several rounds, each in a room of its own: one round rarely deadlocked.
+      for (let round = 0; round < 3; round += 1) {
+        const slug = `series-race-${round}`;
+        await createRoom(api, alice, { slug, name: `Переговорная ${round}` });
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            book(i % 2 === 0 ? alice : anna, {
+              room: slug,
+              title: `series ${i}`,
+              start: new Date(Date.UTC(2030, 4, 6, 7, i)).toISOString(),
+              end: new Date(Date.UTC(2030, 4, 6, 8, i)).toISOString(),
+              recurrence: { rule: 'FREQ=WEEKLY;COUNT=8' },
+            }),
+          ),
+        );
+        expect(results.map((r) => r.status).sort()).toEqual([201, ...Array<number>(19).fill(409)]);
+        const winner = booking(
+          results.find((r) => r.status === 201)!,
+          201,
+        );
+        for (const r of results.filter((r) => r.status === 409)) {
+          const conflicts = (
+            apiError(r, 409).details as { conflicts: { booking: { id: string } }[] }
+          ).conflicts;
+          expect(conflicts[0]!.booking.id).toBe(winner.id);
+        }
+        const { rows } = await api.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM booking_occurrences o JOIN rooms r ON r.id = o.room_id
+           WHERE r.slug = $1`,
+          [slug],
+        );
+        expect(rows[0]!.n).toBe(8);
+      }
+    });
+
+    it('a booking that loses a deadlock is retried and answered 409 naming the winner', async (ctx) => {
+      // PGlite has one session: two transactions never wait on each other there.
+      if (backend().engine === 'pglite') ctx.skip();
+      const room = await createRoom(api, alice, { slug: 'deadlock', name: 'Переговорная Д' });
+      const start = new Date('2030-06-03T07:00:00Z');
+      const end = new Date('2030-06-03T08:00:00Z');
+      const winnerId = randomUUID();
+      let request: Promise<ApiResponse> | undefined;
+      // Another writer holds the audit chain, lets the booking queue behind it, then
+      // claims the same slot: each waits for the other, and PostgreSQL aborts the
+      // one that waited first — the booking.
+      await api.db.transaction(async (tx) => {
+        await tx.query('SELECT last_id FROM audit_chain_head WHERE singleton FOR UPDATE');
+        await insertBooking(tx, {
+          id: winnerId,
+          roomId: room.id,
+          organiser: anna.sub,
+          title: 'Победитель',
+          description: '',
+          timeZone: moscow,
+          start,
+          end,
+          rrule: null,
+          exdates: [],
+          status: 'confirmed',
+          sequence: 0,
+          createdAt: NOW,
+          updatedAt: NOW,
+        });
+        request = book(alice, {
+          room: 'deadlock',
+          start: start.toISOString(),
+          end: end.toISOString(),
+          recurrence: { rule: 'FREQ=WEEKLY;COUNT=8' },
+        });
+        await waitFor(async () => {
+          const { rows } = await api.db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return rows[0]!.n > 0;
+        }, 'the booking waits for the audit chain');
+        await insertOccurrences(tx, winnerId, room.id, [
+          { id: randomUUID(), originalStart: start, start, end },
+        ]);
+      });
+      const error = apiError(await request!, 409);
+      const conflicts = (error.details as { conflicts: { booking: { id: string } }[] }).conflicts;
+      expect(conflicts[0]!.booking.id).toBe(winnerId);
+    });
+
+    it('refuses a title that renders as nothing and stores titles in NFC', async () => {
+      const before = await count(api.db, 'bookings');
+      for (const title of ['\u0301\u0301', '\u200B\u200D\uFEFF']) {
+        const error = apiError(await book(alice, { room: 'zal-2', title }), 400);
+        expect(error.code).toBe('BAD_REQUEST');
+      }
+      expect(await count(api.db, 'bookings')).toBe(before);
+      const made = booking(
+        await book(alice, {
+          room: 'zal-2',
+          title: 'Cafe\u0301',
+          start: '2030-04-22T07:00:00Z',
+          end: '2030-04-22T08:00:00Z',
+        }),
+        201,
+      );
+      expect(made.title).toBe('Café');
+      const renamed = await api.as(alice).patch(`/api/bookings/${made.id}`, { title: '\u3164' });
+      expect(apiError(renamed, 400).code).toBe('BAD_REQUEST');
     });
 
     it('refuses a weekly series that collides with one booking, naming that occurrence; stores nothing', async () => {

@@ -120,6 +120,54 @@ export function roomSuite(backend: () => Backend) {
       });
     });
 
+    it('records creating and changing a room in the audit log, never the passcode itself', async () => {
+      const made = await createRoom(api, alice, {
+        slug: 'audited-room',
+        name: 'Аудит',
+        lobby: true,
+        passcode: '246810',
+      });
+      room(
+        await api.as(anna).patch('/api/rooms/audited-room', {
+          lobby: false,
+          passcode: null,
+          capacity: 7,
+        }),
+      );
+      const { rows } = await api.db.query<{
+        action: string;
+        actor: string;
+        target: string;
+        room: string;
+        details: Record<string, unknown>;
+      }>(
+        `SELECT action, actor, target, room, details FROM audit_log
+         WHERE room = 'audited-room' ORDER BY id`,
+      );
+      expect(rows.map((r) => [r.action, r.actor, r.target])).toEqual([
+        ['room.create', 'alice', made.id],
+        ['room.update', 'anna', made.id],
+      ]);
+      expect(rows[0]!.details).toMatchObject({ lobby: true, passcode: 'set', officeId: 'gov-a' });
+      expect(rows[1]!.details).toEqual({ lobby: false, passcode: 'removed', capacity: 7 });
+      expect(JSON.stringify(rows)).not.toContain('246810');
+    });
+
+    it('refuses a room name or passcode that renders as nothing, and stores names in NFC', async () => {
+      for (const body of [
+        { slug: 'invisible-1', name: '\u0301\u0308' },
+        { slug: 'invisible-2', name: '\u200B\u200B\u3164' },
+        { slug: 'invisible-3', name: 'Зал', passcode: '\u200B\u200B\u200B\u200B' },
+      ]) {
+        const res = await api.as(alice).post('/api/rooms', { capacity: 5, ...body });
+        expect(apiError(res, 400).code, JSON.stringify(body)).toBe('BAD_REQUEST');
+      }
+      const made = await createRoom(api, alice, { slug: 'nfc-room', name: 'Cafe\u0301' });
+      expect(made.name).toBe('Café');
+      const renamed = await api.as(alice).patch('/api/rooms/nfc-room', { name: '\u2800\u2800' });
+      expect(apiError(renamed, 400).code).toBe('BAD_REQUEST');
+    });
+
     it('answers unknown endpoints 404 and wrong methods 405, in the error format', async () => {
       expect(apiError(await api.as(alice).get('/api/nothing-here'), 404).code).toBe('NOT_FOUND');
       const wrong = await api.as(alice).put('/api/bookings', {});
