@@ -13,6 +13,9 @@ import {
 import { waitFor } from '../../harness/sfu.js';
 import { startMediaPeer, type MediaPeer } from './support/mediaPeer.js';
 
+/** How long the first packets may take to flow (ICE, DTLS and SRTP set up first). */
+const MEDIA_FLOW_MS = 30_000;
+
 export interface ContractTarget {
   sfu: SfuApi;
   close(): Promise<void>;
@@ -96,7 +99,12 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       const produced = await alice.startSending();
       const audio = await bob.consume(produced.audio);
       const video = await bob.consume(produced.video);
-      await waitFor(() => audio.bytes() > 0 && video.bytes() > 0, 'bob receives audio and video');
+      // ICE and DTLS with a Node peer can take a while on a busy two-core machine.
+      await waitFor(
+        () => audio.bytes() > 0 && video.bytes() > 0,
+        'bob receives audio and video',
+        MEDIA_FLOW_MS,
+      );
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
         peers: 2,
