@@ -206,7 +206,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       await sfu.call('closeRoom', { roomId });
       const load = await sfu.call('getLoad', {});
       expect(load.workers.reduce((n, w) => n + w.transports + w.consumers, 0)).toBe(0);
-    });
+    }, 90_000);
 
     it('refuses what it cannot do with stable codes and keeps serving', async () => {
       const roomId = 'contract-errors';
