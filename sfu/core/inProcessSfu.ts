@@ -111,7 +111,16 @@ export async function createInProcessSfu(
   const handlers: Handlers = {
     async openRoom({ roomId }) {
       const r = await openRoom(roomId);
-      return { rtpCapabilities: fromMediasoup(r.router.rtpCapabilities) };
+      return { rtpCapabilities: fromMediasoup(r.router.rtpCapabilities), epoch: r.epoch };
+    },
+    async attachPeer() {
+      throw new SfuError('INTERNAL', 'attachPeer is not implemented yet');
+    },
+    async renewLease() {
+      throw new SfuError('INTERNAL', 'renewLease is not implemented yet');
+    },
+    async listProducers() {
+      throw new SfuError('INTERNAL', 'listProducers is not implemented yet');
     },
     async closeRoom({ roomId }) {
       const pending = opening.get(roomId);
@@ -319,6 +328,10 @@ export async function createInProcessSfu(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    // In process there is one subscriber, the process itself: every room's
+    // events are its own, so watching filters nothing.
+    watchRoom() {},
+    unwatchRoom() {},
     async close() {
       for (const r of rooms.values()) r.close('roomClosed');
       rooms.clear();

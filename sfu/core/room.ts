@@ -1,9 +1,10 @@
 // One room's media: a router on one worker and, per peer, the transports,
 // producers and consumers it owns. Each object is removed from its map when it
 // closes, whatever closed it (the client, its parent, or a dying worker).
+import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { SfuError } from '../api/errors.js';
-import type { CloseReason, SfuEvent } from '../api/events.js';
+import type { CloseReason, RoomEventInput, SfuEvent } from '../api/events.js';
 import type { PooledWorker } from './workerPool.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
@@ -22,6 +23,8 @@ export interface Room {
   readonly id: string;
   readonly router: types.Router;
   readonly workerPid: number;
+  /** This room's media generation (new for every router). */
+  readonly epoch: string;
   readonly closed: boolean;
   existingPeer(peerId: string): PeerMedia;
   transport(peerId: string, transportId: string): types.WebRtcTransport;
@@ -50,7 +53,12 @@ export async function createRoom(params: {
   emit: (event: SfuEvent) => void;
   onClosed: () => void;
 }): Promise<Room> {
-  const { id: roomId, pooled, options, emit } = params;
+  const { id: roomId, pooled, options } = params;
+  // The room's media generation and its event counter (see SfuEvent).
+  const epoch = randomUUID();
+  let seq = 0;
+  const emit = (event: RoomEventInput): void =>
+    params.emit({ ...event, epoch, seq: ++seq } as SfuEvent);
   const log = params.logger.child({ room: roomId });
   const router = await pooled.worker.createRouter({ mediaCodecs });
   let speakers: Awaited<ReturnType<typeof createSpeakers>>;
@@ -106,6 +114,7 @@ export async function createRoom(params: {
     id: roomId,
     router,
     workerPid: pooled.worker.pid,
+    epoch,
     get closed() {
       return closed;
     },

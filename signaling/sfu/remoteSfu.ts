@@ -235,6 +235,9 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
         if (listeners.delete(listener) && listeners.size === 0) subscribe(false);
       };
     },
+    // Not yet: the node-wide subscription carries every room's events.
+    watchRoom() {},
+    unwatchRoom() {},
     get connected() {
       return state === 'up';
     },

@@ -42,6 +42,8 @@ function recording(target: SfuApi, called: Set<string>): SfuApi {
       return target.call(method, request);
     },
     onEvent: (listener) => target.onEvent(listener),
+    watchRoom: (roomId) => target.watchRoom(roomId),
+    unwatchRoom: (roomId) => target.unwatchRoom(roomId),
     close: () => target.close(),
   };
 }
