@@ -186,20 +186,24 @@ describe('in-process SFU with a real mediasoup worker', () => {
 
   it('replaces a worker that dies and reports the lost room', async () => {
     const { sfu } = t;
-    await sfu.call('openRoom', { roomId: 'doomed' });
+    const before = await sfu.call('openRoom', { roomId: 'doomed' });
     const [first] = t.workers;
     process.kill(first!.pid, 'SIGKILL');
     await waitFor(() => t.events.some((e) => e.type === 'workerDied'), 'worker death reported');
+    // The room is rebuilt at once on the replacement under a new epoch.
+    const { epoch } = await sfu.call('openRoom', { roomId: 'doomed' });
     expect(t.events).toContainEqual({
       type: 'roomMediaLost',
       roomId: 'doomed',
+      epoch: before.epoch,
+      seq: 1,
       reason: 'workerDied',
+      nextEpoch: epoch,
     });
+    expect(epoch).not.toBe(before.epoch);
     expect(t.events).toContainEqual(
       expect.objectContaining({ type: 'workerDied', pid: first!.pid, replaced: true }),
     );
-    // The room reopens on the replacement worker.
-    await sfu.call('openRoom', { roomId: 'doomed' });
     const load = await sfu.call('getLoad', {});
     expect(load.workers).toHaveLength(1);
     expect(load.workers[0]!.pid).not.toBe(first!.pid);

@@ -202,6 +202,193 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       expect(load.workers.reduce((n, w) => n + w.transports + w.consumers, 0)).toBe(0);
     });
 
+    it('reports producers with their labels and lists them with the epoch and last number', async () => {
+      const roomId = 'contract-producers';
+      const lease = { owner: 'node-a', leaseMs: 60_000 };
+      const { epoch } = await sfu.call('openRoom', { roomId, ...lease });
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease })).toEqual({
+        epoch,
+        adopted: false,
+        transports: [],
+        producers: [],
+        consumers: [],
+      });
+      expect(await sfu.call('listProducers', { roomId })).toEqual({ epoch, seq: 0, producers: [] });
+      const send = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'p',
+        direction: 'send',
+      });
+      const produce = (ssrc: number, label?: string) =>
+        sfu.call('produce', {
+          roomId,
+          peerId: 'p',
+          transportId: send.id,
+          kind: 'audio',
+          rtpParameters: { ...opusParameters(ssrc), mid: String(ssrc) },
+          ...(label ? { label } : {}),
+        });
+      const mic = (await produce(21, 'mic')).producerId;
+      const unlabelled = (await produce(22)).producerId;
+      // A peer never attached is created without an owner (SFU-only tools).
+      const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
+      const recv = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'q',
+        direction: 'recv',
+      });
+      const consumed = await sfu.call('consume', {
+        roomId,
+        peerId: 'q',
+        transportId: recv.id,
+        producerId: mic,
+        rtpCapabilities,
+      });
+      await sfu.call('pauseProducer', { roomId, peerId: 'p', producerId: mic });
+      await sfu.call('resumeProducer', { roomId, peerId: 'p', producerId: mic });
+      const listed = await sfu.call('listProducers', { roomId });
+      expect(listed.epoch).toBe(epoch);
+      expect(listed.producers).toEqual(
+        expect.arrayContaining([
+          { peerId: 'p', producerId: mic, kind: 'audio', label: 'mic', paused: false },
+          { peerId: 'p', producerId: unlabelled, kind: 'audio', label: 'audio', paused: false },
+        ]),
+      );
+      expect(listed.producers).toHaveLength(2);
+      // Every event up to the listed number arrives, numbered 1, 2, 3 … in this epoch.
+      await waitFor(
+        () => eventsOf(roomId).some((e) => 'seq' in e && e.seq === listed.seq),
+        `event ${listed.seq} of ${roomId} received`,
+      );
+      const numbered = eventsOf(roomId).filter((e) => 'epoch' in e && e.epoch === epoch);
+      expect(numbered.map((e) => ('seq' in e ? e.seq : 0))).toEqual(
+        Array.from({ length: listed.seq }, (_, i) => i + 1),
+      );
+      expect(numbered.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['producerOpened', 'producerPaused', 'producerResumed']),
+      );
+      expect(numbered).toContainEqual({
+        type: 'producerOpened',
+        roomId,
+        epoch,
+        seq: expect.any(Number),
+        peerId: 'p',
+        producerId: mic,
+        kind: 'audio',
+        label: 'mic',
+        paused: false,
+      });
+      const order = numbered
+        .filter((e) => 'producerId' in e && e.producerId === mic && e.type.startsWith('producer'))
+        .map((e) => e.type);
+      expect(order).toEqual(['producerOpened', 'producerPaused', 'producerResumed']);
+
+      // Another owner attaching a peer adopts it, with everything it has.
+      const other = { owner: 'node-b', leaseMs: 60_000 };
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...other })).toEqual({
+        epoch,
+        adopted: true,
+        previousOwner: 'node-a',
+        transports: [{ transportId: send.id, direction: 'send' }],
+        producers: expect.arrayContaining(listed.producers),
+        consumers: [],
+      });
+      // The consumer learns of its producer's resumption from the worker, a little later.
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'consumerResumed' && e.consumerId === consumed.consumerId,
+          ),
+        'consumer resumed with its producer',
+      );
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'q', ...other })).toEqual({
+        epoch,
+        adopted: true,
+        transports: [{ transportId: recv.id, direction: 'recv' }],
+        producers: [],
+        consumers: [
+          {
+            consumerId: consumed.consumerId,
+            producerId: mic,
+            kind: 'audio',
+            paused: true,
+            producerPaused: false,
+          },
+        ],
+      });
+
+      // Closing reports why: the producer, the peer, the room.
+      await sfu.call('closeProducer', { roomId, peerId: 'p', producerId: unlabelled });
+      await sfu.call('closePeer', { roomId, peerId: 'q' });
+      await sfu.call('closeRoom', { roomId });
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'roomClosed' && e.epoch === epoch && e.reason === 'roomClosed',
+          ),
+        'room closed reported',
+      );
+      expect(eventsOf(roomId)).toContainEqual(
+        expect.objectContaining({ type: 'producerClosed', producerId: unlabelled }),
+      );
+      expect(eventsOf(roomId)).toContainEqual(
+        expect.objectContaining({ type: 'peerClosed', peerId: 'q', reason: 'peerClosed' }),
+      );
+      await expectSfuError(sfu.call('listProducers', { roomId }), 'ROOM_NOT_FOUND');
+      await expectSfuError(
+        sfu.call('attachPeer', { roomId, peerId: 'p', ...other }),
+        'ROOM_NOT_FOUND',
+      );
+    });
+
+    it('reaps what an owner held once it stops renewing, but not what another owner adopted', async () => {
+      const lone = 'contract-lease-lone';
+      const shared = 'contract-lease-shared';
+      const gone = { owner: 'node-gone', leaseMs: 1000 };
+      const live = { owner: 'node-live', leaseMs: 60_000 };
+      await sfu.call('openRoom', { roomId: lone, ...gone });
+      await sfu.call('attachPeer', { roomId: lone, peerId: 'p1', ...gone });
+      await sfu.call('openRoom', { roomId: shared, ...live });
+      await sfu.call('openRoom', { roomId: shared, ...gone });
+      await sfu.call('attachPeer', { roomId: shared, peerId: 'kept', ...gone });
+      await sfu.call('attachPeer', { roomId: shared, peerId: 'reaped', ...gone });
+      await sfu.call('createWebRtcTransport', {
+        roomId: shared,
+        peerId: 'kept',
+        direction: 'send',
+      });
+      // Its signaling node died; the participant resumed on another one, which adopts the peer.
+      const adopted = await sfu.call('attachPeer', { roomId: shared, peerId: 'kept', ...live });
+      expect(adopted).toMatchObject({ adopted: true, previousOwner: 'node-gone' });
+      expect(adopted.transports).toHaveLength(1);
+      expect(await sfu.call('renewLease', live)).toEqual({ rooms: 1, peers: 1 });
+      expect(await sfu.call('renewLease', gone)).toEqual({ rooms: 2, peers: 2 });
+      // node-gone renews no more.
+      await waitFor(
+        () =>
+          eventsOf(lone).some(
+            (e) => e.type === 'peerClosed' && e.peerId === 'p1' && e.reason === 'leaseExpired',
+          ) &&
+          eventsOf(lone).some((e) => e.type === 'roomClosed' && e.reason === 'noOwner') &&
+          eventsOf(shared).some(
+            (e) => e.type === 'peerClosed' && e.peerId === 'reaped' && e.reason === 'leaseExpired',
+          ),
+        'the expired owner’s peers reaped and its lone room closed',
+      );
+      expect(eventsOf(shared)).not.toContainEqual(
+        expect.objectContaining({ type: 'peerClosed', peerId: 'kept' }),
+      );
+      expect(eventsOf(shared)).not.toContainEqual(expect.objectContaining({ type: 'roomClosed' }));
+      expect(await sfu.call('inspectRoom', { roomId: shared })).toMatchObject({
+        exists: true,
+        peers: 1,
+        transports: 1,
+      });
+      expect((await sfu.call('inspectRoom', { roomId: lone })).exists).toBe(false);
+      expect(await sfu.call('renewLease', gone)).toEqual({ rooms: 0, peers: 0 });
+      await sfu.call('closeRoom', { roomId: shared });
+    });
+
     it('refuses what it cannot do with stable codes and keeps serving', async () => {
       const roomId = 'contract-errors';
       await expectSfuError(
