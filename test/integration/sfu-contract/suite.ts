@@ -34,11 +34,17 @@ export async function expectSfuError(promise: Promise<unknown>, code: SfuError['
   await expect(promise).rejects.toSatisfy((e) => e instanceof SfuError && e.code === code);
 }
 
-/** The target, with every method name it was asked recorded (to prove coverage). */
+/**
+ * The target, with every method name it was asked recorded (to prove
+ * coverage). It watches every room it names, as signaling watches the rooms
+ * it has peers in, so the room's events reach the suite.
+ */
 function recording(target: SfuApi, called: Set<string>): SfuApi {
   return {
     call<M extends SfuMethodName>(method: M, request: SfuRequest<M>) {
       called.add(method);
+      const roomId = (request as { roomId?: unknown }).roomId;
+      if (typeof roomId === 'string' && roomId !== '') target.watchRoom(roomId);
       return target.call(method, request);
     },
     onEvent: (listener) => target.onEvent(listener),
