@@ -111,6 +111,8 @@ export async function createInProcessSfu(
   function rebuild(roomId: string, carried: Rebuild): void {
     openRoom(roomId, carried).catch((error: unknown) => {
       if (rooms.has(roomId) || opening.has(roomId)) return; // opened again meanwhile
+      // closeRoom cancelled the rebuild: the rebuilt room reported its closing.
+      if (error instanceof SfuError && error.code === 'ROOM_NOT_FOUND') return;
       leases.forgetRoom(roomId);
       logger.error(
         { err: error, room: roomId },
@@ -315,7 +317,7 @@ export async function createInProcessSfu(
       const r = rooms.get(roomId);
       if (!r || r.closed)
         return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
-      return { exists: true, ...r.counts() };
+      return { exists: true, epoch: r.epoch, ...r.counts() };
     },
     async getRtpCapabilities() {
       capabilities ??= pool.pickWorker().then(async ({ worker }) => {

@@ -85,6 +85,7 @@ describe('in-process SFU with a real mediasoup worker', () => {
     expect(consumers.map((c) => c.kind)).toEqual(['audio', 'video']);
     expect(await sfu.call('inspectRoom', { roomId })).toEqual({
       exists: true,
+      epoch: expect.any(String),
       peers: 2,
       transports: 2,
       producers: 2,
