@@ -280,6 +280,28 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       socket.close();
     });
 
+    it('its client receives the rooms it watches, and no more once it unwatches', async () => {
+      const client = connect();
+      await client.waitUntilConnected();
+      const got: SfuEvent[] = [];
+      client.onEvent((event) => got.push(event));
+      client.watchRoom('mine');
+      client.watchRoom('mine'); // one watch
+      for (const roomId of ['mine', 'theirs']) {
+        await client.call('openRoom', { roomId });
+        await client.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
+        await client.call('closePeer', { roomId, peerId: 'p' });
+      }
+      expect(got.map((e) => ('roomId' in e ? `${e.roomId}:${e.type}` : e.type))).toEqual([
+        'mine:transportClosed',
+        'mine:peerClosed',
+      ]);
+      client.unwatchRoom('mine');
+      await client.call('closeRoom', { roomId: 'mine' });
+      await client.call('closeRoom', { roomId: 'theirs' });
+      expect(got).toHaveLength(2);
+    });
+
     it('reconnects to a node that restarts, renews its subscriptions and says to resynchronise', async () => {
       const events: SfuEvent[] = [];
       sfu.onEvent((event) => events.push(event));
