@@ -445,6 +445,8 @@ export async function createInProcessSfu(
     unwatchRoom() {},
     async close() {
       clearInterval(reaper);
+      // Shutting down is not ending meetings: nobody is told their room closed.
+      listeners.clear();
       for (const r of rooms.values()) r.close('roomClosed');
       rooms.clear();
       await pool.close();
