@@ -6,8 +6,17 @@ import type { SfuMethodName, SfuRequest, SfuResponse } from './methods.js';
 
 export interface SfuApi {
   call<M extends SfuMethodName>(method: M, request: SfuRequest<M>): Promise<SfuResponse<M>>;
-  /** Subscribes to SFU events; returns the unsubscribe function. */
+  /**
+   * Subscribes to SFU events: node-wide ones (a worker died) and those of the
+   * rooms watched; returns the unsubscribe function.
+   */
   onEvent(listener: SfuEventListener): () => void;
+  /**
+   * Events of this room are delivered from now on (a signaling node watches
+   * the rooms it has peers in, and only those). Watching twice is one watch.
+   */
+  watchRoom(roomId: string): void;
+  unwatchRoom(roomId: string): void;
   close(): Promise<void>;
 }
 

@@ -19,8 +19,42 @@ const empty = z.object({});
 export const transportDirectionSchema = z.enum(['send', 'recv']);
 export type TransportDirection = z.infer<typeof transportDirectionSchema>;
 
+/**
+ * Who holds a room or peer: a signaling node's id. The holder renews its lease
+ * (`renewLease`); when a lease runs out the SFU reaps what that owner held, so
+ * a crashed signaling node leaks nothing. A request without an owner creates
+ * objects nobody reaps (tools and tests of the SFU alone); signaling always
+ * names itself.
+ */
+export const ownerSchema = idSchema;
+/** How long a lease lasts without renewal (SFU_LEASE_SECONDS on the signaling side). */
+export const leaseMsSchema = z
+  .number()
+  .int()
+  .min(1000)
+  .max(24 * 3600_000);
+/**
+ * The room's media generation: opaque, new whenever the room's media is
+ * rebuilt (a worker died) or the node restarted — never a counter that could
+ * repeat after a crash. Events carry it with a per-room sequence number.
+ */
+export const epochSchema = z.string().min(1).max(64);
+/** What signaling says a producer is (e.g. its source: mic, camera, screen), opaque to the SFU. */
+export const producerLabelSchema = z.string().min(1).max(64);
+
+export const producerInfoSchema = z.object({
+  peerId: idSchema,
+  producerId: idSchema,
+  kind: mediaKindSchema,
+  label: producerLabelSchema,
+  paused: z.boolean(),
+});
+export type ProducerInfo = z.infer<typeof producerInfoSchema>;
+
 const roomInspectionSchema = z.object({
   exists: z.boolean(),
+  /** Absent when the room is not open. */
+  epoch: epochSchema.optional(),
   peers: z.number().int(),
   transports: z.number().int(),
   producers: z.number().int(),
@@ -56,9 +90,62 @@ export const workerLoadSchema = z.object({
 const loadSchema = z.object({ workers: z.array(workerLoadSchema) });
 
 export const sfuMethods = {
+  /**
+   * Opens the room (idempotent). With an owner, the room is held by that
+   * owner's lease until `closeRoom`, or until no owner holds it or any of its
+   * peers (then the SFU closes it itself: `roomClosed` with `noOwner`).
+   */
   openRoom: {
+    request: z.object({
+      ...roomScope,
+      owner: ownerSchema.optional(),
+      leaseMs: leaseMsSchema.optional(),
+    }),
+    response: z.object({ rtpCapabilities: rtpCapabilitiesSchema, epoch: epochSchema }),
+  },
+  /**
+   * Makes `owner` the holder of a peer: creates it when new, or adopts it
+   * (the lease moves) when another owner held it — e.g. the participant's
+   * connection resumed on another signaling node. Answers what the peer
+   * already has, so the new owner can carry on with it. The room must be open.
+   */
+  attachPeer: {
+    request: z.object({ ...peerScope, owner: ownerSchema, leaseMs: leaseMsSchema }),
+    response: z.object({
+      epoch: epochSchema,
+      /** True when the peer existed (under this or another owner) and was taken over. */
+      adopted: z.boolean(),
+      previousOwner: ownerSchema.optional(),
+      transports: z.array(z.object({ transportId: idSchema, direction: transportDirectionSchema })),
+      producers: z.array(producerInfoSchema),
+      consumers: z.array(
+        z.object({
+          consumerId: idSchema,
+          producerId: idSchema,
+          kind: mediaKindSchema,
+          paused: z.boolean(),
+          producerPaused: z.boolean(),
+        }),
+      ),
+    }),
+  },
+  /** Extends the lease of every room and peer `owner` holds; a signaling node calls it periodically. */
+  renewLease: {
+    request: z.object({ owner: ownerSchema, leaseMs: leaseMsSchema }),
+    response: z.object({ rooms: z.number().int(), peers: z.number().int() }),
+  },
+  /**
+   * The room's producers now, with the epoch and the sequence number of the
+   * last event sent: a subscriber that missed events (a gap in `seq`, another
+   * epoch, a reconnection) resynchronises from this.
+   */
+  listProducers: {
     request: z.object(roomScope),
-    response: z.object({ rtpCapabilities: rtpCapabilitiesSchema }),
+    response: z.object({
+      epoch: epochSchema,
+      seq: z.number().int().nonnegative(),
+      producers: z.array(producerInfoSchema),
+    }),
   },
   closeRoom: { request: z.object(roomScope), response: empty },
   createWebRtcTransport: {
@@ -89,6 +176,8 @@ export const sfuMethods = {
       kind: mediaKindSchema,
       rtpParameters: rtpParametersSchema,
       paused: z.boolean().optional(),
+      /** Carried in `producerOpened` and `listProducers` (signaling sends the source). */
+      label: producerLabelSchema.optional(),
     }),
     response: z.object({ producerId: z.string() }),
   },

@@ -37,6 +37,8 @@ export function createSchemaCheckedSfu(inner: SfuApi): SfuApi {
         else throw new SfuError('INTERNAL', `invalid SFU event: ${parsed.error.message}`);
       });
     },
+    watchRoom: (roomId: string) => inner.watchRoom(roomId),
+    unwatchRoom: (roomId: string) => inner.unwatchRoom(roomId),
     close: () => inner.close(),
   };
 }

@@ -41,6 +41,8 @@ export const callReplySchema = z.discriminatedUnion('ok', [
 /** `subscribe` / `unsubscribe`: which events this connection receives (more scopes later). */
 export const subscriptionSchema = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('node') }),
+  /** One room's events (a signaling node subscribes to the rooms it has peers in). */
+  z.object({ scope: z.literal('room'), roomId: z.string().min(1).max(128) }),
 ]);
 export type Subscription = z.infer<typeof subscriptionSchema>;
 

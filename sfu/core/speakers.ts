@@ -2,7 +2,7 @@
 // speaker) and AudioLevelObserver (everyone above a threshold), created with
 // the router. Audio producers join both; they leave by closing.
 import type { types } from 'mediasoup';
-import type { SfuEvent } from '../api/events.js';
+import type { RoomEventInput } from '../api/events.js';
 import type { SfuLogger } from './logger.js';
 
 /** The level observer reports at most this often, which throttles audioLevels events. */
@@ -20,7 +20,7 @@ export async function createSpeakers(params: {
   roomId: string;
   router: types.Router;
   logger: SfuLogger;
-  emit: (event: SfuEvent) => void;
+  emit: (event: RoomEventInput) => void;
 }): Promise<Speakers> {
   const { roomId, router, emit, logger } = params;
   const owners = new Map<string, string>();

@@ -97,6 +97,13 @@ export function handleSfuEvent(services: SfuEventPorts, event: SfuEvent): void {
     case 'consumerResumed':
       // Producer pause/resume reaches clients as producerPaused/Resumed.
       return;
+    case 'producerOpened':
+    case 'producerPaused':
+    case 'producerResumed':
+    case 'peerClosed':
+    case 'roomClosed':
+      // Not yet followed: signaling's own registry still drives consumption.
+      return;
     default: {
       const unhandled: never = event;
       services.log.warn({ event: unhandled }, 'unhandled SFU event');

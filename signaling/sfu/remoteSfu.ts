@@ -2,7 +2,8 @@
 // call has a deadline and a request id: a call that gets no answer fails with
 // TIMEOUT instead of hanging its caller, and sending it again with the same id
 // runs it once on the node. socket.io reconnects to a node that restarts;
-// event subscriptions are renewed on every connection.
+// event subscriptions (the node's own, and each watched room's) are renewed
+// on every connection, then reconnection listeners are told to resynchronise.
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -60,6 +61,18 @@ export interface RemoteSfu extends SfuApi {
   node(): Hello | undefined;
   /** Resolves once connected; fails like a call would after `timeoutMs`. */
   waitUntilConnected(timeoutMs?: number): Promise<void>;
+  /**
+   * Called after a lost connection is back and the subscriptions are renewed.
+   * Events sent meanwhile are lost: resynchronise every watched room
+   * (`listProducers`; ROOM_NOT_FOUND or another epoch means its media is
+   * gone). `restarted` says the node is a new incarnation, with no rooms.
+   */
+  onReconnect(listener: (notice: ReconnectNotice) => void): () => void;
+}
+
+export interface ReconnectNotice {
+  node: Hello;
+  restarted: boolean;
 }
 
 type State = 'connecting' | 'up' | 'down' | 'refused' | 'closed';
@@ -71,6 +84,9 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
   const log = options.log.child({ component: 'remote-sfu', node: options.url });
   const defaultDeadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const listeners = new Set<SfuEventListener>();
+  const reconnectListeners = new Set<(notice: ReconnectNotice) => void>();
+  /** Rooms whose events this client asked for. */
+  const watched = new Set<string>();
   const waiters = new Set<() => void>();
   let state: State = 'connecting';
   let hello: Hello | undefined;
@@ -96,18 +112,61 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     return new SfuError('SFU_UNAVAILABLE', `SFU node ${options.url} is not connected`);
   }
 
-  function subscribe(on: boolean): void {
-    if (state !== 'up') return; // renewed on the next connection
-    socket
+  /**
+   * Sent at once while connected (so it reaches the node before any later
+   * call on this connection); otherwise renewed on the next connection.
+   */
+  function subscribe(subscription: Subscription, on: boolean): Promise<void> {
+    if (state !== 'up') return Promise.resolve();
+    return socket
       .timeout(defaultDeadline)
-      .emitWithAck(on ? 'subscribe' : 'unsubscribe', NODE_EVENTS)
-      .catch((error: unknown) => log.warn({ err: error }, 'SFU event subscription failed'));
+      .emitWithAck(on ? 'subscribe' : 'unsubscribe', subscription)
+      .then(
+        () => undefined,
+        (error: unknown) => log.warn({ err: error }, 'SFU event subscription failed'),
+      );
   }
+
+  function renewSubscriptions(): Promise<unknown> {
+    return Promise.all([
+      ...(listeners.size > 0 ? [subscribe(NODE_EVENTS, true)] : []),
+      ...[...watched].map((roomId) => subscribe({ scope: 'room', roomId }, true)),
+    ]);
+  }
+
+  function noticeReconnection(notice: ReconnectNotice): void {
+    for (const listener of reconnectListeners) {
+      try {
+        listener(notice);
+      } catch (error) {
+        log.error({ err: error }, 'SFU reconnection listener threw');
+      }
+    }
+  }
+
+  /** The node's greeting on the current connection (it greets each one first). */
+  let greeting!: Promise<Hello>;
+  let greeted!: (hello: Hello) => void;
+  const awaitGreeting = () => {
+    greeting = new Promise((resolve) => (greeted = resolve));
+  };
+  awaitGreeting();
+  /** The incarnation the subscriptions were last renewed with. */
+  let renewedWith: string | undefined;
 
   socket.on('connect', () => {
     log.info({}, 'connected to SFU node');
     setState('up');
-    if (listeners.size > 0) subscribe(true);
+    // Renewed before anything else goes out on this connection (calls waiting
+    // for it resume a moment later), so their events are already watched.
+    const renewal = renewSubscriptions();
+    void Promise.all([renewal, greeting]).then(([, current]) => {
+      const previous = renewedWith;
+      renewedWith = current.incarnation;
+      if (previous === undefined || state !== 'up') return;
+      // What was missed while away is resynchronised by the listeners.
+      noticeReconnection({ node: current, restarted: previous !== current.incarnation });
+    });
   });
   socket.on('hello', (payload: unknown) => {
     const parsed = helloSchema.safeParse(payload);
@@ -116,11 +175,13 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
       log.warn({ nodeId: parsed.data.nodeId }, 'SFU node restarted: its rooms are gone');
     }
     hello = parsed.data;
+    greeted(parsed.data);
   });
   socket.on('disconnect', (reason) => {
     if (state === 'closed') return;
     log.warn({ reason }, 'SFU node connection lost');
     setState('down');
+    awaitGreeting();
     // Nothing sent while down may go out later: the caller was already told it failed.
     socket.sendBuffer.length = 0;
     if (reason === 'io server disconnect') socket.connect();
@@ -230,10 +291,25 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     },
     onEvent(listener) {
       listeners.add(listener);
-      if (listeners.size === 1) subscribe(true);
+      if (listeners.size === 1) void subscribe(NODE_EVENTS, true);
       return () => {
-        if (listeners.delete(listener) && listeners.size === 0) subscribe(false);
+        if (listeners.delete(listener) && listeners.size === 0) {
+          void subscribe(NODE_EVENTS, false);
+        }
       };
+    },
+    watchRoom(roomId) {
+      if (watched.has(roomId)) return;
+      watched.add(roomId);
+      void subscribe({ scope: 'room', roomId }, true);
+    },
+    unwatchRoom(roomId) {
+      if (!watched.delete(roomId)) return;
+      void subscribe({ scope: 'room', roomId }, false);
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
     },
     get connected() {
       return state === 'up';
@@ -245,6 +321,8 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
       setState('closed');
       clearTimeout(retryTimer);
       listeners.clear();
+      reconnectListeners.clear();
+      watched.clear();
       socket.close();
     },
   };
