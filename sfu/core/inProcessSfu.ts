@@ -111,6 +111,8 @@ export async function createInProcessSfu(
   function rebuild(roomId: string, carried: Rebuild): void {
     openRoom(roomId, carried).catch((error: unknown) => {
       if (rooms.has(roomId) || opening.has(roomId)) return; // opened again meanwhile
+      // closeRoom cancelled the rebuild: the rebuilt room reported its closing.
+      if (error instanceof SfuError && error.code === 'ROOM_NOT_FOUND') return;
       leases.forgetRoom(roomId);
       logger.error(
         { err: error, room: roomId },
@@ -153,8 +155,8 @@ export async function createInProcessSfu(
     }
     if (entry.cancelled) {
       // closeRoom ran while the router was being made: nobody wants it now.
-      created.close('roomClosed');
       leases.forgetRoom(roomId);
+      created.close('roomClosed');
       throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} was closed while it opened`);
     }
     rooms.set(roomId, created);
@@ -194,8 +196,9 @@ export async function createInProcessSfu(
         pending.cancelled = true;
         opening.delete(roomId);
       }
-      rooms.get(roomId)?.close('roomClosed');
+      // Forgotten first: a listener told of the closing may open the room anew.
       leases.forgetRoom(roomId);
+      rooms.get(roomId)?.close('roomClosed');
       return {};
     },
     async createWebRtcTransport({ roomId, peerId, direction }) {
@@ -307,15 +310,15 @@ export async function createInProcessSfu(
       return { canReceive: missing.length === 0, missing };
     },
     async closePeer({ roomId, peerId }) {
-      rooms.get(roomId)?.closePeer(peerId);
       leases.forgetPeer(roomId, peerId);
+      rooms.get(roomId)?.closePeer(peerId);
       return {};
     },
     async inspectRoom({ roomId }) {
       const r = rooms.get(roomId);
       if (!r || r.closed)
         return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
-      return { exists: true, ...r.counts() };
+      return { exists: true, epoch: r.epoch, ...r.counts() };
     },
     async getRtpCapabilities() {
       capabilities ??= pool.pickWorker().then(async ({ worker }) => {
@@ -405,8 +408,8 @@ export async function createInProcessSfu(
       }
       if (r.counts().peers > 0) continue;
       logger.info({ room: roomId }, 'room closed: no owner holds it');
-      r.close('noOwner');
       leases.forgetRoom(roomId);
+      r.close('noOwner');
     }
   }
   const reaper = setInterval(() => {
@@ -443,6 +446,8 @@ export async function createInProcessSfu(
     unwatchRoom() {},
     async close() {
       clearInterval(reaper);
+      // Shutting down is not ending meetings: nobody is told their room closed.
+      listeners.clear();
       for (const r of rooms.values()) r.close('roomClosed');
       rooms.clear();
       await pool.close();

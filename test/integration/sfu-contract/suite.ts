@@ -34,11 +34,17 @@ export async function expectSfuError(promise: Promise<unknown>, code: SfuError['
   await expect(promise).rejects.toSatisfy((e) => e instanceof SfuError && e.code === code);
 }
 
-/** The target, with every method name it was asked recorded (to prove coverage). */
+/**
+ * The target, with every method name it was asked recorded (to prove
+ * coverage). It watches every room it names, as signaling watches the rooms
+ * it has peers in, so the room's events reach the suite.
+ */
 function recording(target: SfuApi, called: Set<string>): SfuApi {
   return {
     call<M extends SfuMethodName>(method: M, request: SfuRequest<M>) {
       called.add(method);
+      const roomId = (request as { roomId?: unknown }).roomId;
+      if (typeof roomId === 'string' && roomId !== '') target.watchRoom(roomId);
       return target.call(method, request);
     },
     onEvent: (listener) => target.onEvent(listener),
@@ -80,6 +86,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
+        epoch: expect.any(String),
         peers: 0,
         transports: 0,
         producers: 0,
@@ -101,6 +108,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       await waitFor(() => audio.bytes() > 0 && video.bytes() > 0, 'bob receives audio and video');
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
+        epoch: expect.any(String),
         peers: 2,
         transports: 4,
         producers: 2,
@@ -191,6 +199,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
+        epoch: expect.any(String),
         peers: 1,
         transports: 2,
         producers: 0,
@@ -518,21 +527,83 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
     });
 
-    it('reports a dead worker and the room it took, then serves from its replacement', async () => {
+    it('rebuilds the room of a dead worker under a new epoch, with its owners and peers', async () => {
       const roomId = 'contract-worker-death';
-      await sfu.call('openRoom', { roomId });
+      const lease = { owner: 'node-a', leaseMs: 60_000 };
+      const { epoch } = await sfu.call('openRoom', { roomId, ...lease });
+      await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease });
+      await sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
       const [first] = (await sfu.call('getLoad', {})).workers;
       process.kill(first!.pid, 'SIGKILL');
       await waitFor(
         () =>
           events.some((e) => e.type === 'workerDied' && e.pid === first!.pid && e.replaced) &&
-          events.some((e) => e.type === 'roomMediaLost' && e.roomId === roomId),
+          eventsOf(roomId).some((e) => e.type === 'roomMediaLost'),
         'worker death and lost room reported',
       );
-      await sfu.call('openRoom', { roomId });
-      const after = await sfu.call('getLoad', {});
-      expect(after.workers[0]?.pid).not.toBe(first!.pid);
-      expect(after.workers[0]?.rooms).toBe(1);
+      const lost = eventsOf(roomId).filter((e) => e.type === 'roomMediaLost');
+      expect(lost).toEqual([
+        {
+          type: 'roomMediaLost',
+          roomId,
+          epoch,
+          seq: expect.any(Number),
+          reason: 'workerDied',
+          nextEpoch: expect.any(String),
+        },
+      ]);
+      const nextEpoch = lost[0]?.type === 'roomMediaLost' ? lost[0].nextEpoch : undefined;
+      expect(nextEpoch).not.toBe(epoch);
+      // The room is back at once under the announced epoch: its peer kept, without media.
+      expect(await sfu.call('listProducers', { roomId })).toEqual({
+        epoch: nextEpoch,
+        seq: 0,
+        producers: [],
+      });
+      expect(await sfu.call('inspectRoom', { roomId })).toEqual({
+        exists: true,
+        epoch: nextEpoch,
+        peers: 1,
+        transports: 0,
+        producers: 0,
+        consumers: 0,
+      });
+      expect(await sfu.call('renewLease', lease)).toEqual({ rooms: 1, peers: 1 });
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease })).toEqual({
+        epoch: nextEpoch,
+        adopted: true,
+        previousOwner: 'node-a',
+        transports: [],
+        producers: [],
+        consumers: [],
+      });
+      // Its events carry the new epoch, numbered from 1 again.
+      const send = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'p',
+        direction: 'send',
+      });
+      const { producerId } = await sfu.call('produce', {
+        roomId,
+        peerId: 'p',
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: opusParameters(31),
+        label: 'mic',
+      });
+      await sfu.call('pauseProducer', { roomId, peerId: 'p', producerId });
+      await waitFor(
+        () => eventsOf(roomId).some((e) => e.type === 'producerPaused'),
+        'events of the new epoch received',
+      );
+      const after = eventsOf(roomId).filter((e) => 'epoch' in e && e.epoch === nextEpoch);
+      expect(after.map((e) => [e.type, 'seq' in e ? e.seq : 0])).toEqual([
+        ['producerOpened', 1],
+        ['producerPaused', 2],
+      ]);
+      const load = await sfu.call('getLoad', {});
+      expect(load.workers[0]?.pid).not.toBe(first!.pid);
+      expect(load.workers[0]?.rooms).toBeGreaterThanOrEqual(1);
       await sfu.call('closeRoom', { roomId });
     });
 
