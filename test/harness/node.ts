@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 import type { PostgresServer } from './postgres.js';
 import type { TestRedis } from './redis.js';
+import { newSfuSecret, startSfuNode, type SfuNodeProcess } from './sfuNode.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -119,4 +120,51 @@ export async function startCluster(
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+export interface Deployment {
+  readonly cluster: Cluster;
+  /** The signaling nodes, in start order (each with SFU_NODES naming every SFU node). */
+  readonly signaling: NodeProcess[];
+  /** The SFU nodes (`npm run sfu`), in start order. */
+  readonly sfu: SfuNodeProcess[];
+  /** The secret the SFU nodes and the signaling nodes share. */
+  readonly sfuSecret: string;
+  /** Kills every process and removes their data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A deployment as operators run it with separate media: `sfuNodes` SFU node
+ * processes, then `signalingNodes` signaling processes sharing one Redis and
+ * one PostgreSQL, each with SFU_NODES listing every SFU node and the shared
+ * SFU_SECRET (the signaling nodes then run no mediasoup workers of their own).
+ */
+export async function startDeployment(
+  services: { redis: TestRedis; postgres: PostgresServer },
+  options: { signalingNodes: number; sfuNodes: number; env?: Record<string, string> },
+): Promise<Deployment> {
+  const sfuSecret = newSfuSecret();
+  const sfu: SfuNodeProcess[] = [];
+  const signaling: NodeProcess[] = [];
+  let cluster: Cluster | undefined;
+  const stop = async () => {
+    await cluster?.stop();
+    for (const node of sfu) await node.kill('SIGKILL');
+  };
+  try {
+    for (let i = 0; i < options.sfuNodes; i += 1) {
+      sfu.push(await startSfuNode({ secret: sfuSecret, env: { SFU_NODE_ID: `sfu-${i + 1}` } }));
+    }
+    cluster = await startCluster(services, {
+      SFU_NODES: sfu.map((node) => node.url).join(','),
+      SFU_SECRET: sfuSecret,
+      ...options.env,
+    });
+    for (let i = 0; i < options.signalingNodes; i += 1) signaling.push(await cluster.start());
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { cluster, signaling, sfu, sfuSecret, stop };
 }
