@@ -1,7 +1,8 @@
 // The media side of a meeting: a mediasoup-client Device, the two transports,
 // local producers and remote consumers, behind a store the UI reads.
 // start() builds everything for a router; stop() tears it down locally (the
-// tracks stay), so a media reset or a reconnect is stop() + start().
+// tracks stay), so a media reset is stop() + start(). A dropped signaling
+// connection leaves it running: the server may hand it to our next connection.
 import type { ResponseData } from '../../../signaling/protocol/index.js';
 import { markOnce } from '../lib/marks.js';
 import { createStore, type Store } from '../lib/store.js';
@@ -56,6 +57,13 @@ export interface MediaSession {
   setTracks(tracks: LocalTracks): void;
   start(routerRtpCapabilities: RouterRtpCapabilities): Promise<void>;
   stop(): void;
+  /** True while we have transports (media runs, or is being connected). */
+  live(): boolean;
+  /**
+   * After a resume that kept our media: closes the consumers whose producers
+   * went away meanwhile (their notifications went to no one).
+   */
+  kept(goneConsumerIds: readonly string[]): void;
   setEnabled(source: LocalSource, enabled: boolean): void;
   /** A host paused our producer of this source (mutedByHost). */
   pausedByHost(source: LocalSource): void;
@@ -201,6 +209,10 @@ export function createMediaSession({
       markOnce('veche:ready');
     },
     stop,
+    live: () => transports !== undefined && !transports.send.closed && !transports.recv.closed,
+    kept(goneConsumerIds) {
+      for (const consumerId of goneConsumerIds) consumers.remove(consumerId);
+    },
     setEnabled: (source, enabled) => producers.setEnabled(source, enabled),
     pausedByHost: (source) => producers.pausedByHost(source),
     removePeer(peerId) {
