@@ -260,10 +260,13 @@ export async function startNodePeer(
     if (!sending || !sendTransport) return;
     const mic = await sendTransport.produce({
       track: sending.audio as never,
+      // The tracks outlive a rebuild: they are produced again on new transports.
+      stopTracks: false,
       appData: { source: 'mic' },
     });
     const camera = await sendTransport.produce({
       track: sending.video as never,
+      stopTracks: false,
       appData: { source: 'camera' },
     });
     producerIds.mic = mic.id;
