@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const built = join(root, 'dist/sfu/node/main.js');
+/** What the processes run: the SFU node's and the signaling node's entry points. */
+const built = [join(root, 'dist/sfu/node/main.js'), join(root, 'dist/signaling/main.js')];
 const worker = join(root, 'node_modules/mediasoup/worker/out/Release/mediasoup-worker');
 
 function newestSource(dir: string): number {
@@ -27,22 +28,27 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+const isFresh = (): boolean => {
+  if (!built.every((file) => existsSync(file))) return false;
+  const sources = Math.max(newestSource(join(root, 'sfu')), newestSource(join(root, 'signaling')));
+  return built.every((file) => statSync(file).mtimeMs >= sources);
+};
+
 /**
- * Makes the server build (`npm run build:server`) when the SFU's sources are
- * newer than it; returns why an SFU node cannot run here, if it cannot.
+ * Makes the server build (`npm run build:server`) when the SFU's or
+ * signaling's sources are newer than it; returns why the processes of a
+ * deployment cannot run here, if they cannot.
  */
-export function prepareSfuNodeBuild(): string | undefined {
+export function prepareServerBuild(): string | undefined {
   if (!existsSync(worker)) return 'the mediasoup worker is not built (npm run setup)';
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(join(root, 'sfu'))) {
-    return undefined;
-  }
+  if (isFresh()) return undefined;
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
     cwd: root,
     encoding: 'utf8',
     timeout: 300_000,
   });
-  if (run.status !== 0 || !existsSync(built)) {
+  if (run.status !== 0 || !isFresh()) {
     return `npm run build:server failed: ${(run.stdout + run.stderr).slice(0, 2000)}`;
   }
   return undefined;
@@ -79,7 +85,7 @@ export async function startSfuNode({
   env = {},
   startMs = 60_000,
 }: SfuNodeOptions): Promise<SfuNodeProcess> {
-  const problem = prepareSfuNodeBuild();
+  const problem = prepareServerBuild();
   if (problem) throw new Error(`cannot start an SFU node: ${problem}`);
   const port = await freePort();
   const rtcPort = await freePort();

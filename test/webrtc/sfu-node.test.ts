@@ -10,10 +10,10 @@ import { startDeployment, type Deployment } from '../harness/node.js';
 import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { prepareSfuNodeBuild } from '../harness/sfuNode.js';
+import { prepareServerBuild } from '../harness/sfuNode.js';
 import { waitFor } from '../harness/sfu.js';
 
-const buildProblem = prepareSfuNodeBuild();
+const buildProblem = prepareServerBuild();
 if (buildProblem) console.log(`skipped: SFU node tests: ${buildProblem}`);
 
 const ROOM = 'sfu-node';
