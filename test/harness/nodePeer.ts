@@ -346,6 +346,8 @@ export async function startNodePeer(
         for (const stream of received.values()) {
           if (stream.peerId !== joined.peerId && !left.has(stream.producerId)) stream.closed = true;
         }
+        // What opened meanwhile: the server consumes it for us (and skips what we have).
+        await next.request('ready', { rtpCapabilities: device.rtpCapabilities as never });
         resumes.push('kept');
       } else {
         await buildMedia(reply.routerRtpCapabilities);

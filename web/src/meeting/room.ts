@@ -154,7 +154,9 @@ export function createRoomSession({
     chat.setHistory(joined.chat);
     if (mediaAfterJoin(joined, mediaLive) === 'keep') {
       // Nothing to rebuild, nothing flickers: only what left while we were away goes.
-      media.kept(staleConsumers(media.store.get().remote, joined.peers));
+      media.kept(staleConsumers(media.store.get().remote, joined.peers)).catch((error: unknown) => {
+        if (!closed) addNotice({ key: 'mediaFailed', message: messageOf(error) });
+      });
     } else {
       void startMedia(joined.routerRtpCapabilities);
     }
