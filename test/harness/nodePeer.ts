@@ -54,6 +54,8 @@ export interface NodePeer {
   producerIds: Partial<Record<'mic' | 'camera', string>>;
   /** Each resume after a dropped connection, in order. */
   readonly resumes: ResumeOutcome[];
+  /** Why resume attempts were refused (each was tried again). */
+  readonly resumeErrors: string[];
   /** mediaReset notifications received (each made us rebuild). */
   readonly mediaResets: number;
   /** Media rebuilds finished (after `fresh` or a mediaReset). */
@@ -187,6 +189,7 @@ export async function startNodePeer(
   const received = new Map<string, ReceivedStream>();
   const producerIds: NodePeer['producerIds'] = {};
   const resumes: ResumeOutcome[] = [];
+  const resumeErrors: string[] = [];
   let mediaResets = 0;
   let rebuilds = 0;
   let device = newDevice();
@@ -326,17 +329,28 @@ export async function startNodePeer(
         next.close();
         return;
       }
-      client = next;
-      currentUrl = urls[index]!;
       listen(next);
       const resume = { resumeToken, keepMedia: sendTransport !== undefined };
-      const reply = await next.request('join', {
-        room,
-        displayName,
-        protocolVersion: PROTOCOL_VERSION,
-        ...resume,
-      });
-      if (reply.status !== 'joined') throw new Error(`resume ended in ${reply.status}`);
+      let reply: JoinedReply;
+      try {
+        const answer = await next.request('join', {
+          room,
+          displayName,
+          protocolVersion: PROTOCOL_VERSION,
+          ...resume,
+        });
+        if (answer.status !== 'joined') throw new Error(`resume ended in ${answer.status}`);
+        reply = answer;
+      } catch (error) {
+        // Refused (say, the node has not yet noticed the one that died): as a
+        // client would, try again shortly; a test sees why in resumeErrors.
+        resumeErrors.push(error instanceof Error ? error.message : String(error));
+        next.close();
+        await new Promise((r) => setTimeout(r, Math.min(1000, 100 * (attempt + 1))));
+        continue;
+      }
+      client = next;
+      currentUrl = urls[index]!;
       resumeToken = reply.resumeToken;
       const media = (reply as { media?: ResumeOutcome }).media;
       if (reply.resumed && media === 'kept') {
@@ -370,6 +384,7 @@ export async function startNodePeer(
     received,
     producerIds,
     resumes,
+    resumeErrors,
     get mediaResets() {
       return mediaResets;
     },

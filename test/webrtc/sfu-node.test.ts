@@ -83,6 +83,7 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
     bob.markGaps();
     await nodeOfBob.kill('SIGKILL');
     await waitFor(() => bob.resumes.length === 1, 'Bob resumes on the other node', 30_000);
+    if (bob.resumeErrors.length > 0) console.log(`refused first: ${bob.resumeErrors.join('; ')}`);
     expect(bob.resumes).toEqual(['kept']);
     expect(bob.rebuilds).toBe(0);
     // The window is measured by media that keeps flowing, not by the clock.
