@@ -4,3 +4,4 @@ export { createInProcessSfu } from './core/inProcessSfu.js';
 export type { SfuOptions } from './core/options.js';
 export type { SfuLogger } from './core/logger.js';
 export type { WorkerPoolDeps } from './core/workerPool.js';
+export type { InProcessSfuDeps } from './core/inProcessSfu.js';

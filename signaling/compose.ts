@@ -4,6 +4,7 @@
 // same wiring, overriding only what a test must own (its SFU, its secrets,
 // an in-memory history instead of a database, a clock, short timeouts).
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
@@ -24,7 +25,9 @@ import { createDatabaseChatStore } from './chat/dbStore.js';
 import { scheduleChatRetention } from './chat/retention.js';
 import type { ChatStore } from './chat/store.js';
 import { connectRedis, type SharedState } from './cluster/redis.js';
-import type { SignalingConfig } from './config.js';
+import { createSfuRouter } from './cluster/sfuRouter.js';
+import { createRemoteSfu } from './sfu/remoteSfu.js';
+import type { SfuNodesConfig, SignalingConfig } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { migrate, openDatabase, type Database } from './db/index.js';
 import { createBookedRoomPolicy } from './rooms/bookedPolicy.js';
@@ -150,6 +153,11 @@ export async function compose(
     }
 
     let sfu = overrides.sfu;
+    if (!sfu && config.sfuNodes) {
+      const owned = await connectSfuNodes(config.sfuNodes, log);
+      stopper.add('sfu nodes', () => owned.close());
+      sfu = owned;
+    }
     if (!sfu) {
       const owned = createSchemaCheckedSfu(
         await createInProcessSfu(
@@ -183,6 +191,7 @@ export async function compose(
       invites,
       resume: createResumeCodec(secrets.resumeSecret),
       reconnectGraceMs: config.reconnectGraceMs,
+      sfuLeaseMs: config.sfuLeaseMs,
       ...(overrides.lobbyMaxWaitMs !== undefined
         ? { lobbyMaxWaitMs: overrides.lobbyMaxWaitMs }
         : {}),
@@ -235,9 +244,13 @@ export async function compose(
             database:
               storage.kind === 'memory' ? 'memory' : config.databaseUrl ? 'postgresql' : 'embedded',
             roomState: shared ? 'redis' : 'memory',
-            workers: config.sfu.workers,
-            rtcPort: config.sfu.rtcPort,
-            rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+            ...(config.sfuNodes && !overrides.sfu
+              ? { sfuNodes: config.sfuNodes.urls }
+              : {
+                  workers: config.sfu.workers,
+                  rtcPort: config.sfu.rtcPort,
+                  rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+                }),
           },
           `Veche is running at ${listening.url}`,
         );
@@ -250,6 +263,19 @@ export async function compose(
     await stopper.stop();
     throw error;
   }
+}
+
+/**
+ * Separate SFU nodes: one client per node, rooms placed on them by a stable
+ * hash of the room name (every signaling node places a room alike). This node
+ * runs no workers of its own.
+ */
+async function connectSfuNodes(nodes: SfuNodesConfig, log: Logger): Promise<SfuApi> {
+  const ca = nodes.caFile ? await readFile(nodes.caFile, 'utf8') : undefined;
+  const clients = nodes.urls.map((url) =>
+    createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
+  );
+  return createSfuRouter(clients);
 }
 
 async function openOwnedDatabase(

@@ -11,8 +11,20 @@ import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
 import { missingCodecs } from './capabilities.js';
-import { createRoom, type Room } from './room.js';
+import { createLeases } from './leases.js';
+import { createRoom, createRoomEmitter, type Room } from './room.js';
 import { createWorkerPool, type WorkerPoolDeps, type WorkerPool } from './workerPool.js';
+
+export interface InProcessSfuDeps extends WorkerPoolDeps {
+  /** The clock leases run on (ms); the system clock unless a test drives it. */
+  now?: () => number;
+  /** How often expired leases are reaped, ms. */
+  reapIntervalMs?: number;
+}
+
+const REAP_INTERVAL_MS = 1000;
+/** The lease of an owner that opens a room without saying how long (SFU_LEASE_SECONDS' default). */
+const DEFAULT_LEASE_MS = 45_000;
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
@@ -36,20 +48,28 @@ function transportOptions(t: types.WebRtcTransport): WebRtcTransportOptions {
   };
 }
 
-/** A room being opened; closeRoom meanwhile cancels it. */
+/** A room being opened (or rebuilt after its worker died); closeRoom meanwhile cancels it. */
 interface Opening {
   readonly promise: Promise<Room>;
   cancelled: boolean;
 }
 
+/** The room's media is rebuilt under this epoch with these peers (kept, without media). */
+interface Rebuild {
+  epoch: string;
+  peerIds: string[];
+}
+
 export async function createInProcessSfu(
   options: SfuOptions,
   logger: SfuLogger,
-  deps: WorkerPoolDeps = {},
+  deps: InProcessSfuDeps = {},
 ): Promise<SfuApi> {
-  const pool: WorkerPool = await createWorkerPool(options, logger, deps);
+  const { now = Date.now, reapIntervalMs = REAP_INTERVAL_MS, ...poolDeps } = deps;
+  const pool: WorkerPool = await createWorkerPool(options, logger, poolDeps);
   const rooms = new Map<string, Room>();
   const opening = new Map<string, Opening>();
+  const leases = createLeases(now);
   const listeners = new Set<SfuEventListener>();
   /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
   let capabilities: Promise<types.RtpCapabilities> | undefined;
@@ -74,7 +94,39 @@ export async function createInProcessSfu(
     return found;
   }
 
-  async function openRoom(roomId: string): Promise<Room> {
+  /** The open room; one being opened or rebuilt is waited for. */
+  async function liveRoom(roomId: string): Promise<Room> {
+    const existing = rooms.get(roomId);
+    if (existing && !existing.closed) return existing;
+    const pending = opening.get(roomId);
+    if (pending) return pending.promise;
+    throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} is not open`);
+  }
+
+  /**
+   * A worker died under the room: it is made again at once on another worker
+   * under the epoch its `roomMediaLost` announced, with its peers and owners.
+   * If that fails the room is closed, reported under that epoch.
+   */
+  function rebuild(roomId: string, carried: Rebuild): void {
+    openRoom(roomId, carried).catch((error: unknown) => {
+      if (rooms.has(roomId) || opening.has(roomId)) return; // opened again meanwhile
+      // closeRoom cancelled the rebuild: the rebuilt room reported its closing.
+      if (error instanceof SfuError && error.code === 'ROOM_NOT_FOUND') return;
+      leases.forgetRoom(roomId);
+      logger.error(
+        { err: error, room: roomId },
+        'could not rebuild the room after its worker died',
+      );
+      createRoomEmitter(carried.epoch, emit).emit({
+        type: 'roomClosed',
+        roomId,
+        reason: 'workerDied',
+      });
+    });
+  }
+
+  async function openRoom(roomId: string, carried?: Rebuild): Promise<Room> {
     const existing = rooms.get(roomId);
     if (existing && !existing.closed) return existing;
     const pending = opening.get(roomId);
@@ -87,9 +139,11 @@ export async function createInProcessSfu(
         options,
         logger,
         emit,
+        ...(carried ? { epoch: carried.epoch, peerIds: carried.peerIds } : {}),
         onClosed: () => {
           if (created && rooms.get(roomId) === created) rooms.delete(roomId);
         },
+        onMediaLost: (lost) => rebuild(roomId, { epoch: lost.nextEpoch, peerIds: lost.peerIds }),
       }),
     );
     const entry: Opening = { promise, cancelled: false };
@@ -102,6 +156,7 @@ export async function createInProcessSfu(
     if (entry.cancelled) {
       // closeRoom ran while the router was being made: nobody wants it now.
       created.close('roomClosed');
+      leases.forgetRoom(roomId);
       throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} was closed while it opened`);
     }
     rooms.set(roomId, created);
@@ -109,18 +164,31 @@ export async function createInProcessSfu(
   }
 
   const handlers: Handlers = {
-    async openRoom({ roomId }) {
+    async openRoom({ roomId, owner, leaseMs }) {
       const r = await openRoom(roomId);
+      if (owner !== undefined) leases.holdRoom(roomId, owner, leaseMs ?? DEFAULT_LEASE_MS);
       return { rtpCapabilities: fromMediasoup(r.router.rtpCapabilities), epoch: r.epoch };
     },
-    async attachPeer() {
-      throw new SfuError('INTERNAL', 'attachPeer is not implemented yet');
+    async attachPeer({ roomId, peerId, owner, leaseMs }) {
+      const r = await liveRoom(roomId);
+      const adopted = r.hasPeer(peerId);
+      r.ensurePeer(peerId);
+      const previousOwner = leases.holdPeer(roomId, peerId, owner, leaseMs);
+      if (adopted)
+        logger.info({ room: roomId, peer: peerId, owner, previousOwner }, 'peer adopted');
+      return {
+        epoch: r.epoch,
+        adopted,
+        ...(previousOwner === undefined ? {} : { previousOwner }),
+        ...r.snapshot(peerId),
+      };
     },
-    async renewLease() {
-      throw new SfuError('INTERNAL', 'renewLease is not implemented yet');
+    async renewLease({ owner, leaseMs }) {
+      return leases.renew(owner, leaseMs);
     },
-    async listProducers() {
-      throw new SfuError('INTERNAL', 'listProducers is not implemented yet');
+    async listProducers({ roomId }) {
+      const r = await liveRoom(roomId);
+      return { epoch: r.epoch, seq: r.seq, producers: r.producers() };
     },
     async closeRoom({ roomId }) {
       const pending = opening.get(roomId);
@@ -129,10 +197,15 @@ export async function createInProcessSfu(
         opening.delete(roomId);
       }
       rooms.get(roomId)?.close('roomClosed');
+      leases.forgetRoom(roomId);
       return {};
     },
     async createWebRtcTransport({ roomId, peerId, direction }) {
-      return transportOptions(await room(roomId).createTransport(peerId, direction));
+      // An open room creates the peer at once (a closePeer right after applies
+      // to it); only a room being rebuilt is waited for.
+      const open = rooms.get(roomId);
+      const r = open && !open.closed ? open : await liveRoom(roomId);
+      return transportOptions(await r.createTransport(peerId, direction));
     },
     async closeTransport({ roomId, peerId, transportId }) {
       rooms.get(roomId)?.closeTransport(peerId, transportId);
@@ -148,7 +221,7 @@ export async function createInProcessSfu(
       const iceParameters = await room(roomId).transport(peerId, transportId).restartIce();
       return { iceParameters: fromMediasoup(iceParameters) };
     },
-    async produce({ roomId, peerId, transportId, kind, rtpParameters, paused }) {
+    async produce({ roomId, peerId, transportId, kind, rtpParameters, paused, label }) {
       const r = room(roomId);
       const transport = r.transport(peerId, transportId);
       let producer: types.Producer;
@@ -161,7 +234,7 @@ export async function createInProcessSfu(
       } catch (error) {
         throw isWorkerGone(error) ? error : new SfuError('MEDIA_REJECTED', messageOf(error));
       }
-      r.addProducer(peerId, transport, producer);
+      r.addProducer(peerId, transport, producer, label ?? kind);
       return { producerId: producer.id };
     },
     async pauseProducer({ roomId, peerId, producerId }) {
@@ -237,13 +310,14 @@ export async function createInProcessSfu(
     },
     async closePeer({ roomId, peerId }) {
       rooms.get(roomId)?.closePeer(peerId);
+      leases.forgetPeer(roomId, peerId);
       return {};
     },
     async inspectRoom({ roomId }) {
       const r = rooms.get(roomId);
       if (!r || r.closed)
         return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
-      return { exists: true, ...r.counts() };
+      return { exists: true, epoch: r.epoch, ...r.counts() };
     },
     async getRtpCapabilities() {
       capabilities ??= pool.pickWorker().then(async ({ worker }) => {
@@ -309,6 +383,43 @@ export async function createInProcessSfu(
     return producer;
   }
 
+  /**
+   * Closes the peers of owners whose lease ran out, then the rooms no live
+   * owner holds that have no peers left. A room being rebuilt is looked at
+   * again on the next round.
+   */
+  function reap(): void {
+    const due = leases.expire();
+    for (const { roomId, peerId } of due.peers) {
+      const r = rooms.get(roomId);
+      if (!r && opening.has(roomId)) continue;
+      leases.forgetPeer(roomId, peerId);
+      if (r && !r.closed && r.hasPeer(peerId)) {
+        logger.info({ room: roomId, peer: peerId }, 'peer reaped: its owner stopped renewing');
+        r.closePeer(peerId, 'leaseExpired');
+      }
+    }
+    for (const roomId of due.unheldRooms) {
+      const r = rooms.get(roomId);
+      if (!r || r.closed) {
+        if (!opening.has(roomId)) leases.forgetRoom(roomId);
+        continue;
+      }
+      if (r.counts().peers > 0) continue;
+      logger.info({ room: roomId }, 'room closed: no owner holds it');
+      r.close('noOwner');
+      leases.forgetRoom(roomId);
+    }
+  }
+  const reaper = setInterval(() => {
+    try {
+      reap();
+    } catch (error) {
+      logger.error({ err: error }, 'reaping expired leases failed');
+    }
+  }, reapIntervalMs);
+  reaper.unref();
+
   return {
     async call<M extends SfuMethodName>(
       method: M,
@@ -333,6 +444,9 @@ export async function createInProcessSfu(
     watchRoom() {},
     unwatchRoom() {},
     async close() {
+      clearInterval(reaper);
+      // Shutting down is not ending meetings: nobody is told their room closed.
+      listeners.clear();
       for (const r of rooms.values()) r.close('roomClosed');
       rooms.clear();
       await pool.close();

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { SfuError } from '../api/errors.js';
 import type { CloseReason, RoomEventInput, SfuEvent } from '../api/events.js';
+import type { ProducerInfo, TransportDirection } from '../api/methods.js';
 import type { PooledWorker } from './workerPool.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
@@ -19,14 +20,48 @@ interface PeerMedia {
   readonly consumers: Map<string, types.Consumer>;
 }
 
+/** What a peer holds in the room, as attachPeer answers it. */
+export interface PeerSnapshot {
+  transports: { transportId: string; direction: TransportDirection }[];
+  producers: ProducerInfo[];
+  consumers: {
+    consumerId: string;
+    producerId: string;
+    kind: 'audio' | 'video';
+    paused: boolean;
+    producerPaused: boolean;
+  }[];
+}
+
+/**
+ * Stamps a room's events with its epoch and the next sequence number. Every
+ * room-scoped event goes through one of these, so `seq` counts 1, 2, 3 …
+ * within an epoch with no gap.
+ */
+export function createRoomEmitter(epoch: string, emit: (event: SfuEvent) => void) {
+  let seq = 0;
+  return {
+    emit: (event: RoomEventInput): void => emit({ ...event, epoch, seq: ++seq } as SfuEvent),
+    /** The number of the last event sent (0 before the first). */
+    lastSeq: () => seq,
+  };
+}
+
 export interface Room {
   readonly id: string;
   readonly router: types.Router;
   readonly workerPid: number;
   /** This room's media generation (new for every router). */
   readonly epoch: string;
+  /** The sequence number of the last event this room sent in its epoch. */
+  readonly seq: number;
   readonly closed: boolean;
   existingPeer(peerId: string): PeerMedia;
+  /** The peer, created without media when new (attachPeer, or a rebuilt room's peers). */
+  ensurePeer(peerId: string): void;
+  hasPeer(peerId: string): boolean;
+  snapshot(peerId: string): PeerSnapshot;
+  producers(): ProducerInfo[];
   transport(peerId: string, transportId: string): types.WebRtcTransport;
   /** Creates the peer's media on its first transport. */
   createTransport(peerId: string, direction: 'send' | 'recv'): Promise<types.WebRtcTransport>;
@@ -36,11 +71,18 @@ export interface Room {
    * (the room, the peer, the transport, the object itself) is closed and
    * refused, so nothing outlives its owner.
    */
-  addProducer(peerId: string, transport: types.Transport, producer: types.Producer): void;
+  addProducer(
+    peerId: string,
+    transport: types.Transport,
+    producer: types.Producer,
+    label: string,
+  ): void;
   addConsumer(peerId: string, transport: types.Transport, consumer: types.Consumer): void;
   findProducer(producerId: string): { peerId: string; producer: types.Producer } | undefined;
   findConsumer(consumerId: string): types.Consumer | undefined;
-  closePeer(peerId: string): void;
+  /** Closes the peer and its media, and reports `peerClosed` with the reason if it existed. */
+  closePeer(peerId: string, reason?: CloseReason): void;
+  /** Closes the room and reports `roomClosed` with the reason. */
   close(reason: CloseReason): void;
   counts(): { peers: number; transports: number; producers: number; consumers: number };
 }
@@ -52,13 +94,23 @@ export async function createRoom(params: {
   logger: SfuLogger;
   emit: (event: SfuEvent) => void;
   onClosed: () => void;
+  /** Given when the room is rebuilt: the epoch announced in `roomMediaLost`. */
+  epoch?: string;
+  /** Peers carried over from the room's previous media (kept, without media). */
+  peerIds?: readonly string[];
+  /**
+   * A dying worker took the room's media: the room is to be rebuilt under
+   * `nextEpoch` with these peers.
+   */
+  onMediaLost?: (lost: { peerIds: string[]; nextEpoch: string }) => void;
 }): Promise<Room> {
   const { id: roomId, pooled, options } = params;
   // The room's media generation and its event counter (see SfuEvent).
-  const epoch = randomUUID();
-  let seq = 0;
-  const emit = (event: RoomEventInput): void =>
-    params.emit({ ...event, epoch, seq: ++seq } as SfuEvent);
+  const epoch = params.epoch ?? randomUUID();
+  const events = createRoomEmitter(epoch, params.emit);
+  const emit = events.emit;
+  /** Labels given at produce, by producer id. */
+  const labels = new Map<string, string>();
   const log = params.logger.child({ room: roomId });
   const router = await pooled.worker.createRouter({ mediaCodecs });
   let speakers: Awaited<ReturnType<typeof createSpeakers>>;
@@ -68,7 +120,14 @@ export async function createRoom(params: {
     router.close();
     throw error;
   }
+  const newPeer = (): PeerMedia => ({
+    closed: false,
+    transports: new Map(),
+    producers: new Map(),
+    consumers: new Map(),
+  });
   const peers = new Map<string, PeerMedia>();
+  for (const peerId of params.peerIds ?? []) peers.set(peerId, newPeer());
   let closed = false;
   // Set while the room closes everything itself, so children do not report
   // one event each for what the room reports once.
@@ -79,10 +138,18 @@ export async function createRoom(params: {
       // Only a dying worker closes a router behind the room's back.
       closed = true;
       closingReason = 'workerDied';
+      const peerIds = [...peers.keys()];
       peers.clear();
-      log.warn({}, 'room media lost: worker died');
-      emit({ type: 'roomMediaLost', roomId, reason: 'workerDied' });
+      const nextEpoch = params.onMediaLost ? randomUUID() : undefined;
+      log.warn({ nextEpoch }, 'room media lost: worker died');
+      emit({
+        type: 'roomMediaLost',
+        roomId,
+        reason: 'workerDied',
+        ...(nextEpoch ? { nextEpoch } : {}),
+      });
       params.onClosed();
+      if (nextEpoch) params.onMediaLost?.({ peerIds, nextEpoch });
     }
   });
 
@@ -110,15 +177,57 @@ export async function createRoom(params: {
     throw refusal;
   }
 
+  function producerInfo(peerId: string, producer: types.Producer): ProducerInfo {
+    return {
+      peerId,
+      producerId: producer.id,
+      kind: producer.kind,
+      label: labels.get(producer.id) ?? producer.kind,
+      paused: producer.paused,
+    };
+  }
+
   return {
     id: roomId,
     router,
     workerPid: pooled.worker.pid,
     epoch,
+    get seq() {
+      return events.lastSeq();
+    },
     get closed() {
       return closed;
     },
     existingPeer,
+    ensurePeer(peerId) {
+      if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
+      if (!peers.has(peerId)) peers.set(peerId, newPeer());
+    },
+    hasPeer: (peerId) => peers.has(peerId),
+    snapshot(peerId) {
+      const media = existingPeer(peerId);
+      return {
+        transports: [...media.transports.values()].map((t) => ({
+          transportId: t.id,
+          direction: (t.appData as { direction: TransportDirection }).direction,
+        })),
+        producers: [...media.producers.values()].map((p) => producerInfo(peerId, p)),
+        consumers: [...media.consumers.values()].map((c) => ({
+          consumerId: c.id,
+          producerId: c.producerId,
+          kind: c.kind,
+          paused: c.paused,
+          producerPaused: c.producerPaused,
+        })),
+      };
+    },
+    producers() {
+      const all: ProducerInfo[] = [];
+      for (const [peerId, media] of peers) {
+        for (const producer of media.producers.values()) all.push(producerInfo(peerId, producer));
+      }
+      return all;
+    },
     transport(peerId, transportId) {
       const transport = existingPeer(peerId).transports.get(transportId);
       if (!transport) throw new SfuError('TRANSPORT_NOT_FOUND', `unknown transport ${transportId}`);
@@ -128,12 +237,7 @@ export async function createRoom(params: {
       if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
       let media = peers.get(peerId);
       if (!media) {
-        media = {
-          closed: false,
-          transports: new Map(),
-          producers: new Map(),
-          consumers: new Map(),
-        };
+        media = newPeer();
         peers.set(peerId, media);
       }
       const transport = await router.createWebRtcTransport({
@@ -172,13 +276,23 @@ export async function createRoom(params: {
       // Idempotent: a transport already gone (or a peer already closed) is fine.
       peers.get(peerId)?.transports.get(transportId)?.close();
     },
-    addProducer(peerId, transport, producer) {
+    addProducer(peerId, transport, producer, label) {
       const media = peers.get(peerId);
       adopt(media, transport, producer);
       media.producers.set(producer.id, producer);
+      labels.set(producer.id, label);
       speakers.addAudioProducer(peerId, producer);
+      emit({ type: 'producerOpened', roomId, ...producerInfo(peerId, producer) });
+      const producerId = producer.id;
+      producer.observer.on('pause', () => {
+        if (!closingReason) emit({ type: 'producerPaused', roomId, peerId, producerId });
+      });
+      producer.observer.on('resume', () => {
+        if (!closingReason) emit({ type: 'producerResumed', roomId, peerId, producerId });
+      });
       producer.observer.once('close', () => {
         media.producers.delete(producer.id);
+        labels.delete(producer.id);
         if (!closingReason) {
           emit({
             type: 'producerClosed',
@@ -235,7 +349,7 @@ export async function createRoom(params: {
       }
       return undefined;
     },
-    closePeer(peerId) {
+    closePeer(peerId, reason = 'peerClosed') {
       const media = peers.get(peerId);
       if (!media) return;
       media.closed = true;
@@ -243,9 +357,11 @@ export async function createRoom(params: {
       // this peer's producers elsewhere report producerClosed through events.
       for (const transport of media.transports.values()) transport.close();
       peers.delete(peerId);
+      if (!closed) emit({ type: 'peerClosed', roomId, peerId, reason });
     },
     close(reason) {
       if (closed) return;
+      emit({ type: 'roomClosed', roomId, reason });
       closed = true;
       closingReason = reason;
       router.close();

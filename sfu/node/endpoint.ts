@@ -18,12 +18,17 @@ import {
   subscriptionSchema,
   type CallReply,
   type Hello,
+  type Subscription,
 } from '../api/wire.js';
 import type { SfuLogger } from '../core/logger.js';
 import type { CallHandler } from './calls.js';
 
-/** Connections that asked for every event of this node. */
+/** Connections that asked for this node's own events (a worker died). */
 const NODE_EVENTS = 'events:node';
+/** Connections that watch one room: only they are sent its events. */
+const roomEvents = (roomId: string) => `events:room:${roomId}`;
+const channelOf = (subscription: Subscription): string =>
+  subscription.scope === 'node' ? NODE_EVENTS : roomEvents(subscription.roomId);
 
 export interface EndpointOptions {
   sfu: SfuApi;
@@ -113,8 +118,8 @@ export function createInternalEndpoint(options: EndpointOptions): InternalEndpoi
     const subscription = (join: boolean) => (payload: unknown, ack: unknown) => {
       const parsed = subscriptionSchema.safeParse(payload);
       if (parsed.success) {
-        if (join) void socket.join(NODE_EVENTS);
-        else void socket.leave(NODE_EVENTS);
+        if (join) void socket.join(channelOf(parsed.data));
+        else void socket.leave(channelOf(parsed.data));
       } else {
         peer.warn({}, 'malformed subscription dropped');
       }
@@ -138,8 +143,9 @@ export function createInternalEndpoint(options: EndpointOptions): InternalEndpoi
     socket.on('disconnect', (reason) => peer.info({ reason }, 'signaling node disconnected'));
   });
 
+  // A room's events go to the connections watching it, and to no other.
   const unsubscribe = sfu.onEvent((event) => {
-    io.to(NODE_EVENTS).emit('event', event);
+    io.to('roomId' in event ? roomEvents(event.roomId) : NODE_EVENTS).emit('event', event);
   });
 
   return {

@@ -2,7 +2,8 @@
 // call has a deadline and a request id: a call that gets no answer fails with
 // TIMEOUT instead of hanging its caller, and sending it again with the same id
 // runs it once on the node. socket.io reconnects to a node that restarts;
-// event subscriptions are renewed on every connection.
+// event subscriptions (the node's own, and each watched room's) are renewed
+// on every connection, then reconnection listeners are told to resynchronise.
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -60,6 +61,18 @@ export interface RemoteSfu extends SfuApi {
   node(): Hello | undefined;
   /** Resolves once connected; fails like a call would after `timeoutMs`. */
   waitUntilConnected(timeoutMs?: number): Promise<void>;
+  /**
+   * Called after a lost connection is back and the subscriptions are renewed.
+   * Events sent meanwhile are lost: resynchronise every watched room
+   * (`listProducers`; ROOM_NOT_FOUND or another epoch means its media is
+   * gone). `restarted` says the node is a new incarnation, with no rooms.
+   */
+  onReconnect(listener: (notice: ReconnectNotice) => void): () => void;
+}
+
+export interface ReconnectNotice {
+  node: Hello;
+  restarted: boolean;
 }
 
 type State = 'connecting' | 'up' | 'down' | 'refused' | 'closed';
@@ -71,6 +84,9 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
   const log = options.log.child({ component: 'remote-sfu', node: options.url });
   const defaultDeadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const listeners = new Set<SfuEventListener>();
+  const reconnectListeners = new Set<(notice: ReconnectNotice) => void>();
+  /** Rooms whose events this client asked for. */
+  const watched = new Set<string>();
   const waiters = new Set<() => void>();
   let state: State = 'connecting';
   let hello: Hello | undefined;
@@ -96,26 +112,56 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     return new SfuError('SFU_UNAVAILABLE', `SFU node ${options.url} is not connected`);
   }
 
-  function subscribe(on: boolean): void {
-    if (state !== 'up') return; // renewed on the next connection
-    socket
+  /**
+   * Sent at once while connected (so it reaches the node before any later
+   * call on this connection); otherwise renewed on the next connection.
+   */
+  function subscribe(subscription: Subscription, on: boolean): Promise<void> {
+    if (state !== 'up') return Promise.resolve();
+    return socket
       .timeout(defaultDeadline)
-      .emitWithAck(on ? 'subscribe' : 'unsubscribe', NODE_EVENTS)
-      .catch((error: unknown) => log.warn({ err: error }, 'SFU event subscription failed'));
+      .emitWithAck(on ? 'subscribe' : 'unsubscribe', subscription)
+      .then(
+        () => undefined,
+        (error: unknown) => log.warn({ err: error }, 'SFU event subscription failed'),
+      );
+  }
+
+  function renewSubscriptions(): Promise<unknown> {
+    return Promise.all([
+      ...(listeners.size > 0 ? [subscribe(NODE_EVENTS, true)] : []),
+      ...[...watched].map((roomId) => subscribe({ scope: 'room', roomId }, true)),
+    ]);
+  }
+
+  function noticeReconnection(notice: ReconnectNotice): void {
+    for (const listener of reconnectListeners) {
+      try {
+        listener(notice);
+      } catch (error) {
+        log.error({ err: error }, 'SFU reconnection listener threw');
+      }
+    }
   }
 
   socket.on('connect', () => {
     log.info({}, 'connected to SFU node');
     setState('up');
-    if (listeners.size > 0) subscribe(true);
   });
+  // The node greets every connection first: subscriptions are renewed then,
+  // and what was missed while away is resynchronised by the listeners.
   socket.on('hello', (payload: unknown) => {
     const parsed = helloSchema.safeParse(payload);
     if (!parsed.success) return;
-    if (hello && hello.incarnation !== parsed.data.incarnation) {
+    const previous = hello;
+    const restarted = previous !== undefined && previous.incarnation !== parsed.data.incarnation;
+    if (restarted)
       log.warn({ nodeId: parsed.data.nodeId }, 'SFU node restarted: its rooms are gone');
-    }
     hello = parsed.data;
+    const current = parsed.data;
+    void renewSubscriptions().then(() => {
+      if (previous && state === 'up') noticeReconnection({ node: current, restarted });
+    });
   });
   socket.on('disconnect', (reason) => {
     if (state === 'closed') return;
@@ -230,14 +276,26 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     },
     onEvent(listener) {
       listeners.add(listener);
-      if (listeners.size === 1) subscribe(true);
+      if (listeners.size === 1) void subscribe(NODE_EVENTS, true);
       return () => {
-        if (listeners.delete(listener) && listeners.size === 0) subscribe(false);
+        if (listeners.delete(listener) && listeners.size === 0) {
+          void subscribe(NODE_EVENTS, false);
+        }
       };
     },
-    // Not yet: the node-wide subscription carries every room's events.
-    watchRoom() {},
-    unwatchRoom() {},
+    watchRoom(roomId) {
+      if (watched.has(roomId)) return;
+      watched.add(roomId);
+      void subscribe({ scope: 'room', roomId }, true);
+    },
+    unwatchRoom(roomId) {
+      if (!watched.delete(roomId)) return;
+      void subscribe({ scope: 'room', roomId }, false);
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
     get connected() {
       return state === 'up';
     },
@@ -248,6 +306,8 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
       setState('closed');
       clearTimeout(retryTimer);
       listeners.clear();
+      reconnectListeners.clear();
+      watched.clear();
       socket.close();
     },
   };

@@ -88,6 +88,8 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     frameAncestors: [],
     databaseUrl: undefined,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    sfuLeaseMs: Math.max(45_000, options.reconnectGraceMs ?? 30_000),
+    sfuNodes: undefined,
     redis: options.redis
       ? {
           url: options.redis.url,

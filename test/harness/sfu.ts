@@ -4,7 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { createSchemaCheckedSfu, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
-import { createInProcessSfu, type WorkerPoolDeps } from '../../sfu/index.js';
+import { createInProcessSfu, type InProcessSfuDeps } from '../../sfu/index.js';
 
 export const testLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
@@ -21,7 +21,8 @@ export interface TestSfu {
   close(): Promise<void>;
 }
 
-export interface TestSfuOptions extends WorkerPoolDeps {
+/** Worker pool hooks, and the clock and reaping interval leases run on. */
+export interface TestSfuOptions extends InProcessSfuDeps {
   workers?: number;
   /** A fixed first media port (default: any free port). */
   rtcPort?: number;

@@ -174,6 +174,8 @@ describe('SFU core under concurrent close', () => {
     ).toEqual([
       {
         type: 'transportClosed',
+        epoch: expect.any(String),
+        seq: expect.any(Number),
         roomId,
         peerId: 'bob',
         transportId: recv.id,

@@ -85,6 +85,7 @@ describe('in-process SFU with a real mediasoup worker', () => {
     expect(consumers.map((c) => c.kind)).toEqual(['audio', 'video']);
     expect(await sfu.call('inspectRoom', { roomId })).toEqual({
       exists: true,
+      epoch: expect.any(String),
       peers: 2,
       transports: 2,
       producers: 2,
@@ -186,23 +187,109 @@ describe('in-process SFU with a real mediasoup worker', () => {
 
   it('replaces a worker that dies and reports the lost room', async () => {
     const { sfu } = t;
-    await sfu.call('openRoom', { roomId: 'doomed' });
+    const before = await sfu.call('openRoom', { roomId: 'doomed' });
     const [first] = t.workers;
     process.kill(first!.pid, 'SIGKILL');
     await waitFor(() => t.events.some((e) => e.type === 'workerDied'), 'worker death reported');
+    // The room is rebuilt at once on the replacement under a new epoch.
+    const { epoch } = await sfu.call('openRoom', { roomId: 'doomed' });
     expect(t.events).toContainEqual({
       type: 'roomMediaLost',
       roomId: 'doomed',
+      epoch: before.epoch,
+      seq: 1,
       reason: 'workerDied',
+      nextEpoch: epoch,
     });
+    expect(epoch).not.toBe(before.epoch);
     expect(t.events).toContainEqual(
       expect.objectContaining({ type: 'workerDied', pid: first!.pid, replaced: true }),
     );
-    // The room reopens on the replacement worker.
-    await sfu.call('openRoom', { roomId: 'doomed' });
     const load = await sfu.call('getLoad', {});
     expect(load.workers).toHaveLength(1);
     expect(load.workers[0]!.pid).not.toBe(first!.pid);
     expect(load.workers[0]!.rooms).toBe(1);
+  });
+});
+
+describe('leases on a clock the test drives', () => {
+  let t: TestSfu;
+  let clock = 0;
+  beforeEach(async () => {
+    clock = 1_000_000;
+    t = await startTestSfu({ now: () => clock, reapIntervalMs: 20 });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+  const lease = (owner: string) => ({ owner, leaseMs: 10_000 });
+  const reaped = (roomId: string, peerId: string) =>
+    t.events.some(
+      (e) =>
+        e.type === 'peerClosed' &&
+        e.roomId === roomId &&
+        e.peerId === peerId &&
+        e.reason === 'leaseExpired',
+    );
+
+  it('a renewed lease keeps its peers; one that runs out loses them, and then its room', async () => {
+    const { sfu } = t;
+    await sfu.call('openRoom', { roomId: 'r', ...lease('a') });
+    await sfu.call('attachPeer', { roomId: 'r', peerId: 'pa', ...lease('a') });
+    await sfu.call('attachPeer', { roomId: 'r', peerId: 'pb', ...lease('b') });
+    // A peer nobody attached has no owner: nothing reaps it.
+    await sfu.call('createWebRtcTransport', { roomId: 'r', peerId: 'tool', direction: 'send' });
+    clock += 9_000;
+    expect(await sfu.call('renewLease', lease('a'))).toEqual({ rooms: 1, peers: 1 });
+    clock += 2_000; // b's lease ran out; a's runs 8 s more
+    await waitFor(() => reaped('r', 'pb'), 'b’s peer reaped');
+    expect(reaped('r', 'pa')).toBe(false);
+    clock += 8_000; // a's too
+    await waitFor(() => reaped('r', 'pa'), 'a’s peer reaped');
+    // Nobody holds the room, but a peer is still in it: it stays until that one leaves.
+    expect(await sfu.call('inspectRoom', { roomId: 'r' })).toMatchObject({
+      exists: true,
+      peers: 1,
+    });
+    await sfu.call('closePeer', { roomId: 'r', peerId: 'tool' });
+    await waitFor(
+      () => t.events.some((e) => e.type === 'roomClosed' && e.reason === 'noOwner'),
+      'the room nobody holds closed',
+    );
+    expect((await sfu.call('inspectRoom', { roomId: 'r' })).exists).toBe(false);
+    expect(await t.contents()).toEqual({ routers: 0, transports: 0 });
+  });
+
+  it('an adopted peer follows its new owner’s lease, not the old one’s', async () => {
+    const { sfu } = t;
+    await sfu.call('openRoom', { roomId: 'r', ...lease('a') });
+    await sfu.call('openRoom', { roomId: 'r', ...lease('b') });
+    await sfu.call('attachPeer', { roomId: 'r', peerId: 'p', ...lease('a') });
+    await sfu.call('attachPeer', { roomId: 'r', peerId: 'witness', ...lease('a') });
+    await sfu.call('createWebRtcTransport', { roomId: 'r', peerId: 'p', direction: 'recv' });
+    clock += 5_000;
+    expect(await sfu.call('attachPeer', { roomId: 'r', peerId: 'p', ...lease('b') })).toMatchObject(
+      { adopted: true, previousOwner: 'a', transports: [{ direction: 'recv' }] },
+    );
+    clock += 6_000; // a's lease ran out; b's (renewed by the adoption) runs 9 s more
+    await waitFor(() => reaped('r', 'witness'), 'a’s other peer reaped');
+    expect(reaped('r', 'p')).toBe(false);
+    expect(await sfu.call('inspectRoom', { roomId: 'r' })).toMatchObject({
+      peers: 1,
+      transports: 1,
+    });
+    clock += 10_000;
+    await waitFor(() => reaped('r', 'p'), 'b’s peer reaped in its turn');
+    await waitFor(
+      () => t.events.some((e) => e.type === 'roomClosed' && e.reason === 'noOwner'),
+      'the room closed once nobody holds it',
+    );
+  });
+
+  it('attaching a peer needs an open room', async () => {
+    await expectSfuError(
+      t.sfu.call('attachPeer', { roomId: 'nowhere', peerId: 'p', ...lease('a') }),
+      'ROOM_NOT_FOUND',
+    );
   });
 });

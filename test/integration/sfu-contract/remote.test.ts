@@ -246,27 +246,88 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       expect((await sfu.call('getLoad', {})).workers).toHaveLength(1);
     });
 
-    it('reconnects to a node that restarts and renews its event subscription', async () => {
+    it('sends a room’s events only to the connections watching it', async () => {
+      const raw = await rawConnect(node.url, { secret: SECRET });
+      if (!raw.ok) throw new Error('handshake refused');
+      const socket = raw.socket;
+      const received: SfuEvent[] = [];
+      socket.on('event', (event: SfuEvent) => received.push(event));
+      const call = async (method: string, request: unknown) => {
+        const reply = (await socket
+          .timeout(5000)
+          .emitWithAck('call', { id: randomUUID(), method, request })) as { ok: boolean };
+        expect(reply).toMatchObject({ ok: true });
+      };
+      const subscribe = (on: boolean, roomId: string) =>
+        socket.timeout(5000).emitWithAck(on ? 'subscribe' : 'unsubscribe', {
+          scope: 'room',
+          roomId,
+        });
+      await subscribe(true, 'watched');
+      // The node's events and a room's, made by this connection's own calls:
+      // whatever the node sends about them comes before each reply.
+      for (const roomId of ['watched', 'unwatched']) {
+        await call('openRoom', { roomId });
+        await call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
+        await call('closePeer', { roomId, peerId: 'p' });
+      }
+      expect(received.map((e) => e.type)).toEqual(['transportClosed', 'peerClosed']);
+      expect(received.every((e) => 'roomId' in e && e.roomId === 'watched')).toBe(true);
+      await subscribe(false, 'watched');
+      await call('closeRoom', { roomId: 'watched' });
+      await call('closeRoom', { roomId: 'unwatched' });
+      expect(received).toHaveLength(2);
+      socket.close();
+    });
+
+    it('its client receives the rooms it watches, and no more once it unwatches', async () => {
+      const client = connect();
+      await client.waitUntilConnected();
+      const got: SfuEvent[] = [];
+      client.onEvent((event) => got.push(event));
+      client.watchRoom('mine');
+      client.watchRoom('mine'); // one watch
+      for (const roomId of ['mine', 'theirs']) {
+        await client.call('openRoom', { roomId });
+        await client.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
+        await client.call('closePeer', { roomId, peerId: 'p' });
+      }
+      expect(got.map((e) => ('roomId' in e ? `${e.roomId}:${e.type}` : e.type))).toEqual([
+        'mine:transportClosed',
+        'mine:peerClosed',
+      ]);
+      client.unwatchRoom('mine');
+      await client.call('closeRoom', { roomId: 'mine' });
+      await client.call('closeRoom', { roomId: 'theirs' });
+      expect(got).toHaveLength(2);
+    });
+
+    it('reconnects to a node that restarts, renews its subscriptions and says to resynchronise', async () => {
       const events: SfuEvent[] = [];
       sfu.onEvent((event) => events.push(event));
-      await sfu.call('openRoom', { roomId: 'before-restart' });
-      const before = sfu.node();
+      const notices: { restarted: boolean }[] = [];
+      sfu.onReconnect((notice) => notices.push(notice));
+      const watched = 'after-restart';
+      sfu.watchRoom(watched);
+      const { epoch: before } = await sfu.call('openRoom', { roomId: watched });
+      const beforeNode = sfu.node();
       expect(await node.stop('SIGTERM')).toBe(0); // a graceful stop
       await waitFor(() => !sfu.connected, 'client sees the node gone');
       await expect(sfu.call('getLoad', {})).rejects.toSatisfy(
         (e) => e instanceof SfuError && e.code === 'SFU_UNAVAILABLE' && e.retryable,
       );
       await node.restart();
-      await waitFor(
-        () => sfu.connected && sfu.node()?.incarnation !== before?.incarnation,
-        'client reconnected',
-      );
-      expect(sfu.node()?.nodeId).toBe(before?.nodeId);
-      // A restart loses the node's rooms; the client is told through the new incarnation.
-      expect((await sfu.call('inspectRoom', { roomId: 'before-restart' })).exists).toBe(false);
-      // Events flow again without subscribing anew.
-      const roomId = 'after-restart';
-      await sfu.call('openRoom', { roomId });
+      await waitFor(() => notices.length > 0, 'client reconnected and resubscribed');
+      expect(notices).toEqual([expect.objectContaining({ restarted: true })]);
+      expect(sfu.node()?.incarnation).not.toBe(beforeNode?.incarnation);
+      expect(sfu.node()?.nodeId).toBe(beforeNode?.nodeId);
+      // The resync: a restart lost the node's rooms; reopened, the room has a new epoch.
+      await expectSfuError(sfu.call('listProducers', { roomId: watched }), 'ROOM_NOT_FOUND');
+      const roomId = watched;
+      const { epoch: after } = await sfu.call('openRoom', { roomId });
+      expect(after).not.toBe(before);
+      expect((await sfu.call('listProducers', { roomId })).epoch).toBe(after);
+      // The watched room's events flow again without watching anew.
       const send = await sfu.call('createWebRtcTransport', {
         roomId,
         peerId: 'p',
@@ -281,7 +342,10 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       });
       await sfu.call('closeProducer', { roomId, peerId: 'p', producerId });
       await waitFor(
-        () => events.some((e) => e.type === 'producerClosed' && e.producerId === producerId),
+        () =>
+          events.some(
+            (e) => e.type === 'producerClosed' && e.producerId === producerId && e.epoch === after,
+          ),
         'event received after the restart',
       );
       await sfu.call('closeRoom', { roomId });

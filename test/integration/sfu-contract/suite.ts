@@ -34,11 +34,17 @@ export async function expectSfuError(promise: Promise<unknown>, code: SfuError['
   await expect(promise).rejects.toSatisfy((e) => e instanceof SfuError && e.code === code);
 }
 
-/** The target, with every method name it was asked recorded (to prove coverage). */
+/**
+ * The target, with every method name it was asked recorded (to prove
+ * coverage). It watches every room it names, as signaling watches the rooms
+ * it has peers in, so the room's events reach the suite.
+ */
 function recording(target: SfuApi, called: Set<string>): SfuApi {
   return {
     call<M extends SfuMethodName>(method: M, request: SfuRequest<M>) {
       called.add(method);
+      const roomId = (request as { roomId?: unknown }).roomId;
+      if (typeof roomId === 'string' && roomId !== '') target.watchRoom(roomId);
       return target.call(method, request);
     },
     onEvent: (listener) => target.onEvent(listener),
@@ -80,6 +86,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
+        epoch: expect.any(String),
         peers: 0,
         transports: 0,
         producers: 0,
@@ -101,6 +108,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       await waitFor(() => audio.bytes() > 0 && video.bytes() > 0, 'bob receives audio and video');
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
+        epoch: expect.any(String),
         peers: 2,
         transports: 4,
         producers: 2,
@@ -191,6 +199,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
       expect(await sfu.call('inspectRoom', { roomId })).toEqual({
         exists: true,
+        epoch: expect.any(String),
         peers: 1,
         transports: 2,
         producers: 0,
@@ -200,6 +209,193 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       await sfu.call('closeRoom', { roomId });
       const load = await sfu.call('getLoad', {});
       expect(load.workers.reduce((n, w) => n + w.transports + w.consumers, 0)).toBe(0);
+    });
+
+    it('reports producers with their labels and lists them with the epoch and last number', async () => {
+      const roomId = 'contract-producers';
+      const lease = { owner: 'node-a', leaseMs: 60_000 };
+      const { epoch } = await sfu.call('openRoom', { roomId, ...lease });
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease })).toEqual({
+        epoch,
+        adopted: false,
+        transports: [],
+        producers: [],
+        consumers: [],
+      });
+      expect(await sfu.call('listProducers', { roomId })).toEqual({ epoch, seq: 0, producers: [] });
+      const send = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'p',
+        direction: 'send',
+      });
+      const produce = (ssrc: number, label?: string) =>
+        sfu.call('produce', {
+          roomId,
+          peerId: 'p',
+          transportId: send.id,
+          kind: 'audio',
+          rtpParameters: { ...opusParameters(ssrc), mid: String(ssrc) },
+          ...(label ? { label } : {}),
+        });
+      const mic = (await produce(21, 'mic')).producerId;
+      const unlabelled = (await produce(22)).producerId;
+      // A peer never attached is created without an owner (SFU-only tools).
+      const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
+      const recv = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'q',
+        direction: 'recv',
+      });
+      const consumed = await sfu.call('consume', {
+        roomId,
+        peerId: 'q',
+        transportId: recv.id,
+        producerId: mic,
+        rtpCapabilities,
+      });
+      await sfu.call('pauseProducer', { roomId, peerId: 'p', producerId: mic });
+      await sfu.call('resumeProducer', { roomId, peerId: 'p', producerId: mic });
+      const listed = await sfu.call('listProducers', { roomId });
+      expect(listed.epoch).toBe(epoch);
+      expect(listed.producers).toEqual(
+        expect.arrayContaining([
+          { peerId: 'p', producerId: mic, kind: 'audio', label: 'mic', paused: false },
+          { peerId: 'p', producerId: unlabelled, kind: 'audio', label: 'audio', paused: false },
+        ]),
+      );
+      expect(listed.producers).toHaveLength(2);
+      // Every event up to the listed number arrives, numbered 1, 2, 3 … in this epoch.
+      await waitFor(
+        () => eventsOf(roomId).some((e) => 'seq' in e && e.seq === listed.seq),
+        `event ${listed.seq} of ${roomId} received`,
+      );
+      const numbered = eventsOf(roomId).filter((e) => 'epoch' in e && e.epoch === epoch);
+      expect(numbered.map((e) => ('seq' in e ? e.seq : 0))).toEqual(
+        Array.from({ length: listed.seq }, (_, i) => i + 1),
+      );
+      expect(numbered.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['producerOpened', 'producerPaused', 'producerResumed']),
+      );
+      expect(numbered).toContainEqual({
+        type: 'producerOpened',
+        roomId,
+        epoch,
+        seq: expect.any(Number),
+        peerId: 'p',
+        producerId: mic,
+        kind: 'audio',
+        label: 'mic',
+        paused: false,
+      });
+      const order = numbered
+        .filter((e) => 'producerId' in e && e.producerId === mic && e.type.startsWith('producer'))
+        .map((e) => e.type);
+      expect(order).toEqual(['producerOpened', 'producerPaused', 'producerResumed']);
+
+      // Another owner attaching a peer adopts it, with everything it has.
+      const other = { owner: 'node-b', leaseMs: 60_000 };
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...other })).toEqual({
+        epoch,
+        adopted: true,
+        previousOwner: 'node-a',
+        transports: [{ transportId: send.id, direction: 'send' }],
+        producers: expect.arrayContaining(listed.producers),
+        consumers: [],
+      });
+      // The consumer learns of its producer's resumption from the worker, a little later.
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'consumerResumed' && e.consumerId === consumed.consumerId,
+          ),
+        'consumer resumed with its producer',
+      );
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'q', ...other })).toEqual({
+        epoch,
+        adopted: true,
+        transports: [{ transportId: recv.id, direction: 'recv' }],
+        producers: [],
+        consumers: [
+          {
+            consumerId: consumed.consumerId,
+            producerId: mic,
+            kind: 'audio',
+            paused: true,
+            producerPaused: false,
+          },
+        ],
+      });
+
+      // Closing reports why: the producer, the peer, the room.
+      await sfu.call('closeProducer', { roomId, peerId: 'p', producerId: unlabelled });
+      await sfu.call('closePeer', { roomId, peerId: 'q' });
+      await sfu.call('closeRoom', { roomId });
+      await waitFor(
+        () =>
+          eventsOf(roomId).some(
+            (e) => e.type === 'roomClosed' && e.epoch === epoch && e.reason === 'roomClosed',
+          ),
+        'room closed reported',
+      );
+      expect(eventsOf(roomId)).toContainEqual(
+        expect.objectContaining({ type: 'producerClosed', producerId: unlabelled }),
+      );
+      expect(eventsOf(roomId)).toContainEqual(
+        expect.objectContaining({ type: 'peerClosed', peerId: 'q', reason: 'peerClosed' }),
+      );
+      await expectSfuError(sfu.call('listProducers', { roomId }), 'ROOM_NOT_FOUND');
+      await expectSfuError(
+        sfu.call('attachPeer', { roomId, peerId: 'p', ...other }),
+        'ROOM_NOT_FOUND',
+      );
+    });
+
+    it('reaps what an owner held once it stops renewing, but not what another owner adopted', async () => {
+      const lone = 'contract-lease-lone';
+      const shared = 'contract-lease-shared';
+      const gone = { owner: 'node-gone', leaseMs: 1000 };
+      const live = { owner: 'node-live', leaseMs: 60_000 };
+      await sfu.call('openRoom', { roomId: lone, ...gone });
+      await sfu.call('attachPeer', { roomId: lone, peerId: 'p1', ...gone });
+      await sfu.call('openRoom', { roomId: shared, ...live });
+      await sfu.call('openRoom', { roomId: shared, ...gone });
+      await sfu.call('attachPeer', { roomId: shared, peerId: 'kept', ...gone });
+      await sfu.call('attachPeer', { roomId: shared, peerId: 'reaped', ...gone });
+      await sfu.call('createWebRtcTransport', {
+        roomId: shared,
+        peerId: 'kept',
+        direction: 'send',
+      });
+      // Its signaling node died; the participant resumed on another one, which adopts the peer.
+      const adopted = await sfu.call('attachPeer', { roomId: shared, peerId: 'kept', ...live });
+      expect(adopted).toMatchObject({ adopted: true, previousOwner: 'node-gone' });
+      expect(adopted.transports).toHaveLength(1);
+      expect(await sfu.call('renewLease', live)).toEqual({ rooms: 1, peers: 1 });
+      expect(await sfu.call('renewLease', gone)).toEqual({ rooms: 2, peers: 2 });
+      // node-gone renews no more.
+      await waitFor(
+        () =>
+          eventsOf(lone).some(
+            (e) => e.type === 'peerClosed' && e.peerId === 'p1' && e.reason === 'leaseExpired',
+          ) &&
+          eventsOf(lone).some((e) => e.type === 'roomClosed' && e.reason === 'noOwner') &&
+          eventsOf(shared).some(
+            (e) => e.type === 'peerClosed' && e.peerId === 'reaped' && e.reason === 'leaseExpired',
+          ),
+        'the expired owner’s peers reaped and its lone room closed',
+      );
+      expect(eventsOf(shared)).not.toContainEqual(
+        expect.objectContaining({ type: 'peerClosed', peerId: 'kept' }),
+      );
+      expect(eventsOf(shared)).not.toContainEqual(expect.objectContaining({ type: 'roomClosed' }));
+      expect(await sfu.call('inspectRoom', { roomId: shared })).toMatchObject({
+        exists: true,
+        peers: 1,
+        transports: 1,
+      });
+      expect((await sfu.call('inspectRoom', { roomId: lone })).exists).toBe(false);
+      expect(await sfu.call('renewLease', gone)).toEqual({ rooms: 0, peers: 0 });
+      await sfu.call('closeRoom', { roomId: shared });
     });
 
     it('refuses what it cannot do with stable codes and keeps serving', async () => {
@@ -331,21 +527,83 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
     });
 
-    it('reports a dead worker and the room it took, then serves from its replacement', async () => {
+    it('rebuilds the room of a dead worker under a new epoch, with its owners and peers', async () => {
       const roomId = 'contract-worker-death';
-      await sfu.call('openRoom', { roomId });
+      const lease = { owner: 'node-a', leaseMs: 60_000 };
+      const { epoch } = await sfu.call('openRoom', { roomId, ...lease });
+      await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease });
+      await sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
       const [first] = (await sfu.call('getLoad', {})).workers;
       process.kill(first!.pid, 'SIGKILL');
       await waitFor(
         () =>
           events.some((e) => e.type === 'workerDied' && e.pid === first!.pid && e.replaced) &&
-          events.some((e) => e.type === 'roomMediaLost' && e.roomId === roomId),
+          eventsOf(roomId).some((e) => e.type === 'roomMediaLost'),
         'worker death and lost room reported',
       );
-      await sfu.call('openRoom', { roomId });
-      const after = await sfu.call('getLoad', {});
-      expect(after.workers[0]?.pid).not.toBe(first!.pid);
-      expect(after.workers[0]?.rooms).toBe(1);
+      const lost = eventsOf(roomId).filter((e) => e.type === 'roomMediaLost');
+      expect(lost).toEqual([
+        {
+          type: 'roomMediaLost',
+          roomId,
+          epoch,
+          seq: expect.any(Number),
+          reason: 'workerDied',
+          nextEpoch: expect.any(String),
+        },
+      ]);
+      const nextEpoch = lost[0]?.type === 'roomMediaLost' ? lost[0].nextEpoch : undefined;
+      expect(nextEpoch).not.toBe(epoch);
+      // The room is back at once under the announced epoch: its peer kept, without media.
+      expect(await sfu.call('listProducers', { roomId })).toEqual({
+        epoch: nextEpoch,
+        seq: 0,
+        producers: [],
+      });
+      expect(await sfu.call('inspectRoom', { roomId })).toEqual({
+        exists: true,
+        epoch: nextEpoch,
+        peers: 1,
+        transports: 0,
+        producers: 0,
+        consumers: 0,
+      });
+      expect(await sfu.call('renewLease', lease)).toEqual({ rooms: 1, peers: 1 });
+      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease })).toEqual({
+        epoch: nextEpoch,
+        adopted: true,
+        previousOwner: 'node-a',
+        transports: [],
+        producers: [],
+        consumers: [],
+      });
+      // Its events carry the new epoch, numbered from 1 again.
+      const send = await sfu.call('createWebRtcTransport', {
+        roomId,
+        peerId: 'p',
+        direction: 'send',
+      });
+      const { producerId } = await sfu.call('produce', {
+        roomId,
+        peerId: 'p',
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: opusParameters(31),
+        label: 'mic',
+      });
+      await sfu.call('pauseProducer', { roomId, peerId: 'p', producerId });
+      await waitFor(
+        () => eventsOf(roomId).some((e) => e.type === 'producerPaused'),
+        'events of the new epoch received',
+      );
+      const after = eventsOf(roomId).filter((e) => 'epoch' in e && e.epoch === nextEpoch);
+      expect(after.map((e) => [e.type, 'seq' in e ? e.seq : 0])).toEqual([
+        ['producerOpened', 1],
+        ['producerPaused', 2],
+      ]);
+      const load = await sfu.call('getLoad', {});
+      expect(load.workers[0]?.pid).not.toBe(first!.pid);
+      expect(load.workers[0]?.rooms).toBeGreaterThanOrEqual(1);
       await sfu.call('closeRoom', { roomId });
     });
 

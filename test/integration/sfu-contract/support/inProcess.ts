@@ -16,6 +16,8 @@ export async function startInProcess(checked: boolean): Promise<ContractTarget> 
       initialAvailableOutgoingBitrate: 1_000_000,
     },
     testLogger(),
+    // Leases expire in whole seconds; reaping often keeps the lease tests short.
+    { reapIntervalMs: 100 },
   );
   const sfu = checked ? createSchemaCheckedSfu(inner) : inner;
   return { sfu, close: () => sfu.close() };
