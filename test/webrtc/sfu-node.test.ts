@@ -48,6 +48,23 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
     );
   };
 
+  /** Where each peer stands, for a failure's message. */
+  const state = () =>
+    [alice, bob]
+      .filter((p) => p !== undefined)
+      .map(
+        (p) =>
+          `${p.peerId}: resumes ${JSON.stringify(p.resumes)}, mediaResets ${p.mediaResets}, rebuilds ${p.rebuilds}, streams ${JSON.stringify(
+            [...p.received.values()].map((s) => [s.kind, s.packets, s.closed]),
+          )}`,
+      )
+      .join('\n');
+  /** waitFor, with where the peers stand when it gives up. */
+  const until = (predicate: () => boolean, message: string, ms: number) =>
+    waitFor(predicate, message, ms).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${state()}`);
+    });
+
   beforeAll(async () => {
     redis = await startTestRedis();
     postgres = await startPostgres();
@@ -70,8 +87,8 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
     await alice.startSending();
     bob = await startNodePeer(urls[1]!, ROOM, 'Bob', { reconnectUrls: urls });
     await bob.startSending();
-    await waitFor(() => receives(bob, alice, 50), "Bob receives Alice's audio and video", 30_000);
-    await waitFor(() => receives(alice, bob, 50), "Alice receives Bob's audio and video", 30_000);
+    await until(() => receives(bob, alice, 50), "Bob receives Alice's audio and video", 30_000);
+    await until(() => receives(alice, bob, 50), "Alice receives Bob's audio and video", 30_000);
     for (const s of [...open(alice, bob), ...open(bob, alice)]) {
       expect(s.bytes).toBeGreaterThan(s.packets * 10);
     }
@@ -82,12 +99,12 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
     const before = packetsFrom(bob, alice);
     bob.markGaps();
     await nodeOfBob.kill('SIGKILL');
-    await waitFor(() => bob.resumes.length === 1, 'Bob resumes on the other node', 30_000);
+    await until(() => bob.resumes.length === 1, 'Bob resumes on the other node', 30_000);
     if (bob.resumeErrors.length > 0) console.log(`refused first: ${bob.resumeErrors.join('; ')}`);
     expect(bob.resumes).toEqual(['kept']);
     expect(bob.rebuilds).toBe(0);
     // The window is measured by media that keeps flowing, not by the clock.
-    await waitFor(
+    await until(
       () => packetsFrom(bob, alice) >= before + FLOWING,
       'Alice still reaches Bob after his node died',
       30_000,
@@ -97,7 +114,7 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
     expect(gap).toBeLessThan(1000);
     // And Bob, now served by Alice's node, still reaches her.
     const toAlice = packetsFrom(alice, bob);
-    await waitFor(
+    await until(
       () => packetsFrom(alice, bob) >= toAlice + FLOWING,
       'Bob still reaches Alice',
       30_000,
@@ -105,28 +122,34 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
     expect(bob.client.socket.connected).toBe(true);
   });
 
-  it('the SFU node killed and restarted: one media reset per peer, then media again', async () => {
-    const [sfu] = deployment.sfu as [Deployment['sfu'][number]];
-    await sfu.kill('SIGKILL');
-    await sfu.restart();
-    await waitFor(
-      () => alice.mediaResets >= 1 && bob.mediaResets >= 1,
-      'both peers are told their media is gone',
-      60_000,
-    );
-    await waitFor(
-      () => receives(bob, alice, FLOWING) && receives(alice, bob, FLOWING),
-      'media flows again both ways',
-      60_000,
-    );
-    // Flowing for a while after the rebuild, and still exactly one reset each.
-    const mark = packetsFrom(bob, alice);
-    await waitFor(
-      () => packetsFrom(bob, alice) >= mark + FLOWING,
-      'media keeps flowing after the rebuild',
-      30_000,
-    );
-    expect([alice.mediaResets, bob.mediaResets]).toEqual([1, 1]);
-    expect([alice.rebuilds, bob.rebuilds]).toEqual([1, 1]);
-  });
+  it(
+    'the SFU node killed and restarted: one media reset per peer, then media again',
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const [sfu] = deployment.sfu as [Deployment['sfu'][number]];
+      await sfu.kill('SIGKILL');
+      await sfu.restart();
+      await until(
+        () => alice.mediaResets >= 1 && bob.mediaResets >= 1,
+        'both peers are told their media is gone',
+        60_000,
+      );
+      await until(
+        () => receives(bob, alice, FLOWING) && receives(alice, bob, FLOWING),
+        'media flows again both ways',
+        60_000,
+      );
+      // Flowing for a while after the rebuild, and still exactly one reset each.
+      const mark = packetsFrom(bob, alice);
+      await until(
+        () => packetsFrom(bob, alice) >= mark + FLOWING,
+        'media keeps flowing after the rebuild',
+        30_000,
+      );
+      expect([alice.mediaResets, bob.mediaResets]).toEqual([1, 1]);
+      expect([alice.rebuilds, bob.rebuilds]).toEqual([1, 1]);
+    },
+  );
 });
