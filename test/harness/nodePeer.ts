@@ -352,8 +352,7 @@ export async function startNodePeer(
       client = next;
       currentUrl = urls[index]!;
       resumeToken = reply.resumeToken;
-      const media = (reply as { media?: ResumeOutcome }).media;
-      if (reply.resumed && media === 'kept') {
+      if (reply.resumed && reply.media === 'kept') {
         // Producers that closed while we were away: their consumerClosed
         // went to no one; the reply lists every producer left.
         const left = new Set(reply.peers.flatMap((p) => p.producers.map((x) => x.producerId)));
