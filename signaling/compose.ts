@@ -153,10 +153,12 @@ export async function compose(
     }
 
     let sfu = overrides.sfu;
+    let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
     if (!sfu && config.sfuNodes) {
-      const owned = await connectSfuNodes(config.sfuNodes, log);
-      stopper.add('sfu nodes', () => owned.close());
-      sfu = owned;
+      const nodes = await connectSfuNodes(config.sfuNodes, log);
+      stopper.add('sfu nodes', () => nodes.sfu.close());
+      sfu = nodes.sfu;
+      onSfuReconnect = nodes.onReconnect;
     }
     if (!sfu) {
       const owned = createSchemaCheckedSfu(
@@ -192,6 +194,7 @@ export async function compose(
       resume: createResumeCodec(secrets.resumeSecret),
       reconnectGraceMs: config.reconnectGraceMs,
       sfuLeaseMs: config.sfuLeaseMs,
+      ...(onSfuReconnect ? { onSfuReconnect } : {}),
       ...(overrides.lobbyMaxWaitMs !== undefined
         ? { lobbyMaxWaitMs: overrides.lobbyMaxWaitMs }
         : {}),
@@ -270,12 +273,24 @@ export async function compose(
  * hash of the room name (every signaling node places a room alike). This node
  * runs no workers of its own.
  */
-async function connectSfuNodes(nodes: SfuNodesConfig, log: Logger): Promise<SfuApi> {
+async function connectSfuNodes(
+  nodes: SfuNodesConfig,
+  log: Logger,
+): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
   const ca = nodes.caFile ? await readFile(nodes.caFile, 'utf8') : undefined;
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
   );
-  return createSfuRouter(clients);
+  return {
+    sfu: createSfuRouter(clients),
+    // Events of a node were lost while it was away: its rooms are resynchronised.
+    onReconnect(listener) {
+      const stops = clients.map((client) => client.onReconnect(() => listener()));
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  };
 }
 
 async function openOwnedDatabase(

@@ -155,8 +155,8 @@ export async function createInProcessSfu(
     }
     if (entry.cancelled) {
       // closeRoom ran while the router was being made: nobody wants it now.
-      created.close('roomClosed');
       leases.forgetRoom(roomId);
+      created.close('roomClosed');
       throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} was closed while it opened`);
     }
     rooms.set(roomId, created);
@@ -196,8 +196,9 @@ export async function createInProcessSfu(
         pending.cancelled = true;
         opening.delete(roomId);
       }
-      rooms.get(roomId)?.close('roomClosed');
+      // Forgotten first: a listener told of the closing may open the room anew.
       leases.forgetRoom(roomId);
+      rooms.get(roomId)?.close('roomClosed');
       return {};
     },
     async createWebRtcTransport({ roomId, peerId, direction }) {
@@ -309,8 +310,8 @@ export async function createInProcessSfu(
       return { canReceive: missing.length === 0, missing };
     },
     async closePeer({ roomId, peerId }) {
-      rooms.get(roomId)?.closePeer(peerId);
       leases.forgetPeer(roomId, peerId);
+      rooms.get(roomId)?.closePeer(peerId);
       return {};
     },
     async inspectRoom({ roomId }) {
@@ -407,8 +408,8 @@ export async function createInProcessSfu(
       }
       if (r.counts().peers > 0) continue;
       logger.info({ room: roomId }, 'room closed: no owner holds it');
-      r.close('noOwner');
       leases.forgetRoom(roomId);
+      r.close('noOwner');
     }
   }
   const reaper = setInterval(() => {

@@ -142,14 +142,16 @@ export async function createRoom(params: {
       peers.clear();
       const nextEpoch = params.onMediaLost ? randomUUID() : undefined;
       log.warn({ nextEpoch }, 'room media lost: worker died');
+      // The rebuild starts before anyone hears of the loss, so a listener
+      // that reopens the room at once joins it instead of racing it.
+      params.onClosed();
+      if (nextEpoch) params.onMediaLost?.({ peerIds, nextEpoch });
       emit({
         type: 'roomMediaLost',
         roomId,
         reason: 'workerDied',
         ...(nextEpoch ? { nextEpoch } : {}),
       });
-      params.onClosed();
-      if (nextEpoch) params.onMediaLost?.({ peerIds, nextEpoch });
     }
   });
 
@@ -361,12 +363,13 @@ export async function createRoom(params: {
     },
     close(reason) {
       if (closed) return;
-      emit({ type: 'roomClosed', roomId, reason });
       closed = true;
       closingReason = reason;
       router.close();
       peers.clear();
       params.onClosed();
+      // Told last: a listener that acts on it finds the room gone.
+      emit({ type: 'roomClosed', roomId, reason });
     },
     counts() {
       let transports = 0;

@@ -144,29 +144,44 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     }
   }
 
+  /** The node's greeting on the current connection (it greets each one first). */
+  let greeting!: Promise<Hello>;
+  let greeted!: (hello: Hello) => void;
+  const awaitGreeting = () => {
+    greeting = new Promise((resolve) => (greeted = resolve));
+  };
+  awaitGreeting();
+  /** The incarnation the subscriptions were last renewed with. */
+  let renewedWith: string | undefined;
+
   socket.on('connect', () => {
     log.info({}, 'connected to SFU node');
     setState('up');
+    // Renewed before anything else goes out on this connection (calls waiting
+    // for it resume a moment later), so their events are already watched.
+    const renewal = renewSubscriptions();
+    void Promise.all([renewal, greeting]).then(([, current]) => {
+      const previous = renewedWith;
+      renewedWith = current.incarnation;
+      if (previous === undefined || state !== 'up') return;
+      // What was missed while away is resynchronised by the listeners.
+      noticeReconnection({ node: current, restarted: previous !== current.incarnation });
+    });
   });
-  // The node greets every connection first: subscriptions are renewed then,
-  // and what was missed while away is resynchronised by the listeners.
   socket.on('hello', (payload: unknown) => {
     const parsed = helloSchema.safeParse(payload);
     if (!parsed.success) return;
-    const previous = hello;
-    const restarted = previous !== undefined && previous.incarnation !== parsed.data.incarnation;
-    if (restarted)
+    if (hello && hello.incarnation !== parsed.data.incarnation) {
       log.warn({ nodeId: parsed.data.nodeId }, 'SFU node restarted: its rooms are gone');
+    }
     hello = parsed.data;
-    const current = parsed.data;
-    void renewSubscriptions().then(() => {
-      if (previous && state === 'up') noticeReconnection({ node: current, restarted });
-    });
+    greeted(parsed.data);
   });
   socket.on('disconnect', (reason) => {
     if (state === 'closed') return;
     log.warn({ reason }, 'SFU node connection lost');
     setState('down');
+    awaitGreeting();
     // Nothing sent while down may go out later: the caller was already told it failed.
     socket.sendBuffer.length = 0;
     if (reason === 'io server disconnect') socket.connect();

@@ -210,6 +210,40 @@ describe('in-process SFU with a real mediasoup worker', () => {
     expect(load.workers[0]!.pid).not.toBe(first!.pid);
     expect(load.workers[0]!.rooms).toBe(1);
   });
+
+  it('a listener reopening a room the moment it closed gets a new room', async () => {
+    const { sfu } = t;
+    const { epoch } = await sfu.call('openRoom', { roomId: 'again' });
+    let reopened: Promise<{ epoch: string }> | undefined;
+    const stop = sfu.onEvent((event) => {
+      if (event.type === 'roomClosed' && event.roomId === 'again') {
+        reopened = sfu.call('openRoom', { roomId: 'again' });
+      }
+    });
+    await sfu.call('closeRoom', { roomId: 'again' });
+    stop();
+    expect(reopened).toBeDefined();
+    expect((await reopened!).epoch).not.toBe(epoch);
+    expect((await sfu.call('inspectRoom', { roomId: 'again' })).exists).toBe(true);
+  });
+
+  it('a listener reopening a room the moment its media is lost gets the rebuilt room', async () => {
+    const { sfu } = t;
+    await sfu.call('openRoom', { roomId: 'eager' });
+    let announced: string | undefined;
+    let reopened: Promise<{ epoch: string }> | undefined;
+    sfu.onEvent((event) => {
+      if (event.type === 'roomMediaLost' && event.roomId === 'eager') {
+        announced = event.nextEpoch;
+        reopened = sfu.call('openRoom', { roomId: 'eager' });
+      }
+    });
+    process.kill(t.workers[0]!.pid, 'SIGKILL');
+    await waitFor(() => reopened !== undefined, 'the lost room reported');
+    expect(announced).toEqual(expect.any(String));
+    expect((await reopened!).epoch).toBe(announced);
+    expect((await sfu.call('listProducers', { roomId: 'eager' })).epoch).toBe(announced);
+  });
 });
 
 describe('leases on a clock the test drives', () => {

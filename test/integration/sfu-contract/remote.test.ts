@@ -302,6 +302,18 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       expect(got).toHaveLength(2);
     });
 
+    it('a room watched before the client is connected is watched from its first call', async () => {
+      await sfu.call('openRoom', { roomId: 'early' });
+      await sfu.call('createWebRtcTransport', { roomId: 'early', peerId: 'p', direction: 'send' });
+      const fresh = connect();
+      const got: SfuEvent[] = [];
+      fresh.onEvent((event) => got.push(event));
+      fresh.watchRoom('early');
+      await fresh.call('closePeer', { roomId: 'early', peerId: 'p' });
+      expect(got.map((e) => e.type)).toEqual(['transportClosed', 'peerClosed']);
+      await fresh.call('closeRoom', { roomId: 'early' });
+    });
+
     it('reconnects to a node that restarts, renews its subscriptions and says to resynchronise', async () => {
       const events: SfuEvent[] = [];
       sfu.onEvent((event) => events.push(event));
