@@ -268,6 +268,18 @@ export async function compose(
   }
 }
 
+/** The CA of https:// SFU nodes; a file that cannot be read is a startup failure naming it. */
+async function readCa(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw Object.assign(new Error(`SFU_INTERNAL_CA ${file} cannot be read (${reason})`), {
+      code: 'CONFIG_FILE_UNREADABLE',
+    });
+  }
+}
+
 /**
  * Separate SFU nodes: one client per node, rooms placed on them by a stable
  * hash of the room name (every signaling node places a room alike). This node
@@ -277,7 +289,7 @@ async function connectSfuNodes(
   nodes: SfuNodesConfig,
   log: Logger,
 ): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
-  const ca = nodes.caFile ? await readFile(nodes.caFile, 'utf8') : undefined;
+  const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
   );

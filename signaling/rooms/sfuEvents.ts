@@ -112,6 +112,14 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
     }
   }
 
+  async function reopenIfMeeting(room: string): Promise<void> {
+    try {
+      if (await ports.store.read(room)) await resetRoom(room, 'roomClosed');
+    } catch (error) {
+      ports.log.error({ err: error, room }, 'could not check a closed room');
+    }
+  }
+
   function forgetConsumersOf(room: string, producerId: string): void {
     for (const peer of localPeers(ports, room)) {
       for (const [consumerId, of] of peer.consumers) {
@@ -198,7 +206,10 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
           // Followed through the view's changes.
           return;
         case 'roomClosed':
-          // The meeting ended; its connections are being closed.
+          // Usually the meeting ended and its connections are being closed.
+          // A room closed under a meeting that goes on (closed by mistake,
+          // or ending raced a new start) is opened again for its peers here.
+          if (localPeers(ports, room).length > 0) void reopenIfMeeting(room);
           return;
         case 'consumerPaused':
         case 'consumerResumed':

@@ -170,4 +170,23 @@ describe('media across signaling nodes', () => {
     const transport = await boris.request('createTransport', { direction: 'send' });
     expect(transport.iceCandidates.length).toBeGreaterThan(0);
   });
+
+  it('a room closed in the SFU under a meeting that goes on is reopened, each peer rebuilding once', async () => {
+    const anna = await connect(nodeA);
+    await anna.join('reopened', 'Anna');
+    const boris = await connect(nodeB);
+    await boris.join('reopened', 'Boris');
+    await boris.request('createTransport', { direction: 'recv' });
+    await sfu.sfu.call('closeRoom', { roomId: 'reopened' });
+    const resets = await Promise.all([anna, boris].map((c) => c.next('mediaReset')));
+    expect(resets.map((r) => r.reason)).toEqual(['roomClosed', 'roomClosed']);
+    await settle(anna, boris, [anna, boris]);
+    for (const c of [anna, boris]) expect(count(c, 'mediaReset')).toBe(0);
+    expect(await sfu.sfu.call('inspectRoom', { roomId: 'reopened' })).toMatchObject({
+      exists: true,
+      peers: 2,
+    });
+    const transport = await boris.request('createTransport', { direction: 'recv' });
+    expect(transport.iceCandidates.length).toBeGreaterThan(0);
+  });
 });

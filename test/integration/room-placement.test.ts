@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SfuEvent } from '../../sfu/api/index.js';
 import { createSfuRouter, type SfuRouter } from '../../signaling/cluster/sfuRouter.js';
-import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
+import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
+import { freePort } from '../harness/ports.js';
+import { startTestSfu, testLogger, waitFor, type TestSfu } from '../harness/sfu.js';
 
 describe('rooms placed on several SFU nodes', () => {
   let nodes: TestSfu[];
@@ -94,5 +96,30 @@ describe('rooms placed on several SFU nodes', () => {
     router.unwatchRoom(a);
     router.unwatchRoom(b);
     for (const roomId of [a, b]) await router.call('closeRoom', { roomId });
+  });
+
+  it('with one node gone, still answers for the others and says that renewal failed', async () => {
+    // An SFU node nobody serves (a free port that is not listened on).
+    const gone = createRemoteSfu({
+      url: `http://127.0.0.1:${await freePort()}`,
+      secret: 's'.repeat(32),
+      deadlineMs: 500,
+      log: testLogger(),
+    });
+    const partial = createSfuRouter([nodes[0]!.sfu, gone]);
+    const [onLive] = namesOn();
+    await partial.call('openRoom', { roomId: onLive, owner: 'signal-3', leaseMs: 60_000 });
+    // Health and the admins' view see the workers that answer.
+    expect((await partial.call('getLoad', {})).workers).toHaveLength(1);
+    // The live node is renewed; the round still fails, so the renewer says so.
+    await expect(
+      partial.call('renewLease', { owner: 'signal-3', leaseMs: 60_000 }),
+    ).rejects.toBeDefined();
+    expect(await nodes[0]!.sfu.call('renewLease', { owner: 'signal-3', leaseMs: 60_000 })).toEqual({
+      rooms: 1,
+      peers: 0,
+    });
+    await partial.call('closeRoom', { roomId: onLive });
+    await gone.close();
   });
 });
