@@ -27,9 +27,12 @@ import { createMemoryAttemptLimiter, type AttemptLimiter } from './rooms/attempt
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import type { MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createLobbyWaits, LOBBY_MAX_WAIT_MS } from './rooms/lobbyWaits.js';
+import { createMediaView } from './rooms/mediaView.js';
 import { createMembership } from './rooms/membership.js';
 import { createRoomRegistry } from './rooms/registry.js';
-import { handleSfuEvent } from './rooms/sfuEvents.js';
+import { createRoomWatch } from './rooms/roomWatch.js';
+import { createSfuEventFollower, type SfuEventFollower } from './rooms/sfuEvents.js';
+import { startLeaseRenewal } from './rooms/leaseRenewal.js';
 import type { RedisStateStore } from './rooms/redisStateStore.js';
 import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
@@ -61,6 +64,16 @@ export interface SignalingOptions {
   meetings: MeetingRecorder;
   /** How long a peer whose connection dropped keeps its place. */
   reconnectGraceMs: number;
+  /**
+   * How long the SFU keeps the rooms and peers this node holds without a
+   * renewal (SFU_LEASE_SECONDS); renewed every third of it.
+   */
+  sfuLeaseMs: number;
+  /**
+   * Subscribes to the SFU's reconnections (a remote SFU node came back):
+   * every watched room is then resynchronised.
+   */
+  onSfuReconnect?: (listener: () => void) => () => void;
   /** How long anybody waits in a lobby before being turned away (default LOBBY_MAX_WAIT_MS). */
   lobbyMaxWaitMs?: number;
   /** New connections per client address: sustained rate and burst. */
@@ -169,9 +182,28 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
   });
 
   const notify = createNotifier(io);
+  // The SFU's view of the rooms this node watches, and what follows from its events.
+  const media = createMediaView({
+    listProducers: (room) => sfu.call('listProducers', { roomId: room }),
+    // Called once the follower below exists (events come after construction).
+    onEvent: (event) => follower.onEvent(event),
+    onChange: (change) => follower.onChange(change),
+    log,
+  });
+  const follower: SfuEventFollower = createSfuEventFollower({
+    sfu,
+    rooms,
+    media,
+    store: options.store,
+    notify,
+    log,
+    node: options.nodeId,
+    leaseMs: options.sfuLeaseMs,
+  });
   const commands = createPeerCommands({
     sfu,
     rooms,
+    media,
     notify,
     log,
     bus: {
@@ -183,7 +215,8 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     store: options.store,
     notify,
     meetings: options.meetings,
-    rooms,
+    media,
+    sfu,
     log,
   });
   const lifecycle = createConnectionLifecycle();
@@ -193,11 +226,15 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     log,
     maxWaitMs: options.lobbyMaxWaitMs ?? LOBBY_MAX_WAIT_MS,
   });
+  const watch = createRoomWatch({ sfu, rooms, media, lobbyRooms: () => lobbyWaits.rooms() });
   const services: Services = {
     commands,
     membership,
     sfu,
     rooms,
+    media,
+    watch,
+    leaseMs: options.sfuLeaseMs,
     store: options.store,
     notify,
     chat: options.chat,
@@ -212,9 +249,19 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     meetings: options.meetings,
     reconnectGraceMs: options.reconnectGraceMs,
   };
-  const unsubscribe = sfu.onEvent((event) =>
-    handleSfuEvent({ sfu, rooms, store: options.store, notify, log }, event),
-  );
+  const unsubscribe = sfu.onEvent((event) => {
+    if ('epoch' in event) media.receive(event);
+    else follower.onNodeEvent(event);
+  });
+  const stopReconnects = options.onSfuReconnect?.(() => {
+    for (const room of media.rooms()) media.resync(room);
+  });
+  const leases = startLeaseRenewal({
+    sfu,
+    owner: options.nodeId,
+    leaseMs: options.sfuLeaseMs,
+    log,
+  });
   const presence = options.cluster
     ? startPresence({
         store: options.cluster.store,
@@ -256,6 +303,9 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     },
     async close() {
       unsubscribe();
+      stopReconnects?.();
+      leases.stop();
+      media.close();
       lobbyWaits.close();
       await presence?.stop();
       await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
 // same wiring, overriding only what a test must own (its SFU, its secrets,
 // an in-memory history instead of a database, a clock, short timeouts).
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
@@ -26,7 +27,9 @@ import { createDatabaseChatStore } from './chat/dbStore.js';
 import { scheduleChatRetention } from './chat/retention.js';
 import type { ChatStore } from './chat/store.js';
 import { connectRedis, type SharedState } from './cluster/redis.js';
-import type { SignalingConfig } from './config.js';
+import { createSfuRouter } from './cluster/sfuRouter.js';
+import { createRemoteSfu } from './sfu/remoteSfu.js';
+import type { SfuNodesConfig, SignalingConfig } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { migrate, openDatabase, type Database } from './db/index.js';
 import { createBookedRoomPolicy } from './rooms/bookedPolicy.js';
@@ -154,6 +157,13 @@ export async function compose(
     }
 
     let sfu = overrides.sfu;
+    let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
+    if (!sfu && config.sfuNodes) {
+      const nodes = await connectSfuNodes(config.sfuNodes, log);
+      stopper.add('sfu nodes', () => nodes.sfu.close());
+      sfu = nodes.sfu;
+      onSfuReconnect = nodes.onReconnect;
+    }
     if (!sfu) {
       const owned = createSchemaCheckedSfu(
         await createInProcessSfu(
@@ -187,6 +197,8 @@ export async function compose(
       invites,
       resume: createResumeCodec(secrets.resumeSecret),
       reconnectGraceMs: config.reconnectGraceMs,
+      sfuLeaseMs: config.sfuLeaseMs,
+      ...(onSfuReconnect ? { onSfuReconnect } : {}),
       ...(overrides.lobbyMaxWaitMs !== undefined
         ? { lobbyMaxWaitMs: overrides.lobbyMaxWaitMs }
         : {}),
@@ -239,9 +251,13 @@ export async function compose(
             database:
               storage.kind === 'memory' ? 'memory' : config.databaseUrl ? 'postgresql' : 'embedded',
             roomState: shared ? 'redis' : 'memory',
-            workers: config.sfu.workers,
-            rtcPort: config.sfu.rtcPort,
-            rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+            ...(config.sfuNodes && !overrides.sfu
+              ? { sfuNodes: config.sfuNodes.urls }
+              : {
+                  workers: config.sfu.workers,
+                  rtcPort: config.sfu.rtcPort,
+                  rtcAddress: config.sfu.announcedAddress ?? config.sfu.listenIp,
+                }),
           },
           `Veche is running at ${listening.url}`,
         );
@@ -254,6 +270,43 @@ export async function compose(
     await stopper.stop();
     throw error;
   }
+}
+
+/** The CA of https:// SFU nodes; a file that cannot be read is a startup failure naming it. */
+async function readCa(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw Object.assign(new Error(`SFU_INTERNAL_CA ${file} cannot be read (${reason})`), {
+      code: 'CONFIG_FILE_UNREADABLE',
+    });
+  }
+}
+
+/**
+ * Separate SFU nodes: one client per node, rooms placed on them by a stable
+ * hash of the room name (every signaling node places a room alike). This node
+ * runs no workers of its own.
+ */
+async function connectSfuNodes(
+  nodes: SfuNodesConfig,
+  log: Logger,
+): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
+  const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
+  const clients = nodes.urls.map((url) =>
+    createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
+  );
+  return {
+    sfu: createSfuRouter(clients),
+    // Events of a node were lost while it was away: its rooms are resynchronised.
+    onReconnect(listener) {
+      const stops = clients.map((client) => client.onReconnect(() => listener()));
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  };
 }
 
 async function openOwnedDatabase(

@@ -1,10 +1,11 @@
 // Startup failures an operator can fix themselves — a port another program
-// holds, a data folder another Veche uses — are said in one line, without a
+// holds, a data folder another Veche uses, a file a setting names that cannot
+// be read — are said in one line, without a
 // stack trace. The layers that detect them throw errors with these codes and
 // a message that names the setting or the folder.
 import type { SignalingConfig } from './config.js';
 
-const KNOWN_CODES = new Set(['PORT_IN_USE', 'DATA_DIR_LOCKED']);
+const KNOWN_CODES = new Set(['PORT_IN_USE', 'DATA_DIR_LOCKED', 'CONFIG_FILE_UNREADABLE']);
 
 /** The one line to print for a known startup failure; undefined for anything else. */
 export function startupFailure(

@@ -52,6 +52,12 @@ const envSchema = z
       .regex(/^[\w:.-]{1,64}$/)
       .default('veche:'),
     RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+    SFU_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
+    SFU_NODES: optionalString,
+    SFU_SECRET: optionalString.pipe(
+      z.string().min(32, 'SFU_SECRET needs at least 32 characters').max(1024).optional(),
+    ),
+    SFU_INTERNAL_CA: optionalString,
     CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   })
   .refine((env) => (env.TLS_CERT === undefined) === (env.TLS_KEY === undefined), {
@@ -62,6 +68,22 @@ const envSchema = z
   })
   .refine((env) => !(env.JWT_SECRET && env.JWKS_URL), {
     message: 'set JWT_SECRET or JWKS_URL, not both',
+  })
+  // A lease shorter than the grace would reap a dropped peer's media before it may resume.
+  .refine((env) => env.SFU_LEASE_SECONDS >= env.RECONNECT_GRACE_SECONDS, {
+    message:
+      'SFU_LEASE_SECONDS must be at least RECONNECT_GRACE_SECONDS: a dropped participant keeps its media until it may no longer resume',
+  })
+  .refine((env) => env.SFU_NODES === undefined || env.SFU_SECRET !== undefined, {
+    message: 'SFU_NODES needs SFU_SECRET (32+ characters, the secret the SFU nodes were given)',
+  })
+  .refine((env) => env.SFU_INTERNAL_CA === undefined || env.SFU_NODES !== undefined, {
+    message: 'SFU_INTERNAL_CA is the CA of https:// SFU nodes: set it with SFU_NODES',
+  })
+  // Nodes that share rooms must share their media too: an SFU of its own each would split them.
+  .refine((env) => env.REDIS_URL === undefined || env.SFU_NODES !== undefined, {
+    message:
+      'REDIS_URL needs SFU_NODES: signaling nodes that share rooms must share the SFU nodes that carry their media (start one with npm run sfu)',
   })
   // PGlite is one process per folder: nodes sharing rooms must share a real database.
   .refine((env) => env.REDIS_URL === undefined || env.DATABASE_URL !== undefined, {
@@ -99,6 +121,13 @@ export interface SignalingConfig {
   databaseUrl: string | undefined;
   /** How long a peer whose connection dropped keeps its place (ms). */
   reconnectGraceMs: number;
+  /** How long the SFU keeps this node's rooms and peers without a renewal (ms). */
+  sfuLeaseMs: number;
+  /**
+   * Separate SFU nodes (SFU_NODES): this node then runs no workers of its own
+   * and places each room on one of them. Undefined: the in-process SFU.
+   */
+  sfuNodes: SfuNodesConfig | undefined;
   /** Shared room state and socket fan-out for several signaling nodes. */
   redis: { url: string; prefix: string; heartbeatMs: number } | undefined;
   port: number;
@@ -118,8 +147,50 @@ export interface SignalingConfig {
   auditCheckpoints: CheckpointConfig;
 }
 
+export interface SfuNodesConfig {
+  /** Internal endpoints of the SFU nodes, in the order given (placement depends on it). */
+  urls: string[];
+  secret: string;
+  /** PEM file of the CA that signed https:// nodes' certificates. */
+  caFile: string | undefined;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+const invalid = (problem: string) => new ConfigError(`invalid configuration:\n  ${problem}`);
+
+/** SFU_NODES: a comma-separated list of http(s) URLs of SFU nodes' internal endpoints. */
+function parseSfuNodes(
+  list: string | undefined,
+  secret: string | undefined,
+  caFile: string | undefined,
+): SfuNodesConfig | undefined {
+  if (list === undefined || secret === undefined) return undefined;
+  if (list === 'registry') {
+    throw invalid(
+      'SFU_NODES=registry (finding SFU nodes through Redis) is not available yet: list the SFU nodes instead, SFU_NODES=http://sfu-1:7100,http://sfu-2:7100',
+    );
+  }
+  const urls: string[] = [];
+  for (const item of list.split(',').map((u) => u.trim())) {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw invalid(`SFU_NODES: "${item}" is not a URL (http://host:port or https://host:port)`);
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.length > 1) {
+      throw invalid(`SFU_NODES: "${item}" must be http://host:port or https://host:port`);
+    }
+    if (url.username || url.password) {
+      throw invalid('SFU_NODES: put the secret in SFU_SECRET, not in the URL');
+    }
+    if (urls.includes(url.origin)) throw invalid(`SFU_NODES: ${url.origin} is listed twice`);
+    urls.push(url.origin);
+  }
+  return { urls, secret, caFile };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): SignalingConfig {
@@ -157,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     adHocRooms: e.ADHOC_ROOMS ?? mode === 'embedded',
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
+    sfuLeaseMs: e.SFU_LEASE_SECONDS * 1000,
+    sfuNodes: parseSfuNodes(e.SFU_NODES, e.SFU_SECRET, e.SFU_INTERNAL_CA),
     databaseUrl: e.DATABASE_URL,
     redis: e.REDIS_URL
       ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, heartbeatMs: e.CLUSTER_HEARTBEAT_MS }

@@ -88,8 +88,7 @@ export function createLiveAdmin(services: LiveAdminPorts): LiveAdmin {
         },
         ip: actor.ip,
       });
-      // Connections close their own media as they go; the room's router goes now.
-      await services.sfu.call('closeRoom', { roomId: name });
+      // closeMeeting closed the SFU room too.
       return true;
     },
   };

@@ -11,7 +11,9 @@ import type { AttemptLimiter } from '../rooms/attemptLimiter.js';
 import type { MemberState } from '../rooms/control.js';
 import type { EntryPolicy } from '../rooms/entryPolicy.js';
 import type { MeetingRecorder } from '../rooms/meetingRecorder.js';
+import type { MediaView } from '../rooms/mediaView.js';
 import type { Membership } from '../rooms/membership.js';
+import type { RoomWatch } from '../rooms/roomWatch.js';
 import type { RoomRegistry, PeerState } from '../rooms/registry.js';
 import type { RoomStateStore } from '../rooms/stateStore.js';
 import type { Notifier } from '../socket/notifier.js';
@@ -35,8 +37,14 @@ export interface Session {
  */
 export interface Services {
   readonly sfu: SfuApi;
-  /** Media state of the peers this node serves. */
+  /** The connections this node serves, with their transports and consumers. */
   readonly rooms: RoomRegistry;
+  /** The producers of the rooms this node watches, as the SFU has them. */
+  readonly media: MediaView;
+  /** Watches a room's SFU events while this node has connections in it. */
+  readonly watch: RoomWatch;
+  /** How long the SFU keeps what this node holds without a renewal (ms). */
+  readonly leaseMs: number;
   /** Control state of rooms, shared by all nodes. */
   readonly store: RoomStateStore;
   readonly notify: Notifier;

@@ -14,7 +14,7 @@ export const pauseConsumer: Handler<'pauseConsumer'> = async (ctx, { consumerId 
   ownConsumer(peer, consumerId);
   await ctx.services.sfu.call('pauseConsumer', {
     roomId: peer.roomName,
-    peerId: peer.mediaId,
+    peerId: peer.id,
     consumerId,
   });
   return {};
@@ -28,7 +28,7 @@ export const setConsumerPreferredLayers: Handler<'setConsumerPreferredLayers'> =
   ownConsumer(peer, consumerId);
   await ctx.services.sfu.call('setConsumerPreferredLayers', {
     roomId: peer.roomName,
-    peerId: peer.mediaId,
+    peerId: peer.id,
     consumerId,
     spatialLayer,
     ...(temporalLayer === undefined ? {} : { temporalLayer }),

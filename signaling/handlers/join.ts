@@ -22,12 +22,12 @@ import {
   type RoomControl,
 } from '../rooms/control.js';
 import { verifyPasscode } from '../catalog/passcode.js';
-import { mediaIdOf, toPeerInfo } from '../rooms/registry.js';
+import { toPeerInfo } from '../rooms/registry.js';
+import { attachMedia } from './attachMedia.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
 import { personIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
 import { recordDeparture } from '../rooms/membership.js';
-import { leaveRoom } from './leave.js';
 import type { Handler } from './types.js';
 
 type Entry =
@@ -179,7 +179,7 @@ async function enter(
   }
 
   if (req.resumeToken && !session.waiting) {
-    const resumed = await tryResume(ctx, roomName, req.resumeToken);
+    const resumed = await tryResume(ctx, roomName, req.resumeToken, req.keepMedia === true);
     if (resumed) return resumed;
   }
 
@@ -296,7 +296,7 @@ async function enter(
   }
   if (entry.replaced) forgetDroppedPlace(ctx, entry.control, entry.replaced, entry.member.peerId);
   await recordJoin(ctx, entry.control, entry.member, entry.meetingStarted);
-  return enterMeeting(ctx, entry.control, entry.member, false);
+  return enterMeeting(ctx, entry.control, entry.member, undefined);
 }
 
 /** The others drop the old tile; the meeting history ends that stay. */
@@ -309,6 +309,10 @@ function forgetDroppedPlace(
   const { services, session } = ctx;
   if (control.meetingId) recordDeparture(services, control.meetingId, peerId, false);
   services.notify.toRoom(control.name, 'peerLeft', { peerId });
+  // The dropped place's media goes with it (the newcomer starts its own).
+  services.sfu.call('closePeer', { roomId: control.name, peerId }).catch((error: unknown) => {
+    session.log.error({ err: error, peer: peerId }, 'SFU peer of a replaced place not closed');
+  });
   // Their raised hand kept its place in the queue, under the new id.
   if (control.hands.includes(by)) {
     services.notify.toRoom(control.name, 'handsChanged', { hands: control.hands });
@@ -342,6 +346,7 @@ async function tryResume(
   ctx: HandlerContext,
   roomName: string,
   token: string,
+  keepMedia: boolean,
 ): Promise<ResponseData<'join'> | undefined> {
   const { session, services } = ctx;
   const claims = await services.resume.verify(token);
@@ -374,41 +379,61 @@ async function tryResume(
   // touches only its own media, never this connection's.
   if (taken.previousSocket !== session.socketId) services.notify.disconnect(taken.previousSocket);
   session.log.info({ room: roomName, peer: claims.peerId }, 'peer resumed');
-  return enterMeeting(ctx, taken.control, taken.member, true);
+  return enterMeeting(ctx, taken.control, taken.member, { keepMedia });
 }
 
+/**
+ * Enters a member into the room's media on this node. `resume` is set when
+ * this connection took over a dropped one's place: its SFU peer is adopted,
+ * with its media when the client kept it.
+ */
 async function enterMeeting(
   ctx: HandlerContext,
   control: RoomControl,
   member: MemberState,
-  resumed: boolean,
+  resume: { keepMedia: boolean } | undefined,
 ): Promise<ResponseData<'join'>> {
   const { session, services } = ctx;
   const roomName = control.name;
+  const resumed = resume !== undefined;
   session.waiting = undefined;
+  session.log = session.log.child({ room: roomName, peer: member.peerId });
+  let attached;
+  try {
+    attached = await attachMedia(services, roomName, member.peerId, resume);
+  } catch (error) {
+    // No media, no place: the member entered the shared state above.
+    await services.membership.remove(roomName, member.peerId, {
+      still: (m) => m.socketId === session.socketId,
+    });
+    throw error;
+  }
   const peer = services.rooms.addPeer({
     id: member.peerId,
-    mediaId: mediaIdOf(member.peerId, session.socketId),
     roomName,
+    epoch: attached.epoch,
     userId: member.userId,
     displayName: member.displayName,
     socketId: session.socketId,
   });
-  session.peer = peer;
-  session.log = session.log.child({ room: roomName, peer: peer.id });
-  let rtpCapabilities;
-  try {
-    ({ rtpCapabilities } = await services.sfu.call('openRoom', { roomId: roomName }));
-  } catch (error) {
-    await leaveRoom(ctx);
-    throw error;
+  for (const [transportId, direction] of attached.transports)
+    peer.transports.set(transportId, direction);
+  for (const [consumerId, producerId] of attached.consumers) {
+    peer.consumers.set(consumerId, producerId);
+    peer.receiving.set(producerId, Symbol(producerId));
   }
+  session.peer = peer;
+  services.watch.update(roomName);
+  // A view of this room from before it was (re)opened asks the SFU again.
+  services.media.track(roomName);
+  await services.media.synced(roomName);
+  const { rtpCapabilities } = attached;
   ctx.joinGroup(roomGroup(roomName));
   if (isModerator(member.role)) ctx.joinGroup(moderatorGroup(roomName));
   services.notify.toRoom(
     roomName,
     resumed ? 'peerUpdated' : 'peerJoined',
-    { peer: toPeerInfo(member, peer) },
+    { peer: toPeerInfo(member, services.media.producersOf(roomName, member.peerId)) },
     session.socketId,
   );
   if (Object.keys(control.lobby).length > 0) {
@@ -427,7 +452,7 @@ async function enterMeeting(
     role: member.role,
     displayName: member.displayName,
     routerRtpCapabilities: rtpCapabilities,
-    peers: others.map((m) => toPeerInfo(m, services.rooms.peer(roomName, m.peerId))),
+    peers: others.map((m) => toPeerInfo(m, services.media.producersOf(roomName, m.peerId))),
     settings: settingsView(control),
     hands: control.hands,
     ...(control.activeSpeaker ? { activeSpeaker: control.activeSpeaker } : {}),
@@ -442,5 +467,6 @@ async function enterMeeting(
       userId: member.userId,
     }),
     resumed,
+    ...(resumed ? { media: attached.media } : {}),
   };
 }

@@ -9,17 +9,15 @@ import { toPeerInfo, type PeerState } from '../rooms/registry.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import type { Handler } from './types.js';
 
-/** Closes a peer's media on this node (SFU and registry). */
-async function releaseMedia(services: Services, peer: PeerState): Promise<void> {
-  const lastOnThisNode = services.rooms.removePeer(peer.roomName, peer.id, peer);
-  try {
-    await services.sfu.call('closePeer', { roomId: peer.roomName, peerId: peer.mediaId });
-    if (lastOnThisNode && !services.rooms.room(peer.roomName)) {
-      await services.sfu.call('closeRoom', { roomId: peer.roomName });
-    }
-  } catch (error) {
-    services.log.error({ err: error, room: peer.roomName, peer: peer.id }, 'SFU cleanup failed');
-  }
+/**
+ * This connection no longer serves the peer here. Its SFU peer is not closed
+ * here: leaving closes it through the membership service (which knows whether
+ * the member really left), and a dropped connection keeps it running for a
+ * resume on any node.
+ */
+function releaseMedia(services: Services, peer: PeerState): void {
+  services.rooms.removePeer(peer.roomName, peer.id, peer);
+  services.watch.update(peer.roomName);
 }
 
 async function leaveLobby(ctx: HandlerContext): Promise<void> {
@@ -46,13 +44,15 @@ export async function leaveRoom(ctx: HandlerContext): Promise<void> {
   });
   ctx.leaveGroup(roomGroup(peer.roomName));
   ctx.leaveGroup(moderatorGroup(peer.roomName));
-  await releaseMedia(services, peer);
+  releaseMedia(services, peer);
   session.log.info({}, 'peer left');
 }
 
 /**
- * The connection dropped: media goes now (it is rebuilt on resume), the place
- * in the room is kept for the grace period, then given up.
+ * The connection dropped: the place in the room is kept for the grace period,
+ * then given up. Its media keeps running in the SFU meanwhile (this node's
+ * lease holds it) so that a resume, on this node or another, carries on with
+ * it; the membership service closes it when the place is given up.
  */
 export async function dropConnection(
   ctx: HandlerContext,
@@ -64,7 +64,7 @@ export async function dropConnection(
   const peer = session.peer;
   if (!peer) return;
   session.peer = undefined;
-  await releaseMedia(services, peer);
+  releaseMedia(services, peer);
   const at = Date.now();
   const kept = await services.store.update(peer.roomName, (state) => {
     const member = state?.members[peer.id];
@@ -75,7 +75,9 @@ export async function dropConnection(
   });
   if (!kept) return;
   // The others keep the tile but show that this person is coming back.
-  services.notify.toRoom(peer.roomName, 'peerUpdated', { peer: toPeerInfo(kept, undefined) });
+  services.notify.toRoom(peer.roomName, 'peerUpdated', {
+    peer: toPeerInfo(kept, services.media.producersOf(peer.roomName, peer.id)),
+  });
   session.log.info({ graceMs }, 'connection dropped; place kept for resume');
   const expire = async () => {
     const removed = await services.membership.remove(peer.roomName, peer.id, {

@@ -91,7 +91,7 @@ export const setRole: Handler<'setRole'> = async (ctx, { peerId, role }) => {
   ctx.services.notify.setGroup(updated.socketId, moderatorGroup(room), isModerator(role));
   if (isModerator(role)) await sendLobbyTo(ctx, room, updated.socketId);
   ctx.services.notify.toRoom(room, 'peerUpdated', {
-    peer: toPeerInfo(updated, ctx.services.rooms.peer(room, updated.peerId)),
+    peer: toPeerInfo(updated, ctx.services.media.producersOf(room, updated.peerId)),
   });
   await audit(ctx, 'role.change', target.userId, { from: target.role, to: role });
   return {};
@@ -113,7 +113,7 @@ export const transferHost: Handler<'transferHost'> = async (ctx, { peerId }) => 
     ctx.services.notify.setGroup(member.socketId, moderatorGroup(room), true);
     await sendLobbyTo(ctx, room, member.socketId);
     ctx.services.notify.toRoom(room, 'peerUpdated', {
-      peer: toPeerInfo(member, ctx.services.rooms.peer(room, member.peerId)),
+      peer: toPeerInfo(member, ctx.services.media.producersOf(room, member.peerId)),
     });
   }
   await audit(ctx, 'role.change', target.userId, { to: 'host', previousHost: actor.userId });

@@ -14,7 +14,7 @@ export const createTransport: Handler<'createTransport'> = async (ctx, { directi
   }
   const transport = await ctx.services.sfu.call('createWebRtcTransport', {
     roomId: peer.roomName,
-    peerId: peer.mediaId,
+    peerId: peer.id,
     direction,
   });
   peer.transports.set(transport.id, direction);
@@ -34,7 +34,7 @@ export const connectTransport: Handler<'connectTransport'> = async (
   const peer = ownTransport(ctx, transportId);
   await ctx.services.sfu.call('connectWebRtcTransport', {
     roomId: peer.roomName,
-    peerId: peer.mediaId,
+    peerId: peer.id,
     transportId,
     dtlsParameters,
   });
@@ -45,7 +45,7 @@ export const restartIce: Handler<'restartIce'> = async (ctx, { transportId }) =>
   const peer = ownTransport(ctx, transportId);
   return ctx.services.sfu.call('restartIce', {
     roomId: peer.roomName,
-    peerId: peer.mediaId,
+    peerId: peer.id,
     transportId,
   });
 };
@@ -54,7 +54,7 @@ export const closeTransport: Handler<'closeTransport'> = async (ctx, { transport
   const peer = ownTransport(ctx, transportId);
   await ctx.services.sfu.call('closeTransport', {
     roomId: peer.roomName,
-    peerId: peer.mediaId,
+    peerId: peer.id,
     transportId,
   });
   // The SFU's transportClosed event forgets it too; this holds without events.

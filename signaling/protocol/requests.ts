@@ -53,6 +53,13 @@ const joinedSchema = z.object({
   resumeToken: z.string(),
   /** True when this join reclaimed the place of a dropped connection. */
   resumed: z.boolean(),
+  /**
+   * With `resumed`: whether the connection's media carried on (`kept`: its
+   * transports, producers and consumers are still there; send `ready` again to
+   * receive what was opened meanwhile) or must be built again (`fresh`: as
+   * after `mediaReset`). Since protocol 2.3.
+   */
+  media: z.enum(['kept', 'fresh']).optional(),
 });
 
 const waitingSchema = z.object({
@@ -77,6 +84,13 @@ export const requests = {
         .optional(),
       /** From an earlier join reply: reclaims that place after a dropped connection. */
       resumeToken: z.string().max(2048).optional(),
+      /**
+       * With `resumeToken`: true when the client still has its transports,
+       * producers and consumers and would carry on with them; absent or false
+       * when it lost them (a reload): the server then starts its media afresh.
+       * Since protocol 2.3.
+       */
+      keepMedia: z.boolean().optional(),
     }),
     response: z.discriminatedUnion('status', [joinedSchema, waitingSchema]),
   },

@@ -3,11 +3,13 @@
 import type { SfuApi } from '../../sfu/api/index.js';
 import type { MediaSource } from '../protocol/index.js';
 import type { Notifier } from '../socket/notifier.js';
-import type { RoomRegistry } from './registry.js';
+import type { MediaView } from './mediaView.js';
+import { sourceOf, type RoomRegistry } from './registry.js';
 
 export interface MediaPausePorts {
   readonly sfu: SfuApi;
   readonly rooms: Pick<RoomRegistry, 'peer'>;
+  readonly media: Pick<MediaView, 'producersOf' | 'notePaused'>;
   readonly notify: Notifier;
 }
 
@@ -22,13 +24,15 @@ export async function pauseSources(
   const peer = ports.rooms.peer(room, peerId);
   if (!peer) return 0;
   let paused = 0;
-  for (const [producerId, producer] of peer.producers) {
-    if (!sources.includes(producer.source) || producer.paused) continue;
-    await ports.sfu.call('pauseProducer', { roomId: room, peerId: peer.mediaId, producerId });
-    producer.paused = true;
+  for (const producer of ports.media.producersOf(room, peerId)) {
+    const source = sourceOf(producer);
+    if (!source || !sources.includes(source) || producer.paused) continue;
+    const { producerId } = producer;
+    await ports.sfu.call('pauseProducer', { roomId: room, peerId, producerId });
+    ports.media.notePaused(room, producerId, true);
     paused += 1;
-    ports.notify.toRoom(room, 'producerPaused', { peerId, producerId });
-    ports.notify.toSocket(peer.socketId, 'mutedByHost', { source: producer.source, byName });
+    // The others hear it from the SFU's producerPaused event.
+    ports.notify.toSocket(peer.socketId, 'mutedByHost', { source, byName });
   }
   return paused;
 }

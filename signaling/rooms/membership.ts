@@ -3,21 +3,26 @@
 // grace period running out, a dead node's peers being swept, a host or an
 // admin ending the meeting. Each of them gets the same consequences: host
 // succession, raised hands, the lobby queue for new moderators, meeting
-// history and the room's notifications.
+// history, the room's notifications — and the SFU: a member who is gone has
+// its SFU peer closed, and a meeting that is over has its SFU room closed
+// (never merely because this node's last connection in it went).
+import type { SfuApi } from '../../sfu/api/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Notifier } from '../socket/notifier.js';
 import { moderatorGroup } from '../socket/notifier.js';
 import { forgetMember, lobbyView, type MemberState, type RoomControl } from './control.js';
 import type { MeetingRecorder } from './meetingRecorder.js';
-import { toPeerInfo, type RoomRegistry } from './registry.js';
+import type { MediaView } from './mediaView.js';
+import { toPeerInfo } from './registry.js';
 import type { RoomStateStore } from './stateStore.js';
 
 export interface MembershipPorts {
   readonly store: RoomStateStore;
   readonly notify: Notifier;
   readonly meetings: MeetingRecorder;
-  /** This node's media state: a promoted host's tile shows its media. */
-  readonly rooms: Pick<RoomRegistry, 'peer'>;
+  /** The rooms' producers: a promoted host's tile shows its media. */
+  readonly media: Pick<MediaView, 'producersOf'>;
+  readonly sfu: Pick<SfuApi, 'call'>;
   readonly log: Logger;
 }
 
@@ -42,8 +47,8 @@ export interface Membership {
    * Ends a room's meeting for everyone: the control state goes, the meeting's
    * history ends, every member and lobby entry is told `removed
    * {reason: 'meetingEnded'}` and disconnected (except `keepSocketId`, whose
-   * reply is still to come). Media goes as each connection closes. Returns
-   * the state that was ended, if the room had one.
+   * reply is still to come). The SFU room closes with it. Returns the state
+   * that was ended, if the room had one.
    */
   closeMeeting(room: string, keepSocketId?: string): Promise<RoomControl | undefined>;
 }
@@ -91,6 +96,28 @@ interface Removal {
 export function createMembership(ports: MembershipPorts): Membership {
   const { store, notify } = ports;
 
+  /** The member's media goes with it, wherever its connection was. */
+  async function closePeer(room: string, peerId: string): Promise<void> {
+    try {
+      await ports.sfu.call('closePeer', { roomId: room, peerId });
+    } catch (error) {
+      ports.log.error({ err: error, room, peer: peerId }, 'SFU peer not closed');
+    }
+  }
+
+  /**
+   * The meeting is over (nobody left, nobody waiting): its SFU room goes. A
+   * meeting that started again meanwhile keeps it.
+   */
+  async function closeRoom(room: string, force = false): Promise<void> {
+    try {
+      if (!force && (await store.read(room))) return;
+      await ports.sfu.call('closeRoom', { roomId: room });
+    } catch (error) {
+      ports.log.error({ err: error, room }, 'SFU room not closed');
+    }
+  }
+
   /** Tells the room that a member is gone (and who hosts now, if that changed). */
   function announce(room: string, peerId: string, removal: Removal): void {
     const { state, promoted, handWasUp, meetingId } = removal;
@@ -100,7 +127,7 @@ export function createMembership(ports: MembershipPorts): Membership {
     if (promoted && state) {
       notify.setGroup(promoted.socketId, moderatorGroup(room), true);
       notify.toRoom(room, 'peerUpdated', {
-        peer: toPeerInfo(promoted, ports.rooms.peer(room, promoted.peerId)),
+        peer: toPeerInfo(promoted, ports.media.producersOf(room, promoted.peerId)),
       });
       notify.toModerators(room, 'lobbyChanged', { lobby: lobbyView(state) });
     }
@@ -124,6 +151,8 @@ export function createMembership(ports: MembershipPorts): Membership {
       });
       if (!removal) return false;
       announce(room, peerId, removal);
+      await closePeer(room, peerId);
+      if (!removal.state) await closeRoom(room);
       return true;
     },
 
@@ -132,10 +161,14 @@ export function createMembership(ports: MembershipPorts): Membership {
         const entry = state?.lobby[peerId];
         if (!state || !entry || !still(entry.socketId)) return { next: state, result: undefined };
         delete state.lobby[peerId];
-        return { next: isEmpty(state) ? undefined : state, result: lobbyView(state) };
+        return {
+          next: isEmpty(state) ? undefined : state,
+          result: { lobby: lobbyView(state), over: isEmpty(state) },
+        };
       });
       if (!lobby) return false;
-      notify.toModerators(room, 'lobbyChanged', { lobby });
+      notify.toModerators(room, 'lobbyChanged', { lobby: lobby.lobby });
+      if (lobby.over) await closeRoom(room);
       return true;
     },
 
@@ -160,9 +193,12 @@ export function createMembership(ports: MembershipPorts): Membership {
       });
       // Only the node whose write marked them gets them here, so the room hears it once.
       for (const member of marked.dropped)
-        notify.toRoom(room, 'peerUpdated', { peer: toPeerInfo(member, undefined) });
+        notify.toRoom(room, 'peerUpdated', {
+          peer: toPeerInfo(member, ports.media.producersOf(room, member.peerId)),
+        });
       if (marked.lobbyChanged && marked.state)
         notify.toModerators(room, 'lobbyChanged', { lobby: lobbyView(marked.state) });
+      if (marked.state && isEmpty(marked.state)) await closeRoom(room);
       return marked.dropped;
     },
 
@@ -176,6 +212,8 @@ export function createMembership(ports: MembershipPorts): Membership {
         notify.toSocket(person.socketId, 'removed', { reason: 'meetingEnded' });
         if (person.socketId !== keepSocketId) notify.disconnect(person.socketId);
       }
+      // Ending for everyone is the explicit end of the room's media.
+      await closeRoom(room, true);
       return ended;
     },
   };

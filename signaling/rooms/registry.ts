@@ -1,30 +1,32 @@
-// Media state of the peers this signaling node serves: which transports,
-// producers and consumers each owns in the SFU. Roles, lobby and hands are
-// control state and live in the room-state store instead.
-import type { MediaSource, PeerInfo, RtpCapabilities } from '../protocol/index.js';
+// The connections this signaling node serves and what each uses in the SFU:
+// its transports and consumers (producers are the SFU's to say: see
+// mediaView.ts). Roles, lobby and hands are control state and live in the
+// room-state store instead.
+import type { ProducerInfo } from '../../sfu/api/index.js';
+import {
+  mediaSourceSchema,
+  type MediaSource,
+  type PeerInfo,
+  type RtpCapabilities,
+} from '../protocol/index.js';
 import type { MemberState } from './control.js';
 
-export interface ProducerState {
-  readonly kind: 'audio' | 'video';
-  readonly source: MediaSource;
-  paused: boolean;
-}
-
 export interface PeerState {
-  readonly id: string;
   /**
-   * The peer's id in the SFU: one per connection, so the media of a dropped
-   * connection and of its resumed successor never mix.
+   * The member's peer id, which is also its peer id in the SFU: a resumed
+   * connection carries on with the same SFU peer (its owner, not its id,
+   * tells the old connection from the new one).
    */
-  readonly mediaId: string;
+  readonly id: string;
   readonly roomName: string;
+  /** The SFU room's epoch this connection's media belongs to (see SfuEvent). */
+  epoch: string;
   readonly userId: string;
   readonly displayName: string;
   readonly socketId: string;
   /** Set by `ready`: the peer can receive, and with what. */
   rtpCapabilities: RtpCapabilities | undefined;
   readonly transports: Map<string, 'send' | 'recv'>;
-  readonly producers: Map<string, ProducerState>;
   /** consumerId -> producerId */
   readonly consumers: Map<string, string>;
   /**
@@ -35,7 +37,7 @@ export interface PeerState {
   readonly receiving: Map<string, symbol>;
 }
 
-type MediaFields = 'rtpCapabilities' | 'transports' | 'producers' | 'consumers' | 'receiving';
+type MediaFields = 'rtpCapabilities' | 'transports' | 'consumers' | 'receiving';
 
 export interface RoomState {
   readonly name: string;
@@ -52,35 +54,34 @@ export interface RoomRegistry {
    */
   removePeer(roomName: string, peerId: string, expected?: PeerState): boolean;
   peer(roomName: string, peerId: string): PeerState | undefined;
-  /** The peer whose current connection has this SFU id. */
-  peerByMedia(roomName: string, mediaId: string): PeerState | undefined;
   rooms(): IterableIterator<RoomState>;
 }
 
-/** SFU id of a peer's connection: `<peerId>:<connection>`. */
-export const mediaIdOf = (peerId: string, connection: string): string => `${peerId}:${connection}`;
-const mediaPeerId = (mediaId: string): string => mediaId.split(':')[0] ?? mediaId;
+/** The source a producer was labelled with at `produce` (undefined for a label of no source). */
+export function sourceOf(producer: Pick<ProducerInfo, 'label'>): MediaSource | undefined {
+  const parsed = mediaSourceSchema.safeParse(producer.label);
+  return parsed.success ? parsed.data : undefined;
+}
 
-export function toPeerInfo(member: MemberState, media: PeerState | undefined): PeerInfo {
+/** A member as others see it, with its producers as the SFU has them. */
+export function toPeerInfo(member: MemberState, producers: readonly ProducerInfo[]): PeerInfo {
   return {
     id: member.peerId,
     displayName: member.displayName,
     role: member.role,
     guest: member.guest,
     reconnecting: member.disconnectedAt !== undefined,
-    producers: [...(media?.producers ?? [])].map(([producerId, p]) => ({
-      producerId,
-      kind: p.kind,
-      source: p.source,
-      paused: p.paused,
-    })),
+    producers: producers.flatMap((p) => {
+      const source = sourceOf(p);
+      if (!source || p.peerId !== member.peerId) return [];
+      return [{ producerId: p.producerId, kind: p.kind, source, paused: p.paused }];
+    }),
   };
 }
 
 export function resetMedia(peer: PeerState): void {
   peer.rtpCapabilities = undefined;
   peer.transports.clear();
-  peer.producers.clear();
   peer.consumers.clear();
   peer.receiving.clear();
 }
@@ -99,7 +100,6 @@ export function createRoomRegistry(): RoomRegistry {
         ...init,
         rtpCapabilities: undefined,
         transports: new Map(),
-        producers: new Map(),
         consumers: new Map(),
         receiving: new Map(),
       };
@@ -115,10 +115,6 @@ export function createRoomRegistry(): RoomRegistry {
       return true;
     },
     peer: (roomName, peerId) => rooms.get(roomName)?.peers.get(peerId),
-    peerByMedia(roomName, mediaId) {
-      const peer = rooms.get(roomName)?.peers.get(mediaPeerId(mediaId));
-      return peer?.mediaId === mediaId ? peer : undefined;
-    },
     rooms: () => rooms.values(),
   };
 }

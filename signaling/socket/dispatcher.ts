@@ -100,6 +100,9 @@ export function attachConnection(
     if (now?.room === tracked?.room && now?.peerId === tracked?.peerId) return;
     if (tracked) info.lobbyWaits.ended(tracked.room, tracked.peerId);
     if (now) info.lobbyWaits.started(now.room, now.peerId, session.socketId);
+    // A room's events are followed while someone of this node waits in it too.
+    if (tracked) services.watch.update(tracked.room);
+    if (now) services.watch.update(now.room);
     tracked = now ? { ...now } : undefined;
   };
 

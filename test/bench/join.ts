@@ -6,19 +6,25 @@
 // milestones (User Timing marks: the join reply, the device, the transports,
 // `ready`, the video consumer) split that time into steps. A benchmark, not a
 // test: it prints a table and asserts nothing.
+//
+// `-- --sfu-node` runs it with the media on a separate SFU node process;
+// `-- --compare` runs both, one after the other, and prints them side by
+// side with the RPC latency of `consume` (the cost of the extra hop).
 import { cpus } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { joinAs, launchChromium, openRoomPage } from '../harness/browser.js';
-import { startTestServer } from '../harness/server.js';
+import {
+  modeLabel,
+  modesFromArgs,
+  p50p95,
+  percentile,
+  startBenchTarget,
+  type BenchMode,
+} from './target.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 const ROOM = 'bench-join';
 const PUBLISHER = 'Publisher';
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
-}
 
 const MILESTONES = [
   ['veche:media-start', 'join reply'],
@@ -92,63 +98,126 @@ async function measureOnce(browser: Browser, url: string, run: number): Promise<
   }
 }
 
-async function main(): Promise<void> {
-  const server = await startTestServer({ workers: 1 });
-  const browser = await launchChromium();
-  const cpuBefore = process.cpuUsage();
+interface ModeResult {
+  mode: BenchMode;
+  runs: Sample[];
+  /** Signaling's CPU (this process), a fraction of one core. */
+  cpu: number;
+  consumeMs: number[];
+}
+
+async function runMode(browser: Browser, mode: BenchMode): Promise<ModeResult> {
+  const target = await startBenchTarget(mode);
+  const url = target.server.url;
   try {
-    const publisher = await openRoomPage(browser, server.url, ROOM);
+    const publisher = await openRoomPage(browser, url, ROOM);
     await joinAs(publisher, PUBLISHER);
     await publisher.getByTestId('local-video').waitFor();
     // Let the publisher's producers exist before the first viewer arrives.
     const deadline = Date.now() + 20_000;
-    while ((await server.sfu.sfu.call('inspectRoom', { roomId: ROOM })).producers < 2) {
+    while ((await target.sfu.call('inspectRoom', { roomId: ROOM })).producers < 2) {
       if (Date.now() > deadline) throw new Error('publisher did not start producing');
       await new Promise((r) => setTimeout(r, 100));
     }
-
+    target.consumeMs.length = 0;
+    const cpuBefore = process.cpuUsage();
     const runs: Sample[] = [];
     const started = Date.now();
     for (let run = 1; run <= RUNS; run++) {
-      const sample = await measureOnce(browser, server.url, run);
+      const sample = await measureOnce(browser, url, run);
       runs.push(sample);
       const steps = MILESTONES.map(([mark]) => sample.marks[mark]?.toFixed(0) ?? '-').join(' / ');
       process.stdout.write(
-        `run ${String(run).padStart(2)}: ${sample.total.toFixed(0)} ms (milestones ${steps})\n`,
+        `${modeLabel[mode]} run ${String(run).padStart(2)}: ${sample.total.toFixed(0)} ms (milestones ${steps})\n`,
       );
     }
-    const sorted = runs.map((r) => r.total).sort((a, b) => a - b);
     const cpu = process.cpuUsage(cpuBefore);
     const seconds = (Date.now() - started) / 1000;
-    const row = (label: string, value: string) => `| ${label.padEnd(36)} | ${value.padStart(12)} |`;
-    console.log('');
-    console.log(`join -> first remote frame, ${RUNS} fresh Chromium pages, ${cpus().length} cores`);
-    console.log(row('metric', 'value'));
-    console.log(`|${'-'.repeat(38)}|${'-'.repeat(14)}|`);
-    console.log(row('p50', `${percentile(sorted, 50).toFixed(0)} ms`));
-    console.log(row('p95', `${percentile(sorted, 95).toFixed(0)} ms`));
-    console.log(row('max', `${sorted.at(-1)!.toFixed(0)} ms`));
-    console.log(row('min', `${sorted[0]!.toFixed(0)} ms`));
-    for (const [mark, label] of MILESTONES) {
-      const at = runs.flatMap((r) => (r.marks[mark] === undefined ? [] : [r.marks[mark]!]));
-      if (at.length === 0) continue;
-      const ordered = at.sort((a, b) => a - b);
-      console.log(
-        row(
-          `${label} p50/p95`,
-          `${percentile(ordered, 50).toFixed(0)}/${percentile(ordered, 95).toFixed(0)} ms`,
-        ),
-      );
-    }
+    await publisher.context().close();
+    return {
+      mode,
+      runs,
+      cpu: (cpu.user + cpu.system) / 1e6 / seconds,
+      consumeMs: [...target.consumeMs],
+    };
+  } finally {
+    await target.close();
+  }
+}
+
+function printTable(results: ModeResult[]): void {
+  const row = (label: string, values: string[]) =>
+    `| ${label.padEnd(36)} | ${values.map((v) => v.padStart(14)).join(' | ')} |`;
+  const stat = (f: (r: ModeResult) => string) => results.map(f);
+  const totals = (r: ModeResult) => r.runs.map((s) => s.total).sort((a, b) => a - b);
+  console.log('');
+  console.log(`join -> first remote frame, ${RUNS} fresh Chromium pages, ${cpus().length} cores`);
+  console.log(
+    row(
+      'metric',
+      results.map((r) => modeLabel[r.mode]),
+    ),
+  );
+  console.log(`|${'-'.repeat(38)}|${results.map(() => '-'.repeat(16)).join('|')}|`);
+  console.log(
+    row(
+      'p50',
+      stat((r) => `${percentile(totals(r), 50).toFixed(0)} ms`),
+    ),
+  );
+  console.log(
+    row(
+      'p95',
+      stat((r) => `${percentile(totals(r), 95).toFixed(0)} ms`),
+    ),
+  );
+  console.log(
+    row(
+      'max',
+      stat((r) => `${totals(r).at(-1)!.toFixed(0)} ms`),
+    ),
+  );
+  console.log(
+    row(
+      'min',
+      stat((r) => `${totals(r)[0]!.toFixed(0)} ms`),
+    ),
+  );
+  for (const [mark, label] of MILESTONES) {
+    const at = (r: ModeResult) =>
+      r.runs.flatMap((s) => (s.marks[mark] === undefined ? [] : [s.marks[mark]!]));
+    if (results.every((r) => at(r).length === 0)) continue;
     console.log(
       row(
-        'signaling CPU (of 1 core)',
-        `${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(1)} %`,
+        `${label} p50/p95`,
+        stat((r) => p50p95(at(r))),
       ),
     );
+  }
+  console.log(
+    row(
+      'consume RPC p50/p95',
+      stat((r) => p50p95(r.consumeMs, 1)),
+    ),
+  );
+  console.log(
+    row(
+      'signaling CPU (of 1 core)',
+      stat((r) => `${(r.cpu * 100).toFixed(1)} %`),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const results: ModeResult[] = [];
+    for (const mode of modesFromArgs(process.argv.slice(2))) {
+      results.push(await runMode(browser, mode));
+    }
+    printTable(results);
   } finally {
     await browser.close();
-    await server.close();
   }
 }
 

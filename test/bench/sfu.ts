@@ -5,10 +5,14 @@
 // receiver got with what the sender sent. The receivers run in this process
 // (werift in JavaScript), so at high N they, not the SFU, may be the limit:
 // the table shows this process's CPU too. A benchmark: it asserts nothing.
+//
+// `-- --sfu-node` puts the worker in a separate SFU node process reached
+// over its internal endpoint; `-- --compare` runs every row both ways, side
+// by side, with the RPC latency of the `consume` calls signaling made.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
-import { startTestServer } from '../harness/server.js';
+import { modeLabel, modesFromArgs, p50p95, startBenchTarget, type BenchMode } from './target.js';
 
 const SIZES = (process.env['BENCH_RECEIVERS'] ?? '2,5,10,20').split(',').map(Number);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -29,8 +33,9 @@ const packetsOf = (peers: NodePeer[], sender: NodePeer) =>
     0,
   );
 
-async function measure(receivers: number) {
-  const server = await startTestServer({ workers: 1 });
+async function measure(mode: BenchMode, receivers: number) {
+  const target = await startBenchTarget(mode);
+  const server = target.server;
   const peers: NodePeer[] = [];
   try {
     const room = `bench-${receivers}`;
@@ -47,22 +52,24 @@ async function measure(receivers: number) {
       if (Date.now() > deadline) throw new Error('receivers did not all start receiving');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const worker = server.sfu.workers[0]!;
+    const workerPid = target.workerPid();
     const before = {
-      worker: cpuSeconds(worker.pid),
+      worker: cpuSeconds(workerPid),
       self: process.cpuUsage(),
       packets: packetsOf(listeners, sender),
       at: Date.now(),
     };
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const elapsed = (Date.now() - before.at) / 1000;
-    const workerCpu = (cpuSeconds(worker.pid) - before.worker) / elapsed;
+    const workerCpu = (cpuSeconds(workerPid) - before.worker) / elapsed;
     const self = process.cpuUsage(before.self);
     const selfCpu = (self.user + self.system) / 1e6 / elapsed;
     const received = packetsOf(listeners, sender) - before.packets;
     const expected = receivers * 75 * elapsed;
     const consumers = receivers * 2;
     return {
+      mode,
+      consumeMs: p50p95(target.consumeMs, 1),
       receivers,
       consumers,
       workerCpu,
@@ -72,24 +79,25 @@ async function measure(receivers: number) {
     };
   } finally {
     for (const p of peers) await p.close();
-    await server.close();
+    await target.close();
   }
 }
 
+const modes = modesFromArgs(process.argv.slice(2));
 const rows = [];
-for (const n of SIZES) rows.push(await measure(n));
+for (const n of SIZES) for (const mode of modes) rows.push(await measure(mode, n));
 const pad = (v: string, n: number) => v.padStart(n);
 console.log(
   `\nSFU forwarding, 1 sender (Opus 50 pkt/s + VP8 25 pkt/s), ${SECONDS} s per row, ${cpus().length} cores`,
 );
 console.log(
-  '| receivers | consumers | worker CPU | consumers/core (extrapolated) | loss vs nominal | bench process CPU |',
+  '| SFU          | receivers | consumers | worker CPU | consumers/core (extrapolated) | loss vs nominal | bench process CPU | consume RPC p50/p95 |',
 );
 console.log(
-  '|-----------|-----------|------------|-------------------------------|-----------------|-------------------|',
+  '|--------------|-----------|-----------|------------|-------------------------------|-----------------|-------------------|---------------------|',
 );
 for (const r of rows) {
   console.log(
-    `| ${pad(String(r.receivers), 9)} | ${pad(String(r.consumers), 9)} | ${pad((r.workerCpu * 100).toFixed(1) + ' %', 10)} | ${pad(Number.isFinite(r.perCore) ? r.perCore.toFixed(0) : '∞', 29)} | ${pad((r.loss * 100).toFixed(1) + ' %', 15)} | ${pad((r.selfCpu * 100).toFixed(0) + ' %', 17)} |`,
+    `| ${modeLabel[r.mode].padEnd(12)} | ${pad(String(r.receivers), 9)} | ${pad(String(r.consumers), 9)} | ${pad((r.workerCpu * 100).toFixed(1) + ' %', 10)} | ${pad(Number.isFinite(r.perCore) ? r.perCore.toFixed(0) : '∞', 29)} | ${pad((r.loss * 100).toFixed(1) + ' %', 15)} | ${pad((r.selfCpu * 100).toFixed(0) + ' %', 17)} | ${pad(r.consumeMs, 19)} |`,
   );
 }

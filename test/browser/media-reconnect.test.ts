@@ -1,7 +1,9 @@
 // A participant whose network drops stays in the room for the others, shown
 // as reconnecting over their tile; when their network is back they resume
 // the same place and their video plays again, without a page reload. The
-// live region tells screen-reader users both.
+// live region tells screen-reader users both. Only the signaling connection
+// dropped, so the server keeps their media and the client keeps it too: the
+// same tracks play on both sides afterwards, nothing is rebuilt.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { framesRendered, joinAs, openRoomPage } from '../harness/browser.js';
@@ -9,6 +11,16 @@ import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'reconnect';
+
+/** The id of the video track playing on `peerName`'s tile (a rebuilt consumer has a new one). */
+function remoteVideoTrack(page: Page, peerName: string): Promise<string | undefined> {
+  return page.evaluate((name) => {
+    const tile = document.querySelector(`[data-testid="tile"][data-peer-name="${name}"]`);
+    const video = tile?.querySelector('video[data-testid="remote-video"]');
+    const stream = video instanceof HTMLVideoElement ? video.srcObject : null;
+    return stream instanceof MediaStream ? stream.getVideoTracks()[0]?.id : undefined;
+  }, peerName);
+}
 
 describe('a dropped connection in the browser', () => {
   const server = useTestServer({ reconnectGraceMs: 60_000 });
@@ -29,8 +41,19 @@ describe('a dropped connection in the browser', () => {
     );
   });
 
-  it('others see "reconnecting" on the tile; back online, the same person plays again', async () => {
+  it('others see "reconnecting" on the tile; back online, the same person plays again, with the media kept', async () => {
     const tile = anna.locator('[data-testid="tile"][data-peer-name="Boris"]');
+    await waitFor(
+      async () => (await framesRendered(boris, 'Anna', 500)) >= 3,
+      'Anna plays for Boris',
+      20_000,
+    );
+    const before = {
+      borisForAnna: await remoteVideoTrack(anna, 'Boris'),
+      annaForBoris: await remoteVideoTrack(boris, 'Anna'),
+    };
+    expect(before.borisForAnna).toBeDefined();
+    expect(before.annaForBoris).toBeDefined();
     await boris.context().setOffline(true);
     await tile.getByTestId('tile-reconnecting').waitFor({ timeout: 60_000 });
     expect(await tile.getAttribute('data-reconnecting')).toBe('true');
@@ -58,5 +81,16 @@ describe('a dropped connection in the browser', () => {
       async () => /Boris (is back|снова на связи)/.test((await announcer.textContent()) ?? ''),
       'the return is announced',
     );
+    // His media was kept: he still plays Anna on the same consumer, and she
+    // him on hers (his producer stayed) — no rebuild, no flicker.
+    await waitFor(
+      async () => (await framesRendered(boris, 'Anna', 500)) >= 3,
+      'Anna plays for Boris after his return',
+      20_000,
+    );
+    expect({
+      borisForAnna: await remoteVideoTrack(anna, 'Boris'),
+      annaForBoris: await remoteVideoTrack(boris, 'Anna'),
+    }).toEqual(before);
   });
 });

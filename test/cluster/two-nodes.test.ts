@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { connectClient, type TestClient } from '../harness/client.js';
-import { startCluster, type Cluster, type NodeProcess } from '../harness/node.js';
+import { startDeployment, type Deployment, type NodeProcess } from '../harness/node.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { waitFor } from '../harness/sfu.js';
@@ -24,7 +24,7 @@ const deployment = { CLUSTER_HEARTBEAT_MS: '300', RECONNECT_GRACE_SECONDS: '2' }
 describe('two signaling nodes, one Redis, one PostgreSQL', () => {
   let redis: TestRedis;
   let postgres: PostgresServer;
-  let cluster: Cluster | undefined;
+  let cluster: Deployment | undefined;
   const clients: TestClient[] = [];
   const connect = async (node: NodeProcess) => {
     const c = await connectClient(node.url);
@@ -32,8 +32,12 @@ describe('two signaling nodes, one Redis, one PostgreSQL', () => {
     return c;
   };
   const twoNodes = async () => {
-    cluster = await startCluster({ redis, postgres }, deployment);
-    return [await cluster.start(), await cluster.start()] as const;
+    // Nodes that share rooms share the SFU node that carries their media.
+    cluster = await startDeployment(
+      { redis, postgres },
+      { signalingNodes: 2, sfuNodes: 1, env: deployment },
+    );
+    return [cluster.signaling[0]!, cluster.signaling[1]!] as const;
   };
 
   beforeAll(async () => {
@@ -88,7 +92,7 @@ describe('two signaling nodes, one Redis, one PostgreSQL', () => {
     const carolJoin = await carol.join('cluster', 'Carol');
     expect(carolJoin.role).toBe('participant');
 
-    // The host on A mutes Bob, whose media lives in node B's SFU.
+    // The host on A mutes Bob, whose media node B set up on the SFU node.
     const send = await bob.request('createTransport', { direction: 'send' });
     const { producerId } = await bob.request('produce', {
       transportId: send.id,
@@ -184,7 +188,7 @@ describe('two signaling nodes, one Redis, one PostgreSQL', () => {
     await cohost.request('setRoomLock', { locked: true });
 
     // Meeting history: the host's stay is closed, the others' still open.
-    const db = new pg.Client({ connectionString: cluster!.env['DATABASE_URL'] });
+    const db = new pg.Client({ connectionString: cluster!.cluster.env['DATABASE_URL'] });
     await db.connect();
     try {
       const stays = async () =>

@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { migrate, type Database } from '../../signaling/db/index.js';
 import { openPglite } from '../../signaling/db/pglite.js';
 import { launchChromium } from './browser.js';
+import { startSfuNodePair } from './node.js';
 import { connectClient, type ConnectOptions, type TestClient } from './client.js';
 import { startNodePeer, type NodePeer } from './nodePeer.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
@@ -53,6 +54,32 @@ export function useTestServer(
   });
   afterAll(async () => {
     await server?.close();
+  });
+  return handle;
+}
+
+export interface SfuNodePair {
+  /** The signaling node's address (it serves the built web client). */
+  readonly url: string;
+  /** The SFU node's internal endpoint. */
+  readonly sfuUrl: string;
+  /** The secret both share (for a client of the SFU node's endpoint). */
+  readonly sfuSecret: string;
+}
+
+/**
+ * A signaling node process whose media is on a separate SFU node process
+ * (SFU_NODES), both from the build, for the tests of this block.
+ */
+export function useSfuNodePair(): SfuNodePair {
+  const { handle, fill } = lateHandle<SfuNodePair>('useSfuNodePair()');
+  let pair: Awaited<ReturnType<typeof startSfuNodePair>> | undefined;
+  beforeAll(async () => {
+    pair = await startSfuNodePair();
+    fill({ url: pair.signaling.url, sfuUrl: pair.sfu.url, sfuSecret: pair.secret });
+  }, 240_000);
+  afterAll(async () => {
+    await pair?.stop();
   });
   return handle;
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
 import type { PostgresServer } from './postgres.js';
 import type { TestRedis } from './redis.js';
+import { newSfuSecret, startSfuNode, type SfuNodeProcess } from './sfuNode.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,10 +23,24 @@ export interface NodeProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startNode(env: Record<string, string>): Promise<NodeProcess> {
+export interface NodeOptions {
+  /**
+   * Runs the build (`dist/signaling/main.js`, as `npm start` does) instead of
+   * the sources: it starts faster and serves the built web client.
+   */
+  fromBuild?: boolean;
+}
+
+export async function startNode(
+  env: Record<string, string>,
+  options: NodeOptions = {},
+): Promise<NodeProcess> {
   const port = await freePort();
   const rtcPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+  const entry = options.fromBuild
+    ? ['dist/signaling/main.js']
+    : ['--import', 'tsx', 'signaling/main.ts'];
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: {
       ...process.env,
@@ -88,6 +103,7 @@ export interface Cluster {
 export async function startCluster(
   services: { redis: TestRedis; postgres: PostgresServer },
   env: Record<string, string> = {},
+  options: NodeOptions = {},
 ): Promise<Cluster> {
   const root = await mkdtemp(join(tmpdir(), 'veche-cluster-'));
   const secret = () => randomBytes(32).toString('base64url');
@@ -110,13 +126,104 @@ export async function startCluster(
       await writeFile(join(dataDir, 'secrets.json'), JSON.stringify({ version: 1, ...secrets }), {
         mode: 0o600,
       });
-      const node = await startNode({ ...shared, DATA_DIR: dataDir, ...extra });
+      const node = await startNode({ ...shared, DATA_DIR: dataDir, ...extra }, options);
       nodes.push(node);
       return node;
     },
     async stop() {
       for (const node of nodes) await node.kill();
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Deployment {
+  readonly cluster: Cluster;
+  /** The signaling nodes, in start order (each with SFU_NODES naming every SFU node). */
+  readonly signaling: NodeProcess[];
+  /** The SFU nodes (`npm run sfu`), in start order. */
+  readonly sfu: SfuNodeProcess[];
+  /** The secret the SFU nodes and the signaling nodes share. */
+  readonly sfuSecret: string;
+  /** Kills every process and removes their data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A deployment as operators run it with separate media: `sfuNodes` SFU node
+ * processes, then `signalingNodes` signaling processes sharing one Redis and
+ * one PostgreSQL, each with SFU_NODES listing every SFU node and the shared
+ * SFU_SECRET (the signaling nodes then run no mediasoup workers of their own).
+ * Every process runs the build, made first when the sources are newer.
+ */
+export async function startDeployment(
+  services: { redis: TestRedis; postgres: PostgresServer },
+  options: { signalingNodes: number; sfuNodes: number; env?: Record<string, string> },
+): Promise<Deployment> {
+  const sfuSecret = newSfuSecret();
+  const sfu: SfuNodeProcess[] = [];
+  const signaling: NodeProcess[] = [];
+  let cluster: Cluster | undefined;
+  const stop = async () => {
+    await cluster?.stop();
+    for (const node of sfu) await node.kill('SIGKILL');
+  };
+  try {
+    for (let i = 0; i < options.sfuNodes; i += 1) {
+      sfu.push(await startSfuNode({ secret: sfuSecret, env: { SFU_NODE_ID: `sfu-${i + 1}` } }));
+    }
+    cluster = await startCluster(
+      services,
+      { SFU_NODES: sfu.map((node) => node.url).join(','), SFU_SECRET: sfuSecret, ...options.env },
+      { fromBuild: true },
+    );
+    for (let i = 0; i < options.signalingNodes; i += 1) signaling.push(await cluster.start());
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { cluster, signaling, sfu, sfuSecret, stop };
+}
+
+/**
+ * One signaling node with its media on one SFU node, both processes from the
+ * build, and nothing shared beyond them: the embedded database in its data
+ * folder, no Redis. The smallest deployment with separate media.
+ */
+export async function startSfuNodePair(): Promise<{
+  signaling: NodeProcess;
+  sfu: SfuNodeProcess;
+  secret: string;
+  stop(): Promise<void>;
+}> {
+  const secret = newSfuSecret();
+  const sfu = await startSfuNode({ secret });
+  const dataDir = await mkdtemp(join(tmpdir(), 'veche-node-'));
+  let signaling: NodeProcess;
+  try {
+    signaling = await startNode(
+      // The shell's services are for the tiers that ask for them, not this node.
+      {
+        SFU_NODES: sfu.url,
+        SFU_SECRET: secret,
+        DATA_DIR: dataDir,
+        REDIS_URL: '',
+        DATABASE_URL: '',
+      },
+      { fromBuild: true },
+    );
+  } catch (error) {
+    await sfu.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    signaling,
+    sfu,
+    secret,
+    async stop() {
+      await signaling.kill();
+      await sfu.kill();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -15,19 +15,32 @@ import {
   type types as mscTypes,
 } from 'msc-node';
 import type { NotificationPayload } from '../../signaling/protocol/index.js';
-import { connectClient, type TestClient } from './client.js';
+import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
+import { connectClient, type JoinedReply, type TestClient } from './client.js';
 import { waitFor } from './sfu.js';
 
 export interface ReceivedStream {
   peerId: string;
+  producerId: string;
   kind: 'audio' | 'video';
   packets: number;
   bytes: number;
+  /** When the last packet came (performance.now()); 0 before the first. */
+  lastAt: number;
+  /** The largest gap between two packets since the last `markGaps()`, in ms. */
+  largestGapMs: number;
+  /** Its consumer was closed (by the server, or by a rebuild of our media). */
+  closed: boolean;
 }
 
+/** How a resume ended: the server kept our media, or we rebuilt it. */
+export type ResumeOutcome = 'kept' | 'fresh';
+
 export interface NodePeer {
-  client: TestClient;
-  peerId: string;
+  /** The signaling connection now (a resume replaces it). */
+  readonly client: TestClient;
+  readonly peerId: string;
+  /** Inbound streams by consumer id (closed ones stay, marked). */
   received: Map<string, ReceivedStream>;
   /**
    * Starts sending audio (and video) RTP at a steady pace. With `voice`, every
@@ -37,9 +50,33 @@ export interface NodePeer {
    * 'silence' is -127 dBov throughout.
    */
   startSending(options?: { voice?: 'speech' | 'silence' }): Promise<void>;
-  /** Producer ids by source, once sending. */
+  /** Producer ids by source, once sending (new ones after a rebuild). */
   producerIds: Partial<Record<'mic' | 'camera', string>>;
+  /** Each resume after a dropped connection, in order. */
+  readonly resumes: ResumeOutcome[];
+  /** Why resume attempts were refused (each was tried again). */
+  readonly resumeErrors: string[];
+  /** mediaReset notifications received (each made us rebuild). */
+  readonly mediaResets: number;
+  /** Media rebuilds finished (after `fresh` or a mediaReset). */
+  readonly rebuilds: number;
+  /** Starts measuring gaps afresh (a gap running now keeps counting from its last packet). */
+  markGaps(): void;
+  /**
+   * The largest gap between inbound packets of the open streams `from` a
+   * peer since `markGaps()`, the gap running now included, in ms.
+   */
+  largestGap(from?: string): number;
   close(): Promise<void>;
+}
+
+export interface NodePeerOptions {
+  /**
+   * Signaling nodes to come back to when the connection drops, tried in turn
+   * from the one after the node we were on (as a load balancer would send a
+   * client elsewhere). Without it a dropped connection stays dropped.
+   */
+  reconnectUrls?: readonly string[];
 }
 
 const OPUS_PT = 111;
@@ -102,14 +139,10 @@ function vp8KeyframePacket(seq: number, picture: number, ssrc: number): RtpPacke
   return new RtpPacket(header, Buffer.from([...descriptor, ...frame]));
 }
 
-export async function startNodePeer(
-  url: string,
-  room: string,
-  displayName: string,
-): Promise<NodePeer> {
-  const client = await connectClient(url);
-  const joined = await client.join(room, displayName);
-  const device = new Device({
+type RouterCapabilities = JoinedReply['routerRtpCapabilities'];
+
+function newDevice(): Device {
+  return new Device({
     headerExtensions: {
       audio: [useSdesMid(), new RTCRtpHeaderExtensionParameters({ uri: AUDIO_LEVEL_URI })],
       video: [useSdesMid(), useAbsSendTime()],
@@ -133,16 +166,47 @@ export async function startNodePeer(
       ],
     },
   });
-  await device.load({
-    routerRtpCapabilities: joined.routerRtpCapabilities as mscTypes.RtpCapabilities,
-  });
+}
 
-  const transports: mscTypes.Transport[] = [];
+/**
+ * A participant in Node that behaves as the web client does: it joins, builds
+ * its media, and when its signaling connection drops it reconnects (to
+ * another node if given) and resumes with its resume token, asking to keep
+ * its media; it keeps transports, producers and consumers when the reply
+ * says `kept`, and rebuilds them on `fresh` or a `mediaReset`.
+ */
+export async function startNodePeer(
+  url: string,
+  room: string,
+  displayName: string,
+  options: NodePeerOptions = {},
+): Promise<NodePeer> {
+  let client = await connectClient(url);
+  let currentUrl = url;
+  let closed = false;
+  const joined = await client.join(room, displayName);
+  let resumeToken = joined.resumeToken;
+  const received = new Map<string, ReceivedStream>();
+  const producerIds: NodePeer['producerIds'] = {};
+  const resumes: ResumeOutcome[] = [];
+  const resumeErrors: string[] = [];
+  let mediaResets = 0;
+  let rebuilds = 0;
+  let device = newDevice();
+  let sendTransport: mscTypes.Transport | undefined;
+  let recvTransport: mscTypes.Transport | undefined;
+  /** The tracks we send once started: produced again on every rebuild. */
+  let sending: { audio: MediaStreamTrack; video: MediaStreamTrack } | undefined;
+  /** The ssrc-audio-level extension id our mic producer negotiated. */
+  let levelId: number | undefined;
+
   async function makeTransport(direction: 'send' | 'recv'): Promise<mscTypes.Transport> {
     const options = await client.request('createTransport', { direction });
     const init = options as unknown as mscTypes.TransportOptions;
     const transport =
       direction === 'send' ? device.createSendTransport(init) : device.createRecvTransport(init);
+    // `client` is read at each call: after a resume that kept the transport
+    // its requests go over the new connection.
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       client
         .request('connectTransport', { transportId: transport.id, dtlsParameters })
@@ -160,77 +224,212 @@ export async function startNodePeer(
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
-    transports.push(transport);
     return transport;
   }
 
-  const sendTransport = await makeTransport('send');
-  const recvTransport = await makeTransport('recv');
-  const received = new Map<string, ReceivedStream>();
-
-  const onConsumer = async (n: NotificationPayload<'newConsumer'>) => {
-    const consumer = await recvTransport.consume({
+  async function onConsumer(n: NotificationPayload<'newConsumer'>): Promise<void> {
+    const on = recvTransport;
+    if (!on || received.has(n.consumerId)) return;
+    const consumer = await on.consume({
       id: n.consumerId,
       producerId: n.producerId,
       kind: n.kind,
       rtpParameters: n.rtpParameters as unknown as mscTypes.RtpParameters,
     });
-    const stream: ReceivedStream = { peerId: n.peerId, kind: n.kind, packets: 0, bytes: 0 };
+    const stream: ReceivedStream = {
+      peerId: n.peerId,
+      producerId: n.producerId,
+      kind: n.kind,
+      packets: 0,
+      bytes: 0,
+      lastAt: 0,
+      largestGapMs: 0,
+      closed: false,
+    };
     received.set(n.consumerId, stream);
     (consumer.track as unknown as MediaStreamTrack).onReceiveRtp.subscribe((rtp) => {
+      const now = performance.now();
+      if (stream.lastAt > 0) {
+        stream.largestGapMs = Math.max(stream.largestGapMs, now - stream.lastAt);
+      }
+      stream.lastAt = now;
       stream.packets += 1;
       stream.bytes += rtp.payload.length;
     });
     await client.request('resumeConsumer', { consumerId: n.consumerId });
-  };
-  client.socket.on('newConsumer', (n: NotificationPayload<'newConsumer'>) => {
-    void onConsumer(n);
-  });
-  await client.request('ready', { rtpCapabilities: device.rtpCapabilities as never });
+  }
+
+  async function produceTracks(): Promise<void> {
+    if (!sending || !sendTransport) return;
+    const mic = await sendTransport.produce({
+      track: sending.audio as never,
+      // The tracks outlive a rebuild: they are produced again on new transports.
+      stopTracks: false,
+      appData: { source: 'mic' },
+    });
+    const camera = await sendTransport.produce({
+      track: sending.video as never,
+      stopTracks: false,
+      appData: { source: 'camera' },
+    });
+    producerIds.mic = mic.id;
+    producerIds.camera = camera.id;
+    levelId = mic.rtpParameters.headerExtensions?.find((e) => e.uri === AUDIO_LEVEL_URI)?.id;
+  }
+
+  /** Builds (or rebuilds) our media for this router: device, transports, ready, producers. */
+  async function buildMedia(capabilities: RouterCapabilities): Promise<void> {
+    sendTransport?.close();
+    recvTransport?.close();
+    sendTransport = recvTransport = undefined;
+    for (const stream of received.values()) stream.closed = true;
+    device = newDevice();
+    await device.load({ routerRtpCapabilities: capabilities as mscTypes.RtpCapabilities });
+    sendTransport = await makeTransport('send');
+    recvTransport = await makeTransport('recv');
+    await client.request('ready', { rtpCapabilities: device.rtpCapabilities as never });
+    await produceTracks();
+  }
+
+  function listen(on: TestClient): void {
+    on.socket.on('newConsumer', (n: NotificationPayload<'newConsumer'>) => {
+      if (on === client) void onConsumer(n).catch(() => undefined);
+    });
+    on.socket.on('consumerClosed', (n: NotificationPayload<'consumerClosed'>) => {
+      const stream = received.get(n.consumerId);
+      if (stream) stream.closed = true;
+    });
+    on.socket.on('mediaReset', (n: NotificationPayload<'mediaReset'>) => {
+      if (on !== client) return;
+      mediaResets += 1;
+      void buildMedia(n.routerRtpCapabilities).then(() => {
+        rebuilds += 1;
+      });
+    });
+    on.socket.on('disconnect', () => {
+      if (on === client && !closed) void reconnect();
+    });
+  }
+
+  /** After a dropped connection: another node, the resume token, our media if we may keep it. */
+  async function reconnect(): Promise<void> {
+    const urls = options.reconnectUrls;
+    if (!urls || urls.length === 0) return;
+    let index = Math.max(0, urls.indexOf(currentUrl));
+    for (let attempt = 0; !closed; attempt += 1) {
+      index = (index + 1) % urls.length;
+      let next: TestClient;
+      try {
+        next = await connectClient(urls[index]!);
+      } catch {
+        await new Promise((r) => setTimeout(r, Math.min(1000, 100 * (attempt + 1))));
+        continue;
+      }
+      if (closed) {
+        next.close();
+        return;
+      }
+      listen(next);
+      const resume = { resumeToken, keepMedia: sendTransport !== undefined };
+      let reply: JoinedReply;
+      try {
+        const answer = await next.request('join', {
+          room,
+          displayName,
+          protocolVersion: PROTOCOL_VERSION,
+          ...resume,
+        });
+        if (answer.status !== 'joined') throw new Error(`resume ended in ${answer.status}`);
+        reply = answer;
+      } catch (error) {
+        // Refused (say, the node has not yet noticed the one that died): as a
+        // client would, try again shortly; a test sees why in resumeErrors.
+        resumeErrors.push(error instanceof Error ? error.message : String(error));
+        next.close();
+        await new Promise((r) => setTimeout(r, Math.min(1000, 100 * (attempt + 1))));
+        continue;
+      }
+      client = next;
+      currentUrl = urls[index]!;
+      resumeToken = reply.resumeToken;
+      if (reply.resumed && reply.media === 'kept') {
+        // Producers that closed while we were away: their consumerClosed
+        // went to no one; the reply lists every producer left.
+        const left = new Set(reply.peers.flatMap((p) => p.producers.map((x) => x.producerId)));
+        for (const stream of received.values()) {
+          if (stream.peerId !== joined.peerId && !left.has(stream.producerId)) stream.closed = true;
+        }
+        // What opened meanwhile: the server consumes it for us (and skips what we have).
+        await next.request('ready', { rtpCapabilities: device.rtpCapabilities as never });
+        resumes.push('kept');
+      } else {
+        await buildMedia(reply.routerRtpCapabilities);
+        rebuilds += 1;
+        resumes.push('fresh');
+      }
+      return;
+    }
+  }
+
+  listen(client);
+  await buildMedia(joined.routerRtpCapabilities);
 
   let timer: NodeJS.Timeout | undefined;
-  const producerIds: NodePeer['producerIds'] = {};
   return {
-    client,
+    get client() {
+      return client;
+    },
     peerId: joined.peerId,
     received,
     producerIds,
-    async startSending(options = {}) {
+    resumes,
+    resumeErrors,
+    get mediaResets() {
+      return mediaResets;
+    },
+    get rebuilds() {
+      return rebuilds;
+    },
+    markGaps() {
+      for (const stream of received.values()) stream.largestGapMs = 0;
+    },
+    largestGap(from) {
+      const now = performance.now();
+      let largest = 0;
+      for (const stream of received.values()) {
+        if (stream.closed || (from !== undefined && stream.peerId !== from)) continue;
+        const running = stream.lastAt > 0 ? now - stream.lastAt : 0;
+        largest = Math.max(largest, stream.largestGapMs, running);
+      }
+      return largest;
+    },
+    async startSending(sendOptions = {}) {
       const audio = new MediaStreamTrack({ kind: 'audio' });
       const video = new MediaStreamTrack({ kind: 'video' });
-      const mic = await sendTransport.produce({
-        track: audio as never,
-        appData: { source: 'mic' },
-      });
-      const camera = await sendTransport.produce({
-        track: video as never,
-        appData: { source: 'camera' },
-      });
-      producerIds.mic = mic.id;
-      producerIds.camera = camera.id;
-      const levelId = mic.rtpParameters.headerExtensions?.find(
-        (e) => e.uri === AUDIO_LEVEL_URI,
-      )?.id;
-      if (options.voice && levelId === undefined) {
+      sending = { audio, video };
+      await produceTracks();
+      if (sendOptions.voice && levelId === undefined) {
         throw new Error('the SFU did not negotiate the ssrc-audio-level extension');
       }
       // Speech: 700 ms phrases at -10 dBov, 300 ms pauses at room noise (-70);
       // the algorithm measures loudness above each speaker's noise floor.
-      const levelAt = (n: number) => (options.voice === 'speech' && n % 50 < 35 ? 10 : 70);
+      const levelAt = (n: number) => (sendOptions.voice === 'speech' && n % 50 < 35 ? 10 : 70);
       let seq = 0;
       timer = setInterval(() => {
         seq += 1;
         const level =
-          options.voice && levelId !== undefined
-            ? { id: levelId, dBov: options.voice === 'silence' ? 127 : levelAt(seq) }
+          sendOptions.voice && levelId !== undefined
+            ? { id: levelId, dBov: sendOptions.voice === 'silence' ? 127 : levelAt(seq) }
             : undefined;
         audio.writeRtp(opusPacket(seq, 1000, level));
         if (seq % 2 === 0) video.writeRtp(vp8KeyframePacket(seq / 2, seq / 2, 2000));
       }, 20);
     },
     async close() {
+      closed = true;
       if (timer) clearInterval(timer);
-      for (const t of transports) t.close();
+      sendTransport?.close();
+      recvTransport?.close();
       client.close();
     },
   };

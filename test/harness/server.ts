@@ -53,6 +53,8 @@ export interface TestServerOptions {
   sfu?: TestSfu;
   trustProxy?: boolean;
   reconnectGraceMs?: number;
+  /** How long the SFU keeps this server's rooms and peers without a renewal (SFU_LEASE_SECONDS). */
+  sfuLeaseMs?: number;
   /**
    * A migrated database: the server then keeps chat, audit and meeting
    * history in it, follows persistent rooms and bookings, and serves the API.
@@ -88,6 +90,8 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     frameAncestors: [],
     databaseUrl: undefined,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+    sfuLeaseMs: options.sfuLeaseMs ?? Math.max(45_000, options.reconnectGraceMs ?? 30_000),
+    sfuNodes: undefined,
     redis: options.redis
       ? {
           url: options.redis.url,

@@ -3,7 +3,7 @@
 // texts, each stream is delivered once, and replaced transports are let go.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationPayload } from '../../signaling/protocol/index.js';
-import { connectClient, type JoinedReply, type TestClient } from '../harness/client.js';
+import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
 
@@ -63,9 +63,6 @@ describe('media path', () => {
     }
     return { client, joined, sendId: send.id, producerIds };
   }
-
-  const mediaIdOf = (client: TestClient, joined: JoinedReply) =>
-    `${joined.peerId}:${client.socket.id}`;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -179,7 +176,7 @@ describe('media path', () => {
     // Closed in the SFU without the client asking: forgotten too.
     await server.sfu.sfu.call('closeTransport', {
       roomId: room,
-      peerId: mediaIdOf(client, joined),
+      peerId: joined.peerId,
       transportId: transports[1]!.id,
     });
     await client.request('createTransport', { direction: 'recv' });

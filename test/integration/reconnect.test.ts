@@ -13,6 +13,19 @@ import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
 
+const opus = (ssrc: number) => ({
+  mid: '0',
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `c${ssrc}` },
+});
+const vp8 = (ssrc: number) => ({
+  mid: '1',
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
+  encodings: [{ ssrc }],
+  rtcp: { cname: `c${ssrc}` },
+});
+
 /** Cuts the connection the way a network change does (no goodbye). */
 const dropNetwork = (client: TestClient) => client.socket.io.engine.close();
 
@@ -24,12 +37,13 @@ describe('reconnect', () => {
     clients.push(c);
     return c;
   };
-  const resume = (c: TestClient, room: string, resumeToken: string) =>
+  const resume = (c: TestClient, room: string, resumeToken: string, keepMedia?: boolean) =>
     c.request('join', {
       room,
       displayName: 'ignored',
       protocolVersion: PROTOCOL_VERSION,
       resumeToken,
+      ...(keepMedia === undefined ? {} : { keepMedia }),
     });
 
   beforeAll(async () => {
@@ -51,18 +65,25 @@ describe('reconnect', () => {
     await olga.request('createTransport', { direction: 'recv' });
 
     dropNetwork(olga);
-    await waitFor(
-      async () => (await server.sfu.sfu.call('inspectRoom', { roomId: 'again' })).transports === 0,
-      'dropped media released',
-    );
+    await host.next('peerUpdated', (p) => p.peer.id === first.peerId && p.peer.reconnecting);
+    // The dropped connection's media is kept for a resume.
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'again' })).toMatchObject({
+      transports: 1,
+    });
     const back = await connect({ token });
     const resumed = await resume(back, 'again', first.resumeToken);
     expect(resumed).toMatchObject({
       status: 'joined',
       resumed: true,
+      // A client that does not say it kept its media starts afresh.
+      media: 'fresh',
       peerId: first.peerId,
       role: 'cohost',
       hands: [first.peerId],
+    });
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'again' })).toMatchObject({
+      peers: 2,
+      transports: 0,
     });
     expect((await host.next('peerUpdated', (p) => p.peer.id === first.peerId)).peer.role).toBe(
       'cohost',
@@ -70,6 +91,106 @@ describe('reconnect', () => {
     expect(host.received.some((r) => r.type === 'peerLeft')).toBe(false);
     // The resumed peer works as before.
     expect((await back.send('createTransport', { direction: 'recv' })).ok).toBe(true);
+  });
+
+  it('a resume that kept its media carries on with the same transports, producers and consumers', async () => {
+    const anna = await connect();
+    const annaJoin = await anna.join('kept', 'Anna');
+    const send = await anna.request('createTransport', { direction: 'send' });
+    const mic = await anna.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opus(7001),
+    });
+    const token = await server.staffToken({ sub: 'kira', name: 'Кира' });
+    const kira = await connect({ token });
+    const first = await kira.join('kept', 'x');
+    expect(first.peers[0]?.producers).toMatchObject([{ producerId: mic.producerId }]);
+    const recv = await kira.request('createTransport', { direction: 'recv' });
+    await kira.request('ready', { rtpCapabilities: first.routerRtpCapabilities });
+    const consumer = await kira.next('newConsumer');
+    expect(consumer).toMatchObject({ producerId: mic.producerId, peerId: annaJoin.peerId });
+    await kira.request('resumeConsumer', { consumerId: consumer.consumerId });
+    const before = await server.sfu.sfu.call('inspectRoom', { roomId: 'kept' });
+    expect(before).toMatchObject({ peers: 2, transports: 2, producers: 1, consumers: 1 });
+
+    dropNetwork(kira);
+    await anna.next('peerUpdated', (p) => p.peer.id === first.peerId && p.peer.reconnecting);
+    // Meanwhile Anna turns her camera on.
+    const camera = await anna.request('produce', {
+      transportId: send.id,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: vp8(7002),
+    });
+    const back = await connect({ token });
+    expect(await resume(back, 'kept', first.resumeToken, true)).toMatchObject({
+      resumed: true,
+      media: 'kept',
+      peerId: first.peerId,
+    });
+    // Nothing was closed or made again: the same objects, still flowing.
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'kept' })).toEqual({
+      ...before,
+      producers: 2,
+    });
+    expect(
+      await server.sfu.sfu.call('inspectConsumer', {
+        roomId: 'kept',
+        consumerId: consumer.consumerId,
+      }),
+    ).toMatchObject({ paused: false, producerPaused: false });
+    // The resumed connection owns them: it controls the old consumer and transport...
+    expect(await back.send('pauseConsumer', { consumerId: consumer.consumerId })).toMatchObject({
+      ok: true,
+    });
+    expect(await back.send('restartIce', { transportId: recv.id })).toMatchObject({ ok: true });
+    // ...and `ready` again gives what opened meanwhile, and only that.
+    await back.request('ready', { rtpCapabilities: first.routerRtpCapabilities });
+    // (ready answers once its consumers are offered: they are all here by now.)
+    expect(
+      back.received.filter((r) => r.type === 'newConsumer').map((r) => r.payload),
+    ).toMatchObject([{ producerId: camera.producerId }]);
+    expect(anna.received.some((r) => r.type === 'consumerClosed')).toBe(false);
+  });
+
+  it('a resume of a client that lost its media closes the old media first', async () => {
+    const anna = await connect();
+    await anna.join('lost', 'Anna');
+    const token = await server.staffToken({ sub: 'lev', name: 'Лев' });
+    const lev = await connect({ token });
+    const first = await lev.join('lost', 'x');
+    const send = await lev.request('createTransport', { direction: 'send' });
+    const mic = await lev.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opus(7101),
+    });
+    dropNetwork(lev);
+    await anna.next('peerUpdated', (p) => p.peer.id === first.peerId && p.peer.reconnecting);
+    const back = await connect({ token });
+    const reply = await resume(back, 'lost', first.resumeToken, false);
+    expect(reply).toMatchObject({
+      resumed: true,
+      media: 'fresh',
+      peers: [{ displayName: 'Anna', producers: [] }],
+    });
+    expect(await server.sfu.sfu.call('inspectRoom', { roomId: 'lost' })).toMatchObject({
+      peers: 2,
+      transports: 0,
+      producers: 0,
+    });
+    // The mic it had is gone, so it may produce one again.
+    const again = await back.request('createTransport', { direction: 'send' });
+    const second = await back.request('produce', {
+      transportId: again.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: opus(7102),
+    });
+    expect(second.producerId).not.toBe(mic.producerId);
   });
 
   it('meanwhile the others see the dropped peer as reconnecting, until it resumes', async () => {

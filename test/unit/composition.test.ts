@@ -9,6 +9,11 @@ import { reportKeySourceOutage } from '../../signaling/composeAuth.js';
 import { createStepStopper } from '../../signaling/composeStop.js';
 import { createLogger } from '../../signaling/core/logger.js';
 import { startupFailure } from '../../signaling/composeErrors.js';
+import { compose } from '../../signaling/compose.js';
+import { loadConfig } from '../../signaling/config.js';
+import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
+import { createMemoryChatStore } from '../../signaling/chat/store.js';
+import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import { AuthError } from '../../signaling/auth/tokens.js';
 
 function capturedLog() {
@@ -38,6 +43,30 @@ describe('startup failures an operator can fix', () => {
   it('name PORT when the web server cannot bind', () => {
     const bind = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
     expect(startupFailure(bind, config)).toMatch(/^PORT 3000 is already in use on 0\.0\.0\.0/);
+  });
+  it('name SFU_INTERNAL_CA when its file cannot be read, before anything connects', async () => {
+    const config = loadConfig({
+      SFU_NODES: 'https://sfu-1.invalid:7100',
+      SFU_SECRET: 's'.repeat(32),
+      SFU_INTERNAL_CA: '/nonexistent/sfu-ca.pem',
+      LOG_LEVEL: 'silent',
+    });
+    const key = new Uint8Array(32);
+    const failure = await compose(config, {
+      secrets: { jwtSecret: key, inviteSecret: key, resumeSecret: key },
+      storage: {
+        kind: 'memory',
+        chat: createMemoryChatStore(),
+        audit: createMemoryAuditSink(),
+        meetings: createMemoryMeetingRecorder(),
+      },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(startupFailure(failure, config)).toBe(
+      'SFU_INTERNAL_CA /nonexistent/sfu-ca.pem cannot be read (ENOENT)',
+    );
   });
   it('leave anything else to the stack trace (a bug)', () => {
     expect(startupFailure(new TypeError('x is undefined'), config)).toBeUndefined();

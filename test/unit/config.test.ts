@@ -51,12 +51,70 @@ describe('configuration', () => {
     expect(loadConfig({}).auth).toMatchObject({ inviteSecret: undefined, resumeSecret: undefined });
   });
 
-  it('refuses to share rooms through Redis on the embedded database', () => {
+  it('refuses to share rooms through Redis on the embedded database or their own SFUs', () => {
     const redis = { REDIS_URL: 'redis://redis.example:6379' };
-    expect(() => loadConfig(redis)).toThrow(ConfigError);
-    expect(() => loadConfig(redis)).toThrow(/REDIS_URL needs DATABASE_URL/);
-    expect(
-      loadConfig({ ...redis, DATABASE_URL: 'postgres://veche@db.example/veche' }).redis,
-    ).toMatchObject({ url: 'redis://redis.example:6379' });
+    const nodes = { SFU_NODES: 'http://sfu-1:7100', SFU_SECRET: 's'.repeat(32) };
+    expect(() => loadConfig({ ...redis, ...nodes })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...redis, ...nodes })).toThrow(/REDIS_URL needs DATABASE_URL/);
+    const database = { DATABASE_URL: 'postgres://veche@db.example/veche' };
+    expect(() => loadConfig({ ...redis, ...database })).toThrow(/REDIS_URL needs SFU_NODES/);
+    expect(loadConfig({ ...redis, ...database, ...nodes }).redis).toMatchObject({
+      url: 'redis://redis.example:6379',
+    });
+  });
+
+  it('uses separate SFU nodes when SFU_NODES lists them', () => {
+    expect(loadConfig({}).sfuNodes).toBeUndefined();
+    const secret = 'x'.repeat(40);
+    const config = loadConfig({
+      SFU_NODES: ' http://sfu-1:7100 , https://sfu-2.internal:7100/ ',
+      SFU_SECRET: secret,
+      SFU_INTERNAL_CA: '/etc/veche/sfu-ca.pem',
+    });
+    expect(config.sfuNodes).toEqual({
+      urls: ['http://sfu-1:7100', 'https://sfu-2.internal:7100'],
+      secret,
+      caFile: '/etc/veche/sfu-ca.pem',
+    });
+  });
+
+  it.each([
+    [{ SFU_NODES: 'http://sfu-1:7100' }, /SFU_NODES needs SFU_SECRET/],
+    [{ SFU_NODES: 'http://sfu-1:7100', SFU_SECRET: 'short' }, /SFU_SECRET needs at least 32/],
+    [{ SFU_NODES: 'sfu-1:7100', SFU_SECRET: 's'.repeat(32) }, /must be http:\/\/host:port/],
+    [{ SFU_NODES: 'ftp://sfu-1', SFU_SECRET: 's'.repeat(32) }, /must be http:\/\/host:port/],
+    [{ SFU_NODES: 'http://a:1,http://a:1', SFU_SECRET: 's'.repeat(32) }, /listed twice/],
+    [{ SFU_NODES: 'http://u:p@a:1', SFU_SECRET: 's'.repeat(32) }, /put the secret in SFU_SECRET/],
+    [{ SFU_INTERNAL_CA: '/ca.pem' }, /SFU_INTERNAL_CA .* set it with SFU_NODES/],
+    [
+      { SFU_NODES: 'registry', SFU_SECRET: 's'.repeat(32) },
+      /SFU_NODES=registry .* not available yet/,
+    ],
+  ])('refuses an unusable SFU node list %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps SFU leases at least as long as the reconnect grace', () => {
+    expect(loadConfig({}).sfuLeaseMs).toBe(45_000);
+    expect(loadConfig({ SFU_LEASE_SECONDS: '60' }).sfuLeaseMs).toBe(60_000);
+    expect(() => loadConfig({ SFU_LEASE_SECONDS: '20' })).toThrow(
+      /SFU_LEASE_SECONDS must be at least RECONNECT_GRACE_SECONDS/,
+    );
+    expect(loadConfig({ SFU_LEASE_SECONDS: '20', RECONNECT_GRACE_SECONDS: '20' }).sfuLeaseMs).toBe(
+      20_000,
+    );
+  });
+
+  it('never shows the SFU secret in a configuration error', () => {
+    const secret = 'not-to-be-seen-'.repeat(3);
+    let message = '';
+    try {
+      loadConfig({ SFU_NODES: 'sfu-1', SFU_SECRET: secret });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/SFU_NODES/);
+    expect(message).not.toContain(secret);
   });
 });

@@ -1,7 +1,8 @@
 // The media side of a meeting: a mediasoup-client Device, the two transports,
 // local producers and remote consumers, behind a store the UI reads.
 // start() builds everything for a router; stop() tears it down locally (the
-// tracks stay), so a media reset or a reconnect is stop() + start().
+// tracks stay), so a media reset is stop() + start(). A dropped signaling
+// connection leaves it running: the server may hand it to our next connection.
 import type { ResponseData } from '../../../signaling/protocol/index.js';
 import { markOnce } from '../lib/marks.js';
 import { createStore, type Store } from '../lib/store.js';
@@ -56,6 +57,15 @@ export interface MediaSession {
   setTracks(tracks: LocalTracks): void;
   start(routerRtpCapabilities: RouterRtpCapabilities): Promise<void>;
   stop(): void;
+  /** True while we have transports (media runs, or is being connected). */
+  live(): boolean;
+  /**
+   * After a resume that kept our media: closes the consumers whose producers
+   * went away meanwhile (their notifications went to no one), and says
+   * `ready` again on the new connection so the server consumes what opened
+   * meanwhile (it skips what we already receive).
+   */
+  kept(goneConsumerIds: readonly string[]): Promise<void>;
   setEnabled(source: LocalSource, enabled: boolean): void;
   /** A host paused our producer of this source (mutedByHost). */
   pausedByHost(source: LocalSource): void;
@@ -115,6 +125,8 @@ export function createMediaSession({
   const screen = createScreenShare(signaling, publish, onError);
   const speakers = createSpeakers(signaling);
   let transports: Transports | undefined;
+  /** The device of the transports now (what `ready` tells the server). */
+  let device: Awaited<ReturnType<typeof loadDevice>> | undefined;
   const speaking = createSpeakingMeter({
     stats: async () =>
       transports ? Promise.all([transports.send.getStats(), transports.recv.getStats()]) : [],
@@ -151,6 +163,7 @@ export function createMediaSession({
     transports?.send.close();
     transports?.recv.close();
     transports = undefined;
+    device = undefined;
   }
 
   return {
@@ -173,7 +186,7 @@ export function createMediaSession({
       // consumer queue until the receive transport exists here.
       const options = requestTransports(signaling);
       options.catch(() => undefined); // awaited below; not unhandled meanwhile
-      const device = await loadDevice(routerRtpCapabilities);
+      const loaded = await loadDevice(routerRtpCapabilities);
       markOnce('veche:device');
       if (mine !== epoch) {
         // Overtaken: the transports asked for above will never be used.
@@ -183,9 +196,9 @@ export function createMediaSession({
         );
         return;
       }
-      const ready = signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
+      const ready = signaling.request('ready', { rtpCapabilities: loaded.recvRtpCapabilities });
       ready.catch(() => undefined);
-      const created = createTransports(device, await options, signaling);
+      const created = createTransports(loaded, await options, signaling);
       if (mine !== epoch) {
         created.send.close();
         created.recv.close();
@@ -193,14 +206,21 @@ export function createMediaSession({
         return;
       }
       transports = created;
+      device = loaded;
       markOnce('veche:transports');
       consumers.attach(created.recv);
-      producers.attach(created.send, device);
+      producers.attach(created.send, loaded);
       screen.attach(created.send);
       await ready;
       markOnce('veche:ready');
     },
     stop,
+    live: () => transports !== undefined && !transports.send.closed && !transports.recv.closed,
+    async kept(goneConsumerIds) {
+      for (const consumerId of goneConsumerIds) consumers.remove(consumerId);
+      if (!device) return;
+      await signaling.request('ready', { rtpCapabilities: device.recvRtpCapabilities });
+    },
     setEnabled: (source, enabled) => producers.setEnabled(source, enabled),
     pausedByHost: (source) => producers.pausedByHost(source),
     removePeer(peerId) {

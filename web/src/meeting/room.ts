@@ -16,6 +16,7 @@ import { createMediaSession, type LocalSource, type MediaSession } from '../medi
 import { connectSignaling, SignalingError, type SignalingClient } from '../signaling/client.js';
 import { createReactionFeed, type ReactionFeed } from '../social/reactions.js';
 import { withoutProducers } from './peers.js';
+import { mediaAfterJoin, resumeFields, staleConsumers } from './resume.js';
 import { wireRoomEvents } from './roomEvents.js';
 import {
   fromJoined,
@@ -125,6 +126,8 @@ export function createRoomSession({
     const changes: StateChange[] = [];
     buffered = changes;
     const speakerMark = media.speakers.mark();
+    // Decided before asking: what the reply's `media` answers is this.
+    const mediaLive = media.live();
     let reply: ResponseData<'join'>;
     try {
       reply = await signaling.request('join', {
@@ -132,8 +135,9 @@ export function createRoomSession({
         displayName,
         protocolVersion: PROTOCOL_VERSION,
         ...(passcode ? { passcode } : {}),
-        // After a dropped connection this reclaims our place (role, hand).
-        ...(resumeToken ? { resumeToken } : {}),
+        // After a dropped connection this reclaims our place (role, hand)
+        // and, if we still have it, our media.
+        ...resumeFields(resumeToken, mediaLive),
       });
     } finally {
       buffered = undefined;
@@ -148,7 +152,14 @@ export function createRoomSession({
     store.set((s) => changes.reduce((state, next) => next(state), fromJoined(s, joined)));
     media.speakers.seed(joined.activeSpeaker, speakerMark);
     chat.setHistory(joined.chat);
-    void startMedia(joined.routerRtpCapabilities);
+    if (mediaAfterJoin(joined, mediaLive) === 'keep') {
+      // Nothing to rebuild, nothing flickers: only what left while we were away goes.
+      media.kept(staleConsumers(media.store.get().remote, joined.peers)).catch((error: unknown) => {
+        if (!closed) addNotice({ key: 'mediaFailed', message: messageOf(error) });
+      });
+    } else {
+      void startMedia(joined.routerRtpCapabilities);
+    }
     return 'joined';
   }
 
@@ -195,8 +206,8 @@ export function createRoomSession({
         if (phase !== 'idle') fail(event.error);
       } else if (event.type === 'disconnect') {
         if (phase === 'joined') {
-          // The server has let us go; whatever media we had is dead.
-          media.stop();
+          // Our media runs to the SFU, not through this connection: it stays
+          // up until the join after the reconnect says whether it was kept.
           if (event.willReconnect) update({ phase: 'reconnecting' });
           else fail(new SignalingError('INTERNAL', `disconnected (${event.reason})`));
         } else if (phase === 'lobby') {
