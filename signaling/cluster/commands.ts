@@ -1,6 +1,7 @@
-// Commands that must run on the node serving a peer (its media lives in that
-// node's SFU). Local peers are handled directly; others are sent to every
-// node through the socket.io adapter and the owner executes them.
+// Commands that run on the node serving a peer: it holds the peer's SFU lease
+// and its connection (a host's mute is said to the muted person there). Local
+// peers are handled directly; others are sent to every node through the
+// socket.io adapter and the serving node executes them.
 import { z } from 'zod';
 import type { Logger } from '../core/logger.js';
 import { mediaSourceSchema, type MediaSource } from '../protocol/index.js';

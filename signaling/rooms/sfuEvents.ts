@@ -13,6 +13,12 @@ import type { RoomStateStore } from './stateStore.js';
 
 type RoomEvent = Extract<SfuEvent, { epoch: string }>;
 
+/**
+ * How long a rebuild after reaped peers waits for the rest of the SFU's
+ * burst (the reaper closes an unheld room right after its peers).
+ */
+const BURST_MS = 200;
+
 export interface SfuEventPorts extends FanOutPorts {
   readonly sfu: SfuApi;
   readonly rooms: RoomRegistry;
@@ -65,51 +71,82 @@ async function rememberActiveSpeaker(ports: SfuEventPorts, room: string, peerId:
 }
 
 export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
-  /** Rooms whose media is being rebuilt for this node's peers (one rebuild at a time). */
-  const resetting = new Set<string>();
+  /** Rooms whose media is being rebuilt for this node's peers: one rebuild at a time. */
+  const rebuilding = new Map<string, { again: boolean; reason: string }>();
+  /** Rebuilds that wait for the rest of a burst of events (see peerClosed). */
+  const deferred = new Map<string, NodeJS.Timeout>();
 
   /**
-   * The room's media is gone for this node's peers (a worker died, the SFU
-   * node restarted): the room is opened again and each local peer told
-   * `mediaReset` once; clients rebuild their transports.
+   * Opens the room again (the same one if the SFU still has it) and tells
+   * each local peer whose media is gone — its media lived in another epoch,
+   * or was reaped — to rebuild (`mediaReset`), once.
    */
-  async function resetRoom(room: string, reason: string, onlyPeer?: string): Promise<void> {
-    const key = `${room}\n${onlyPeer ?? ''}`;
-    if (localPeers(ports, room).length === 0 || resetting.has(key)) return;
-    resetting.add(key);
-    try {
-      const { rtpCapabilities, epoch } = await ports.sfu.call('openRoom', {
+  async function rebuildOnce(room: string, reason: string): Promise<void> {
+    const { rtpCapabilities, epoch } = await ports.sfu.call('openRoom', {
+      roomId: room,
+      owner: ports.node,
+      leaseMs: ports.leaseMs,
+    });
+    ports.media.track(room);
+    // A peer that joined the reopened room meanwhile is not affected.
+    const affected = localPeers(ports, room).filter((p) => p.epoch !== epoch);
+    for (const peer of affected) {
+      await ports.sfu.call('attachPeer', {
         roomId: room,
+        peerId: peer.id,
         owner: ports.node,
         leaseMs: ports.leaseMs,
       });
-      ports.media.track(room);
-      // Affected: whoever's media lived in another epoch (a peer that joined
-      // the reopened room meanwhile is not), or the one peer named.
-      const affected = localPeers(ports, room).filter((p) =>
-        onlyPeer === undefined ? p.epoch !== epoch : p.id === onlyPeer,
-      );
-      for (const peer of affected) {
-        await ports.sfu.call('attachPeer', {
-          roomId: room,
-          peerId: peer.id,
-          owner: ports.node,
-          leaseMs: ports.leaseMs,
-        });
-        resetMedia(peer);
-        peer.epoch = epoch;
-        ports.notify.toSocket(peer.socketId, 'mediaReset', {
-          reason,
-          routerRtpCapabilities: rtpCapabilities,
-        });
-      }
-      if (affected.length > 0)
-        ports.log.warn({ room, reason, peers: affected.length }, 'room media lost; peers rebuild');
+      resetMedia(peer);
+      peer.epoch = epoch;
+      ports.notify.toSocket(peer.socketId, 'mediaReset', {
+        reason,
+        routerRtpCapabilities: rtpCapabilities,
+      });
+    }
+    if (affected.length > 0)
+      ports.log.warn({ room, reason, peers: affected.length }, 'room media lost; peers rebuild');
+  }
+
+  /**
+   * The room's media is gone for (some of) this node's peers: a worker died,
+   * the SFU node restarted, the room or the peers were closed under a meeting
+   * that goes on. Requests during a rebuild run it once more afterwards (it
+   * touches only peers still affected).
+   */
+  async function resetRoom(room: string, reason: string): Promise<void> {
+    clearTimeout(deferred.get(room));
+    deferred.delete(room);
+    const running = rebuilding.get(room);
+    if (running) {
+      running.again = true;
+      running.reason = reason;
+      return;
+    }
+    if (localPeers(ports, room).length === 0) return;
+    const state = { again: false, reason };
+    rebuilding.set(room, state);
+    try {
+      do {
+        state.again = false;
+        await rebuildOnce(room, state.reason);
+      } while (state.again);
     } catch (error) {
       ports.log.error({ err: error, room }, 'could not reopen room media');
     } finally {
-      resetting.delete(key);
+      rebuilding.delete(room);
     }
+  }
+
+  /** A rebuild after the burst of events it belongs to (a reaped peer's room may close next). */
+  function resetSoon(room: string, reason: string): void {
+    if (deferred.has(room)) return;
+    const timer = setTimeout(() => {
+      deferred.delete(room);
+      void resetRoom(room, reason);
+    }, BURST_MS);
+    timer.unref();
+    deferred.set(room, timer);
   }
 
   async function reopenIfMeeting(room: string): Promise<void> {
@@ -186,7 +223,11 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
           // stalled): its media is gone, it rebuilds.
           const peer = ports.rooms.peer(room, event.peerId);
           if (!peer || event.reason !== 'leaseExpired') return;
-          void resetRoom(room, event.reason, peer.id);
+          // Its media is gone; the SFU may close the room too (our room lease
+          // ran out with it): one rebuild after the burst covers both.
+          peer.epoch = '';
+          resetMedia(peer);
+          resetSoon(room, event.reason);
           return;
         }
         case 'activeSpeaker': {

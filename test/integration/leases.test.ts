@@ -15,6 +15,8 @@ describe('SFU leases of a signaling node', () => {
   let server: TestServer;
   const renewals: number[] = [];
   const clients: TestClient[] = [];
+  /** While set, renewals do not reach the SFU (the node stalls, as under SIGSTOP). */
+  let stalled = false;
 
   beforeAll(async () => {
     sfu = await startTestSfu(1);
@@ -22,7 +24,10 @@ describe('SFU leases of a signaling node', () => {
     const real = sfu.sfu;
     const watched: SfuApi = {
       call: (method, request) => {
-        if (method === 'renewLease') renewals.push(Date.now());
+        if (method === 'renewLease') {
+          renewals.push(Date.now());
+          if (stalled) return Promise.reject(new Error('stalled'));
+        }
         return real.call(method, request);
       },
       onEvent: (listener) => real.onEvent(listener),
@@ -74,5 +79,41 @@ describe('SFU leases of a signaling node', () => {
         reason: 'peerClosed',
       }),
     );
+  });
+
+  it('a node whose leases ran out while it stalled has each of its participants rebuild once', async () => {
+    const anna = await connectClient(server.url);
+    const boris = await connectClient(server.url);
+    clients.push(anna, boris);
+    await anna.join('stalled', 'Anna');
+    const borisJoin = await boris.join('stalled', 'Boris');
+    await boris.request('createTransport', { direction: 'recv' });
+    stalled = true;
+    await waitFor(
+      () =>
+        sfu.events.some(
+          (e) =>
+            e.type === 'peerClosed' && e.peerId === borisJoin.peerId && e.reason === 'leaseExpired',
+        ),
+      'the stalled node’s peers reaped',
+      20_000,
+    );
+    stalled = false;
+    const resets = await Promise.all([anna.next('mediaReset'), boris.next('mediaReset')]);
+    expect(resets.map((r) => r.routerRtpCapabilities.codecs?.length ?? 0)).not.toContain(0);
+    // Once each: later renewals (three, a lease's worth) bring no other reset.
+    const from = renewals.length;
+    await waitFor(() => renewals.length >= from + 3, 'renewals again', 20_000);
+    await anna.request('sendChat', { text: 'after' });
+    await boris.next('chatMessage', (m) => m.message.text === 'after');
+    for (const c of [anna, boris]) {
+      expect(c.received.filter((r) => r.type === 'mediaReset')).toHaveLength(0);
+    }
+    expect(await sfu.sfu.call('inspectRoom', { roomId: 'stalled' })).toMatchObject({
+      exists: true,
+      peers: 2,
+    });
+    const transport = await boris.request('createTransport', { direction: 'recv' });
+    expect(transport.iceCandidates.length).toBeGreaterThan(0);
   });
 });

@@ -68,9 +68,27 @@ describe.skipIf(buildProblem !== undefined)('signaling with a separate SFU node'
     const anna = await connect();
     const annaJoin = await anna.join('remote', 'Anna');
     const boris = await connect();
-    await boris.join('remote', 'Boris');
-    await anna.request('createTransport', { direction: 'send' });
-    expect(annaJoin.routerRtpCapabilities.codecs?.length).toBeGreaterThan(0);
+    const borisJoin = await boris.join('remote', 'Boris');
+    await boris.request('createTransport', { direction: 'recv' });
+    await boris.request('ready', { rtpCapabilities: borisJoin.routerRtpCapabilities });
+    // A producer opened after Boris is ready reaches him through the SFU node's
+    // event for the room this signaling node watches.
+    const send = await anna.request('createTransport', { direction: 'send' });
+    const mic = await anna.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: {
+        mid: '0',
+        codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+        encodings: [{ ssrc: 9001 }],
+        rtcp: { cname: 'c9001' },
+      },
+    });
+    expect(await boris.next('newConsumer')).toMatchObject({
+      producerId: mic.producerId,
+      peerId: annaJoin.peerId,
+    });
 
     await node.stop('SIGKILL');
     await node.restart();

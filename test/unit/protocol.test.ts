@@ -52,6 +52,40 @@ describe('requests', () => {
     expect(join.safeParse(null).success).toBe(false);
   });
 
+  it('lets a resume say whether the client kept its media, and the reply whether it was kept', () => {
+    const join = requests.join.request;
+    const base = { room: 'r1', displayName: 'Anna', protocolVersion: '2.3', resumeToken: 't' };
+    expect(join.parse({ ...base, keepMedia: true }).keepMedia).toBe(true);
+    expect(join.parse(base).keepMedia).toBeUndefined();
+    expect(join.safeParse({ ...base, keepMedia: 'yes' }).success).toBe(false);
+    const reply = requests.join.response;
+    const joined = {
+      status: 'joined',
+      protocolVersion: '2.3',
+      peerId: 'p',
+      room: 'r1',
+      role: 'participant',
+      displayName: 'Anna',
+      routerRtpCapabilities: { codecs: [] },
+      peers: [],
+      settings: {
+        locked: false,
+        lobby: false,
+        chatEnabled: true,
+        screenShareAllowed: true,
+        hasPasscode: false,
+      },
+      hands: [],
+      chat: [],
+      resumeToken: 't',
+      resumed: true,
+    };
+    for (const media of ['kept', 'fresh', undefined]) {
+      expect(reply.safeParse({ ...joined, media }).success).toBe(true);
+    }
+    expect(reply.safeParse({ ...joined, media: 'partly' }).success).toBe(false);
+  });
+
   it('requires codecs with a mime type in produce', () => {
     const produce = requests.produce.request;
     const base = { transportId: 't', kind: 'audio', source: 'mic' };
