@@ -6,21 +6,11 @@
 // same tracks play on both sides afterwards, nothing is rebuilt.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { framesRendered, joinAs, openRoomPage } from '../harness/browser.js';
+import { framesRendered, joinAs, openRoomPage, remoteVideoTrack } from '../harness/browser.js';
 import { useBrowser, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'reconnect';
-
-/** The id of the video track playing on `peerName`'s tile (a rebuilt consumer has a new one). */
-function remoteVideoTrack(page: Page, peerName: string): Promise<string | undefined> {
-  return page.evaluate((name) => {
-    const tile = document.querySelector(`[data-testid="tile"][data-peer-name="${name}"]`);
-    const video = tile?.querySelector('video[data-testid="remote-video"]');
-    const stream = video instanceof HTMLVideoElement ? video.srcObject : null;
-    return stream instanceof MediaStream ? stream.getVideoTracks()[0]?.id : undefined;
-  }, peerName);
-}
 
 describe('a dropped connection in the browser', () => {
   const server = useTestServer({ reconnectGraceMs: 60_000 });

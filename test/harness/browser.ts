@@ -161,3 +161,13 @@ export function framesOf(page: Page, selector: string, ms: number): Promise<numb
     { selector, ms },
   );
 }
+
+/** The id of the video track playing on `peerName`'s tile (a rebuilt consumer has a new one). */
+export function remoteVideoTrack(page: Page, peerName: string): Promise<string | undefined> {
+  return page.evaluate((name) => {
+    const tile = document.querySelector(`[data-testid="tile"][data-peer-name="${name}"]`);
+    const video = tile?.querySelector('video[data-testid="remote-video"]');
+    const stream = video instanceof HTMLVideoElement ? video.srcObject : null;
+    return stream instanceof MediaStream ? stream.getVideoTracks()[0]?.id : undefined;
+  }, peerName);
+}

@@ -60,6 +60,15 @@ export interface NodePeer {
   readonly mediaResets: number;
   /** Media rebuilds finished (after `fresh` or a mediaReset). */
   readonly rebuilds: number;
+  /**
+   * Breaks the signaling connection as a network drop does and stays away
+   * (media keeps running) until `comeBack`.
+   */
+  drop(): void;
+  /** Reconnects to `url` and resumes there, as after a dropped connection; what the server said. */
+  comeBack(url: string): Promise<ResumeOutcome>;
+  /** Closes the camera producer and sends the same camera on a new one. */
+  replaceCamera(): Promise<void>;
   /** Starts measuring gaps afresh (a gap running now keeps counting from its last packet). */
   markGaps(): void;
   /**
@@ -197,6 +206,10 @@ export async function startNodePeer(
   let recvTransport: mscTypes.Transport | undefined;
   /** The tracks we send once started: produced again on every rebuild. */
   let sending: { audio: MediaStreamTrack; video: MediaStreamTrack } | undefined;
+  /** Our camera producer now (replaced by `replaceCamera`). */
+  let camera: mscTypes.Producer | undefined;
+  /** Dropped on purpose (`drop()`): no reconnect until `comeBack`. */
+  let held = false;
   /** The ssrc-audio-level extension id our mic producer negotiated. */
   let levelId: number | undefined;
 
@@ -259,6 +272,18 @@ export async function startNodePeer(
     await client.request('resumeConsumer', { consumerId: n.consumerId });
   }
 
+  async function produceCamera(
+    on: mscTypes.Transport,
+    track: MediaStreamTrack,
+  ): Promise<mscTypes.Producer> {
+    camera = await on.produce({
+      track: track as never,
+      stopTracks: false,
+      appData: { source: 'camera' },
+    });
+    return camera;
+  }
+
   async function produceTracks(): Promise<void> {
     if (!sending || !sendTransport) return;
     const mic = await sendTransport.produce({
@@ -267,13 +292,8 @@ export async function startNodePeer(
       stopTracks: false,
       appData: { source: 'mic' },
     });
-    const camera = await sendTransport.produce({
-      track: sending.video as never,
-      stopTracks: false,
-      appData: { source: 'camera' },
-    });
     producerIds.mic = mic.id;
-    producerIds.camera = camera.id;
+    producerIds.camera = (await produceCamera(sendTransport, sending.video)).id;
     levelId = mic.rtpParameters.headerExtensions?.find((e) => e.uri === AUDIO_LEVEL_URI)?.id;
   }
 
@@ -307,15 +327,15 @@ export async function startNodePeer(
       });
     });
     on.socket.on('disconnect', () => {
-      if (on === client && !closed) void reconnect();
+      if (on === client && !closed && !held) void reconnect();
     });
   }
 
   /** After a dropped connection: another node, the resume token, our media if we may keep it. */
-  async function reconnect(): Promise<void> {
-    const urls = options.reconnectUrls;
+  async function reconnect(only?: string): Promise<void> {
+    const urls = only ? [only] : options.reconnectUrls;
     if (!urls || urls.length === 0) return;
-    let index = Math.max(0, urls.indexOf(currentUrl));
+    let index = only ? -1 : Math.max(0, urls.indexOf(currentUrl));
     for (let attempt = 0; !closed; attempt += 1) {
       index = (index + 1) % urls.length;
       let next: TestClient;
@@ -389,6 +409,27 @@ export async function startNodePeer(
     },
     get rebuilds() {
       return rebuilds;
+    },
+    drop() {
+      held = true;
+      // The connection breaks (as on a network drop), not a goodbye: a
+      // socket.io disconnect would tell the server we left.
+      client.socket.io.engine.close();
+    },
+    async comeBack(to) {
+      held = false;
+      const before = resumes.length;
+      await reconnect(to);
+      const outcome = resumes[before];
+      if (!outcome) throw new Error(`could not resume on ${to}: ${resumeErrors.join('; ')}`);
+      return outcome;
+    },
+    async replaceCamera() {
+      if (!camera || !sendTransport || !sending) throw new Error('not sending');
+      const old = camera;
+      old.close();
+      await client.request('closeProducer', { producerId: old.id });
+      producerIds.camera = (await produceCamera(sendTransport, sending.video)).id;
     },
     markGaps() {
       for (const stream of received.values()) stream.largestGapMs = 0;

@@ -3,8 +3,9 @@
 // WebRTC peers on different signaling nodes hear and see each other through
 // the SFU node; the signaling node of one dies (SIGKILL) and that peer
 // resumes on the other node without its media stopping, since its transports
-// run to the SFU node, not through signaling; the SFU node dies and comes
-// back, and each peer rebuilds its media once.
+// run to the SFU node, not through signaling; a peer away for a moment gets
+// on its return what opened meanwhile; the SFU node dies and comes back, and
+// each peer rebuilds its media once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeployment, type Deployment } from '../harness/node.js';
 import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
@@ -120,6 +121,29 @@ describe.skipIf(buildProblem !== undefined)('two signaling nodes and one SFU nod
       30_000,
     );
     expect(bob.client.socket.connected).toBe(true);
+  });
+
+  it('back after a moment away, a participant gets what opened meanwhile and drops what closed', async () => {
+    const [nodeOfAlice] = deployment.signaling as [Deployment['signaling'][number]];
+    const oldCamera = alice.producerIds.camera;
+    bob.drop();
+    // While Bob is away Alice's camera moves to a new producer: the old one's
+    // closing and the new one's opening reach nobody for Bob.
+    await alice.replaceCamera();
+    expect(await bob.comeBack(nodeOfAlice.url)).toBe('kept');
+    await until(
+      () =>
+        open(bob, alice).some((s) => s.producerId === alice.producerIds.camera && s.packets >= 50),
+      "Bob receives Alice's new camera after his return",
+      30_000,
+    );
+    expect(
+      open(bob, alice)
+        .map((s) => s.producerId)
+        .sort(),
+    ).toEqual([alice.producerIds.mic, alice.producerIds.camera].sort());
+    expect(open(bob, alice).some((s) => s.producerId === oldCamera)).toBe(false);
+    expect(bob.rebuilds).toBe(0);
   });
 
   it(
