@@ -45,7 +45,12 @@ export interface RemoteSfuOptions {
 }
 
 export interface RemoteCallOptions {
-  /** Pass the id of an earlier attempt to retry it: the node runs one request per id. */
+  /**
+   * Pass the id of an earlier attempt to retry it: the node runs one request
+   * per id. A caller that names the id retries by itself; without one, a call
+   * that times out or loses its connection is tried once more under the same
+   * id (after the connection is back), so it still leaves one object.
+   */
   requestId?: string;
   deadlineMs?: number;
 }
@@ -236,6 +241,9 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     });
   }
 
+  // A function, so a state that changed while a call awaited is read afresh.
+  const isClosed = (): boolean => state === 'closed';
+
   async function send(envelope: CallEnvelope, deadlineMs: number): Promise<unknown> {
     const started = Date.now();
     if (state === 'connecting') await waitUntilConnected(deadlineMs);
@@ -275,7 +283,18 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
         method,
         request: parsedRequest.data,
       };
-      const raw = await send(envelope, callOptions.deadlineMs ?? defaultDeadline);
+      const deadlineMs = callOptions.deadlineMs ?? defaultDeadline;
+      let raw: unknown;
+      try {
+        raw = await send(envelope, deadlineMs);
+      } catch (error) {
+        if (callOptions.requestId !== undefined) throw error;
+        if (!(error instanceof SfuError) || !error.retryable || isClosed()) throw error;
+        // The node may have run it: the same id makes the second try an answer
+        // to the first, never a second transport, producer or consumer.
+        log.warn({ method, request: envelope.id, code: error.code }, 'SFU call retried');
+        raw = await send(envelope, deadlineMs);
+      }
       const reply = callReplySchema.safeParse(raw);
       if (!reply.success)
         throw new SfuError('INTERNAL', `${method}: malformed reply from SFU node`);

@@ -2,6 +2,7 @@
 // remote client, over loopback; then what only the network adds: probes,
 // retries answered once, deadlines, hostile messages, restarts and TLS.
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuError, type SfuEvent } from '../../../sfu/api/index.js';
 import { MAX_CALL_BYTES, MAX_FRAME_BYTES } from '../../../sfu/api/wire.js';
@@ -175,6 +176,35 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       expect(await sfu.call('inspectRoom', { roomId })).toMatchObject({ transports: 1 });
       expect(retried.id).toEqual(expect.any(String));
       await sfu.call('closeRoom', { roomId });
+    });
+
+    it('tries a timed-out call once more under the same id: one transport when the node continues', async () => {
+      const lines: string[] = [];
+      const client = createRemoteSfu({
+        url: node.url,
+        secret: SECRET,
+        deadlineMs: 3000,
+        log: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
+      });
+      clients.push(client);
+      await client.waitUntilConnected();
+      const roomId = 'auto-retry';
+      await client.call('openRoom', { roomId });
+      node.child.kill('SIGSTOP');
+      let created: ReturnType<typeof client.call<'createWebRtcTransport'>>;
+      try {
+        created = client.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
+        await waitFor(
+          () => lines.some((line) => line.includes('SFU call retried')),
+          'the first try timed out and is tried again',
+          20_000,
+        );
+      } finally {
+        node.child.kill('SIGCONT');
+      }
+      expect((await created).id).toEqual(expect.any(String));
+      expect(await client.call('inspectRoom', { roomId })).toMatchObject({ transports: 1 });
+      await client.call('closeRoom', { roomId });
     });
 
     it('refuses a handshake without the right secret; takes the previous one while rotating', async () => {
