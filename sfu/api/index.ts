@@ -23,5 +23,6 @@ export interface SfuApi {
 export * from './errors.js';
 export * from './events.js';
 export * from './methods.js';
+export * from './registry.js';
 export * from './rtp.js';
 export { createSchemaCheckedSfu } from './schemaChecked.js';

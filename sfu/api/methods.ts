@@ -10,6 +10,7 @@ import {
   rtpParametersSchema,
   webRtcTransportOptionsSchema,
 } from './rtp.js';
+import { nodeStateSchema } from './registry.js';
 
 const idSchema = z.string().min(1).max(128);
 const roomScope = { roomId: idSchema };
@@ -87,7 +88,7 @@ export const workerLoadSchema = z.object({
   cpuMs: z.number().nonnegative().optional(),
 });
 
-const loadSchema = z.object({ workers: z.array(workerLoadSchema) });
+const loadSchema = z.object({ workers: z.array(workerLoadSchema), state: nodeStateSchema });
 
 export const sfuMethods = {
   /**
@@ -239,6 +240,14 @@ export const sfuMethods = {
   setWorkerDraining: {
     request: z.object({ workerIndex: z.number().int().min(0), draining: z.boolean() }),
     response: z.object({ workerIndex: z.number().int(), draining: z.boolean() }),
+  },
+  /**
+   * The whole node drains (DRAINING in its registry record: no new rooms or
+   * peers are placed on it; what it carries keeps running) or serves again.
+   */
+  setNodeDraining: {
+    request: z.object({ draining: z.boolean() }),
+    response: z.object({ state: nodeStateSchema }),
   },
 } as const;
 

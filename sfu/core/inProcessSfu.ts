@@ -5,6 +5,7 @@ import type { types } from 'mediasoup';
 import type { SfuApi } from '../api/index.js';
 import { SfuError } from '../api/errors.js';
 import type { SfuEvent, SfuEventListener } from '../api/events.js';
+import type { NodeState } from '../api/registry.js';
 import type { SfuMethodName, SfuRequest, SfuResponse } from '../api/methods.js';
 import type { RtpParameters, WebRtcTransportOptions } from '../api/rtp.js';
 import type { SfuLogger } from './logger.js';
@@ -71,6 +72,8 @@ export async function createInProcessSfu(
   const opening = new Map<string, Opening>();
   const leases = createLeases(now);
   const listeners = new Set<SfuEventListener>();
+  /** DRAINING: no new rooms or peers should be placed here (the registry says so). */
+  let nodeState: NodeState = 'SERVING';
   /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
   let capabilities: Promise<types.RtpCapabilities> | undefined;
 
@@ -364,11 +367,16 @@ export async function createInProcessSfu(
           ...(cpu[i] === undefined ? {} : { cpuMs: cpu[i] }),
         };
       });
-      return { workers };
+      return { workers, state: nodeState };
     },
     async setWorkerDraining({ workerIndex, draining }) {
       pool.setDraining(workerIndex, draining);
       return { workerIndex, draining: pool.isDraining(workerIndex) };
+    },
+    async setNodeDraining({ draining }) {
+      // Placement (signaling) reads the state; the node keeps serving what it has.
+      nodeState = draining ? 'DRAINING' : 'SERVING';
+      return { state: nodeState };
     },
   };
 

@@ -80,11 +80,15 @@ export function createSfuRouter(nodes: readonly SfuApi[]): SfuRouter {
       case 'getLoad': {
         // Workers of the nodes that answer; the index is the router's own.
         const workers = [];
-        for (const load of await loads()) {
+        const answers = await loads();
+        for (const load of answers) {
           for (const worker of load?.workers ?? []) workers.push(worker);
         }
+        // The nodes together drain only when every one that answered does.
+        const draining = answers.every((load) => load === undefined || load.state === 'DRAINING');
         return {
           workers: workers.map((worker, index) => ({ ...worker, index })),
+          state: draining ? 'DRAINING' : 'SERVING',
         } as SfuResponse<M>;
       }
       case 'setWorkerDraining': {
@@ -117,6 +121,9 @@ export function createSfuRouter(nodes: readonly SfuApi[]): SfuRouter {
         }
         throw lastError;
       }
+      case 'setNodeDraining':
+        // Which node is meant is said by calling that node (the cluster's admin API does).
+        throw new SfuError('INVALID_REQUEST', 'setNodeDraining is asked of one node, not of all');
       default:
         throw new SfuError('INVALID_REQUEST', `${method} needs a room`);
     }

@@ -515,6 +515,17 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
         expect((await sfu.call('getLoad', {})).workers.length).toBeGreaterThan(0);
       });
 
+    it('drains the whole node on request, and serves again', async () => {
+      expect((await sfu.call('getLoad', {})).state).toBe('SERVING');
+      expect(await sfu.call('setNodeDraining', { draining: true })).toEqual({ state: 'DRAINING' });
+      expect((await sfu.call('getLoad', {})).state).toBe('DRAINING');
+      // What it carries keeps running: rooms still open (placement elsewhere is signaling's).
+      await sfu.call('openRoom', { roomId: 'contract-node-drain' });
+      await sfu.call('closeRoom', { roomId: 'contract-node-drain' });
+      expect(await sfu.call('setNodeDraining', { draining: false })).toEqual({ state: 'SERVING' });
+      expect((await sfu.call('getLoad', {})).state).toBe('SERVING');
+    });
+
     it('drains a worker without refusing rooms', async () => {
       const before = await sfu.call('getLoad', {});
       expect(before.workers.length).toBeGreaterThan(0);
