@@ -33,6 +33,10 @@ describe.skipIf(buildProblem !== undefined)('a signaling node dies under a meeti
   beforeAll(async () => {
     redis = await startTestRedis();
     postgres = await startPostgres();
+    // The balancer's address is the deployment's public one: browsers come
+    // from its origin, so the nodes must know it (PUBLIC_URL), as behind a
+    // real load balancer. Its upstream is set once the nodes are up.
+    proxy = await startTcpProxy(0);
     deployment = await startDeployment(
       { redis, postgres },
       {
@@ -42,10 +46,11 @@ describe.skipIf(buildProblem !== undefined)('a signaling node dies under a meeti
           CLUSTER_HEARTBEAT_MS: '300',
           RECONNECT_GRACE_SECONDS: '30',
           SFU_LEASE_SECONDS: '30',
+          PUBLIC_URL: `http://127.0.0.1:${proxy.port}`,
         },
       },
     );
-    proxy = await startTcpProxy(portOf(deployment.signaling[0]!.url));
+    proxy.route(portOf(deployment.signaling[0]!.url));
   }, 240_000);
   afterAll(async () => {
     await proxy?.close();
