@@ -75,8 +75,11 @@ async function postgresBackend(): Promise<Backend & { stop(): Promise<void> }> {
   };
 }
 
+/** The running backend, and which engine it is (known before it starts, for tests only one engine has). */
+export type BackendHandle = (() => Backend) & { readonly engine: Engine };
+
 /** Starts the engine before the file's tests and stops it after; suites call `backend()`. */
-export function useBackend(engine: Engine): () => Backend {
+export function useBackend(engine: Engine): BackendHandle {
   let current: (Backend & { stop(): Promise<void> }) | undefined;
   beforeAll(async () => {
     current = engine === 'pglite' ? await pgliteBackend() : await postgresBackend();
@@ -84,8 +87,9 @@ export function useBackend(engine: Engine): () => Backend {
   afterAll(async () => {
     await current?.stop();
   });
-  return () => {
+  const handle = () => {
     if (!current) throw new Error('backend not started');
     return current;
   };
+  return Object.assign(handle, { engine });
 }
