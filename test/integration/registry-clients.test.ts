@@ -17,6 +17,9 @@ const secret = 'registry-clients-secret-0123456789ab';
 /** Long enough that the record outlives the detection of a dropped connection by far. */
 const HEARTBEAT_MS = 3000;
 
+// Starts an SFU node process (building it first if needed) and waits out its record.
+const PROCESS_TEST_MS = 120_000;
+
 describe('SFU nodes found through the registry', () => {
   let redis: TestRedis;
   let client: RedisClientType;
@@ -31,52 +34,56 @@ describe('SFU nodes found through the registry', () => {
     await redis?.stop();
   });
 
-  it('connects lazily, counts a dropped node gone at once, and closes its client once it left', async () => {
-    const log = createLogger('silent');
-    const directory = createRegistryDirectory({
-      redis: client,
-      prefix: redis.prefix,
-      heartbeatMs: HEARTBEAT_MS,
-      log,
-    });
-    const clients = createNodeClients({ directory, secret, heartbeatMs: HEARTBEAT_MS, log });
-    const sfu = createRegistryHashRouter(directory, clients);
-    const changes: NodeRecord[][] = [];
-    directory.onChange((nodes) => changes.push(nodes));
-    try {
-      await expect(sfu.call('getLoad', {})).rejects.toMatchObject({ code: 'SFU_UNAVAILABLE' });
-
-      node = await startSfuNode({
-        secret,
-        env: {
-          SFU_NODE_ID: 'lazy-1',
-          REDIS_URL: redis.url,
-          REDIS_PREFIX: redis.prefix,
-          SFU_HEARTBEAT_MS: String(HEARTBEAT_MS),
-        },
+  it(
+    'connects lazily, counts a dropped node gone at once, and closes its client once it left',
+    async () => {
+      const log = createLogger('silent');
+      const directory = createRegistryDirectory({
+        redis: client,
+        prefix: redis.prefix,
+        heartbeatMs: HEARTBEAT_MS,
+        log,
       });
-      await waitFor(() => changes.at(-1)?.length === 1, 'the node is live', 20_000);
-      expect(clients.open()).toEqual([]); // nothing needed it yet
+      const clients = createNodeClients({ directory, secret, heartbeatMs: HEARTBEAT_MS, log });
+      const sfu = createRegistryHashRouter(directory, clients);
+      const changes: NodeRecord[][] = [];
+      directory.onChange((nodes) => changes.push(nodes));
+      try {
+        await expect(sfu.call('getLoad', {})).rejects.toMatchObject({ code: 'SFU_UNAVAILABLE' });
 
-      // A room's call opens the one client it needs.
-      await sfu.call('openRoom', { roomId: 'lazy-room' });
-      expect(clients.open()).toEqual(['lazy-1']);
-      const load = await sfu.call('getLoad', {});
-      expect(load.workers.map((w) => w.rooms)).toEqual([1]);
+        node = await startSfuNode({
+          secret,
+          env: {
+            SFU_NODE_ID: 'lazy-1',
+            REDIS_URL: redis.url,
+            REDIS_PREFIX: redis.prefix,
+            SFU_HEARTBEAT_MS: String(HEARTBEAT_MS),
+          },
+        });
+        await waitFor(() => changes.at(-1)?.length === 1, 'the node is live', 20_000);
+        expect(clients.open()).toEqual([]); // nothing needed it yet
 
-      await node.kill('SIGKILL');
-      // The connection's drop takes it out while its record still exists.
-      await waitFor(() => changes.at(-1)?.length === 0, 'the node is out of the live set');
-      expect(await client.exists(registryKeys(redis.prefix).node('lazy-1'))).toBe(1);
-      expect(await directory.snapshot()).toEqual([]);
-      expect(clients.open()).toEqual(['lazy-1']); // still trying: it may be only our connection
+        // A room's call opens the one client it needs.
+        await sfu.call('openRoom', { roomId: 'lazy-room' });
+        expect(clients.open()).toEqual(['lazy-1']);
+        const load = await sfu.call('getLoad', {});
+        expect(load.workers.map((w) => w.rooms)).toEqual([1]);
 
-      // Once the record expired the client is closed.
-      await waitFor(() => clients.open().length === 0, 'the client is closed', 30_000);
-      expect(await client.exists(registryKeys(redis.prefix).node('lazy-1'))).toBe(0);
-    } finally {
-      await sfu.close();
-      await directory.close();
-    }
-  });
+        await node.kill('SIGKILL');
+        // The connection's drop takes it out while its record still exists.
+        await waitFor(() => changes.at(-1)?.length === 0, 'the node is out of the live set');
+        expect(await client.exists(registryKeys(redis.prefix).node('lazy-1'))).toBe(1);
+        expect(await directory.snapshot()).toEqual([]);
+        expect(clients.open()).toEqual(['lazy-1']); // still trying: it may be only our connection
+
+        // Once the record expired the client is closed.
+        await waitFor(() => clients.open().length === 0, 'the client is closed', 30_000);
+        expect(await client.exists(registryKeys(redis.prefix).node('lazy-1'))).toBe(0);
+      } finally {
+        await sfu.close();
+        await directory.close();
+      }
+    },
+    PROCESS_TEST_MS,
+  );
 });

@@ -16,6 +16,9 @@ import { startSfuNode, type SfuNodeProcess } from '../harness/sfuNode.js';
 const secret = 'registry-signaling-secret-0123456789';
 const HEARTBEAT_MS = '300';
 
+// Starts three processes (building them first if needed).
+const PROCESS_TEST_MS = 180_000;
+
 describe('signaling with SFU_NODES=registry', () => {
   let redis: TestRedis;
   let postgres: PostgresServer;
@@ -35,53 +38,57 @@ describe('signaling with SFU_NODES=registry', () => {
     await postgres?.stop();
   });
 
-  it('opens rooms on the nodes it finds in the registry', async () => {
-    const prefix = `${redis.prefix}reg:`;
-    const shared = { REDIS_URL: redis.url, REDIS_PREFIX: prefix, SFU_HEARTBEAT_MS: HEARTBEAT_MS };
-    for (const id of ['sfu-r1', 'sfu-r2']) {
-      sfu.push(await startSfuNode({ secret, env: { ...shared, SFU_NODE_ID: id } }));
-    }
-    cluster = await startCluster(
-      { redis, postgres },
-      { ...shared, SFU_NODES: 'registry', SFU_SECRET: secret },
-      { fromBuild: true },
-    );
-    const signaling = await cluster.start();
-
-    const directory = createRegistryDirectory({
-      redis: await redis.client(),
-      prefix,
-      heartbeatMs: Number(HEARTBEAT_MS),
-      log: createLogger('silent'),
-    });
-    try {
-      await waitFor(async () => (await directory.snapshot()).length === 2, 'both nodes register');
-      // One room for each node (the live nodes sorted by id, by the name's hash for now).
-      const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
-      const onFirst = names.find((n) => roomHash(n) % 2 === 0)!;
-      const onSecond = names.find((n) => roomHash(n) % 2 === 1)!;
-      for (const room of [onFirst, onSecond]) {
-        const c = await connectClient(signaling.url);
-        clients.push(c);
-        const joined = await c.join(room, `Guest of ${room}`);
-        expect(joined.routerRtpCapabilities).toBeDefined();
-        await c.request('createTransport', { direction: 'recv' });
+  it(
+    'opens rooms on the nodes it finds in the registry',
+    async () => {
+      const prefix = `${redis.prefix}reg:`;
+      const shared = { REDIS_URL: redis.url, REDIS_PREFIX: prefix, SFU_HEARTBEAT_MS: HEARTBEAT_MS };
+      for (const id of ['sfu-r1', 'sfu-r2']) {
+        sfu.push(await startSfuNode({ secret, env: { ...shared, SFU_NODE_ID: id } }));
       }
-      const routers = (nodes: NodeRecord[]) =>
-        nodes.map((n) => [n.nodeId, n.workers.reduce((sum, w) => sum + w.routers, 0)]);
-      await waitFor(
-        async () =>
-          JSON.stringify(routers(await directory.snapshot())) ===
-          JSON.stringify([
-            ['sfu-r1', 1],
-            ['sfu-r2', 1],
-          ]),
-        'each node carries one room',
+      cluster = await startCluster(
+        { redis, postgres },
+        { ...shared, SFU_NODES: 'registry', SFU_SECRET: secret },
+        { fromBuild: true },
       );
-      const transports = (await directory.snapshot()).map((n) => n.workers[0]?.transports);
-      expect(transports).toEqual([1, 1]);
-    } finally {
-      await directory.close();
-    }
-  });
+      const signaling = await cluster.start();
+
+      const directory = createRegistryDirectory({
+        redis: await redis.client(),
+        prefix,
+        heartbeatMs: Number(HEARTBEAT_MS),
+        log: createLogger('silent'),
+      });
+      try {
+        await waitFor(async () => (await directory.snapshot()).length === 2, 'both nodes register');
+        // One room for each node (the live nodes sorted by id, by the name's hash for now).
+        const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
+        const onFirst = names.find((n) => roomHash(n) % 2 === 0)!;
+        const onSecond = names.find((n) => roomHash(n) % 2 === 1)!;
+        for (const room of [onFirst, onSecond]) {
+          const c = await connectClient(signaling.url);
+          clients.push(c);
+          const joined = await c.join(room, `Guest of ${room}`);
+          expect(joined.routerRtpCapabilities).toBeDefined();
+          await c.request('createTransport', { direction: 'recv' });
+        }
+        const routers = (nodes: NodeRecord[]) =>
+          nodes.map((n) => [n.nodeId, n.workers.reduce((sum, w) => sum + w.routers, 0)]);
+        await waitFor(
+          async () =>
+            JSON.stringify(routers(await directory.snapshot())) ===
+            JSON.stringify([
+              ['sfu-r1', 1],
+              ['sfu-r2', 1],
+            ]),
+          'each node carries one room',
+        );
+        const transports = (await directory.snapshot()).map((n) => n.workers[0]?.transports);
+        expect(transports).toEqual([1, 1]);
+      } finally {
+        await directory.close();
+      }
+    },
+    PROCESS_TEST_MS,
+  );
 });

@@ -50,6 +50,9 @@ async function put(client: RedisClientType, prefix: string, id: string, value: s
   await client.zAdd(keys.index, { score: Date.now() + 60_000, value: id });
 }
 
+// Each test starts SFU node processes (and may build them first).
+const PROCESS_TEST_MS = 120_000;
+
 describe('SFU node registry', () => {
   let redis: TestRedis;
 
@@ -69,76 +72,84 @@ describe('SFU node registry', () => {
     PIPE_ANNOUNCED_ADDRESS: '10.0.0.7',
   });
 
-  it('a node registers, heartbeats, shows its drain, and a stop removes it at once', async () => {
-    const client = await redis.client();
-    const directory = createRegistryDirectory({
-      redis: client,
-      prefix: redis.prefix,
-      heartbeatMs: HEARTBEAT_MS,
-      log: createLogger('silent'),
-    });
-    const node = await startSfuNode({ secret, env: nodeEnv('reg-a', redis) });
-    try {
-      const [first] = await directory.snapshot();
-      expect(first).toMatchObject({
-        nodeId: 'reg-a',
-        internalUrl: node.url,
-        mediaAddress: '127.0.0.1',
-        pipeAddress: '10.0.0.7',
-        state: 'SERVING',
-        consumersPerWorker: 40,
+  it(
+    'a node registers, heartbeats, shows its drain, and a stop removes it at once',
+    async () => {
+      const client = await redis.client();
+      const directory = createRegistryDirectory({
+        redis: client,
+        prefix: redis.prefix,
+        heartbeatMs: HEARTBEAT_MS,
+        log: createLogger('silent'),
       });
-      expect(first!.workers).toHaveLength(1);
-      expect(first!.workers[0]).toMatchObject({ index: 0, routers: 0, consumers: 0 });
-      // Renewed every beat.
-      await waitFor(
-        async () => ((await directory.snapshot())[0]?.updatedAt ?? 0) > first!.updatedAt,
-        'the record is renewed',
-      );
-
-      // A drain is in the record (with the same incarnation).
-      const remote = createRemoteSfu({ url: node.url, secret, log: createLogger('silent') });
+      const node = await startSfuNode({ secret, env: nodeEnv('reg-a', redis) });
       try {
-        await remote.call('setNodeDraining', { draining: true });
-        const [drained] = await directory.snapshot();
-        expect(drained).toMatchObject({ state: 'DRAINING', incarnation: first!.incarnation });
+        const [first] = await directory.snapshot();
+        expect(first).toMatchObject({
+          nodeId: 'reg-a',
+          internalUrl: node.url,
+          mediaAddress: '127.0.0.1',
+          pipeAddress: '10.0.0.7',
+          state: 'SERVING',
+          consumersPerWorker: 40,
+        });
+        expect(first!.workers).toHaveLength(1);
+        expect(first!.workers[0]).toMatchObject({ index: 0, routers: 0, consumers: 0 });
+        // Renewed every beat.
+        await waitFor(
+          async () => ((await directory.snapshot())[0]?.updatedAt ?? 0) > first!.updatedAt,
+          'the record is renewed',
+        );
+
+        // A drain is in the record (with the same incarnation).
+        const remote = createRemoteSfu({ url: node.url, secret, log: createLogger('silent') });
+        try {
+          await remote.call('setNodeDraining', { draining: true });
+          const [drained] = await directory.snapshot();
+          expect(drained).toMatchObject({ state: 'DRAINING', incarnation: first!.incarnation });
+        } finally {
+          await remote.close();
+        }
+
+        await node.kill('SIGTERM');
+        // At once: no waiting for the key to expire.
+        expect(await client.exists(registryKeys(redis.prefix).node('reg-a'))).toBe(0);
+        expect(await directory.snapshot()).toEqual([]);
       } finally {
-        await remote.close();
+        await node.kill('SIGKILL');
+        await directory.close();
       }
+    },
+    PROCESS_TEST_MS,
+  );
 
-      await node.kill('SIGTERM');
-      // At once: no waiting for the key to expire.
-      expect(await client.exists(registryKeys(redis.prefix).node('reg-a'))).toBe(0);
-      expect(await directory.snapshot()).toEqual([]);
-    } finally {
-      await node.kill('SIGKILL');
-      await directory.close();
-    }
-  });
-
-  it('a killed node leaves the registry within about three beats', async () => {
-    const client = await redis.client();
-    const directory = createRegistryDirectory({
-      redis: client,
-      prefix: redis.prefix,
-      heartbeatMs: HEARTBEAT_MS,
-      log: createLogger('silent'),
-    });
-    let node: SfuNodeProcess | undefined;
-    try {
-      node = await startSfuNode({ secret, env: nodeEnv('reg-b', redis) });
-      const changes: string[][] = [];
-      directory.onChange((nodes) => changes.push(nodes.map((n) => n.nodeId)));
-      await waitFor(() => changes.at(-1)?.includes('reg-b') === true, 'the node is listed');
-      await node.kill('SIGKILL');
-      await waitFor(async () => (await directory.snapshot()).length === 0, 'the node is gone');
-      await waitFor(() => changes.at(-1)?.length === 0, 'listeners hear it left');
-      expect(await client.exists(registryKeys(redis.prefix).node('reg-b'))).toBe(0);
-    } finally {
-      await node?.kill('SIGKILL');
-      await directory.close();
-    }
-  });
+  it(
+    'a killed node leaves the registry within about three beats',
+    async () => {
+      const client = await redis.client();
+      const directory = createRegistryDirectory({
+        redis: client,
+        prefix: redis.prefix,
+        heartbeatMs: HEARTBEAT_MS,
+        log: createLogger('silent'),
+      });
+      let node: SfuNodeProcess | undefined;
+      try {
+        node = await startSfuNode({ secret, env: nodeEnv('reg-b', redis) });
+        const changes: string[][] = [];
+        directory.onChange((nodes) => changes.push(nodes.map((n) => n.nodeId)));
+        await waitFor(() => changes.at(-1)?.includes('reg-b') === true, 'the node is listed');
+        await node.kill('SIGKILL');
+        await waitFor(async () => (await directory.snapshot()).length === 0, 'the node is gone');
+        await waitFor(() => changes.at(-1)?.length === 0, 'listeners hear it left');
+        expect(await client.exists(registryKeys(redis.prefix).node('reg-b'))).toBe(0);
+      } finally {
+        await node?.kill('SIGKILL');
+        await directory.close();
+      }
+    },
+    PROCESS_TEST_MS,
+  );
 
   it('the snapshot skips malformed, stale and unreachable records', async () => {
     const client = await redis.client();
@@ -199,46 +210,82 @@ describe('SFU node registry', () => {
       await locked?.stop();
     });
 
-    it('the node registers with the password in REDIS_URL, and is refused without it', async () => {
-      const client = await locked.client();
-      const directory = createRegistryDirectory({
-        redis: client,
-        prefix: locked.prefix,
-        heartbeatMs: HEARTBEAT_MS,
-        log: createLogger('silent'),
-      });
-      const node = await startSfuNode({ secret, env: nodeEnv('reg-auth', locked) });
-      try {
-        await waitFor(
-          async () => (await directory.snapshot()).some((n) => n.nodeId === 'reg-auth'),
-          'the node is registered',
-        );
-      } finally {
-        await node.kill('SIGTERM');
-        await directory.close();
-      }
-      const withoutPassword = new URL(locked.url);
-      withoutPassword.password = '';
-      // Ready and exiting race: either the start fails, or the process exits right after.
-      let refused: SfuNodeProcess | undefined;
-      let output: string;
-      try {
-        refused = await startSfuNode({
-          secret,
-          env: { ...nodeEnv('reg-nopass', locked), REDIS_URL: withoutPassword.toString() },
+    it(
+      'the node registers with the password in REDIS_URL, and is refused without it',
+      async () => {
+        const client = await locked.client();
+        const directory = createRegistryDirectory({
+          redis: client,
+          prefix: locked.prefix,
+          heartbeatMs: HEARTBEAT_MS,
+          log: createLogger('silent'),
         });
-        const child = refused.child;
-        await waitFor(() => child.exitCode !== null, 'the node stops');
-        expect(child.exitCode).toBe(1);
-        output = await refused.log();
-      } catch (error) {
-        output = String(error);
-      } finally {
-        await refused?.kill('SIGKILL');
-      }
-      expect(output).toContain('cannot register in the SFU registry');
-      expect(output).toMatch(/NOAUTH/);
-      expect(output).not.toContain('registry-pass-9f3a');
-    });
+        const node = await startSfuNode({ secret, env: nodeEnv('reg-auth', locked) });
+        try {
+          await waitFor(
+            async () => (await directory.snapshot()).some((n) => n.nodeId === 'reg-auth'),
+            'the node is registered',
+          );
+        } finally {
+          await node.kill('SIGTERM');
+          await directory.close();
+        }
+        const withoutPassword = new URL(locked.url);
+        withoutPassword.password = '';
+        // Ready and exiting race: either the start fails, or the process exits right after.
+        let refused: SfuNodeProcess | undefined;
+        let output: string;
+        try {
+          refused = await startSfuNode({
+            secret,
+            env: { ...nodeEnv('reg-nopass', locked), REDIS_URL: withoutPassword.toString() },
+          });
+          const child = refused.child;
+          await waitFor(() => child.exitCode !== null, 'the node stops');
+          expect(child.exitCode).toBe(1);
+          output = await refused.log();
+        } catch (error) {
+          output = String(error);
+        } finally {
+          await refused?.kill('SIGKILL');
+        }
+        expect(output).toContain('cannot register in the SFU registry');
+        expect(output).toMatch(/NOAUTH/);
+        expect(output).not.toContain('registry-pass-9f3a');
+      },
+      PROCESS_TEST_MS,
+    );
   });
+
+  it(
+    'the node registers over TLS (rediss://) with a password, trusting a private CA',
+    async () => {
+      const secured = await startTestRedis({ password: 'registry-tls-pass-41c', tls: true });
+      try {
+        expect(secured.url).toMatch(/^rediss:/);
+        const directory = createRegistryDirectory({
+          redis: await secured.client(),
+          prefix: secured.prefix,
+          heartbeatMs: HEARTBEAT_MS,
+          log: createLogger('silent'),
+        });
+        const node = await startSfuNode({
+          secret,
+          env: { ...nodeEnv('reg-tls', secured), NODE_EXTRA_CA_CERTS: secured.caFile! },
+        });
+        try {
+          await waitFor(
+            async () => (await directory.snapshot()).some((n) => n.nodeId === 'reg-tls'),
+            'the node is registered over TLS',
+          );
+        } finally {
+          await node.kill('SIGTERM');
+          await directory.close();
+        }
+      } finally {
+        await secured.stop();
+      }
+    },
+    PROCESS_TEST_MS,
+  );
 });
