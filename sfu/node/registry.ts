@@ -13,6 +13,25 @@ import {
 } from '../api/registry.js';
 import { sampleOf, workerRecords, type LoadSample } from './registryLoad.js';
 
+/**
+ * Removes the record only if this incarnation wrote it: a node restarted
+ * before its old process finished stopping keeps the new record.
+ */
+const REMOVE_OWN = `
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return 0
+end
+local ok, record = pcall(cjson.decode, v)
+if ok and type(record) == 'table' and record.incarnation == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
+`;
+
 export interface RegistryLogger {
   warn(fields: object, message: string): void;
   info(fields: object, message: string): void;
@@ -28,7 +47,7 @@ export interface NodeRegistration {
 }
 
 export interface NodeRegistrationOptions {
-  redis: Pick<RedisClientType, 'multi'>;
+  redis: Pick<RedisClientType, 'multi' | 'eval'>;
   prefix: string;
   heartbeatMs: number;
   sfu: Pick<SfuApi, 'call'>;
@@ -98,7 +117,10 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
       closed = true;
       clearTimeout(timer);
       await writing;
-      await redis.multi().del(key).zRem(keys.index, options.node.nodeId).exec();
+      await redis.eval(REMOVE_OWN, {
+        keys: [key, keys.index],
+        arguments: [options.node.incarnation, options.node.nodeId],
+      });
     },
   };
 }

@@ -10,7 +10,8 @@ import { createLogger } from '../../signaling/core/logger.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { waitFor } from '../harness/sfu.js';
+import { startTestSfu, testLogger, waitFor } from '../harness/sfu.js';
+import { registerNode } from '../../sfu/node/registry.js';
 import { startSfuNode, type SfuNodeProcess } from '../harness/sfuNode.js';
 
 const secret = 'registry-test-secret-0123456789abcdef';
@@ -288,4 +289,41 @@ describe('SFU node registry', () => {
     },
     PROCESS_TEST_MS,
   );
+
+  it("an old incarnation's stop leaves a newer incarnation's record alone", async () => {
+    const client = await redis.client();
+    const prefix = `${redis.prefix}overlap:`;
+    const keys = registryKeys(prefix);
+    const media = await startTestSfu({ workers: 1 });
+    const node = (incarnation: string) => ({
+      nodeId: 'overlap',
+      incarnation,
+      internalUrl: 'http://127.0.0.1:7100',
+      mediaAddress: '127.0.0.1',
+      pipeAddress: '127.0.0.1',
+      version: '0.1.0',
+      consumersPerWorker: 500,
+    });
+    const common = {
+      redis: client,
+      prefix,
+      heartbeatMs: 60_000,
+      sfu: media.sfu,
+      log: testLogger(),
+    };
+    try {
+      const old = await registerNode({ ...common, node: node('old') });
+      // The node restarted before the old process finished stopping.
+      const fresh = await registerNode({ ...common, node: node('new') });
+      await old.close();
+      const stored = await client.get(keys.node('overlap'));
+      expect(stored && (JSON.parse(stored) as NodeRecord).incarnation).toBe('new');
+      expect(await client.zScore(keys.index, 'overlap')).not.toBeNull();
+      await fresh.close();
+      expect(await client.exists(keys.node('overlap'))).toBe(0);
+      expect(await client.zScore(keys.index, 'overlap')).toBeNull();
+    } finally {
+      await media.close();
+    }
+  });
 });
