@@ -1,6 +1,7 @@
 // A Redis for tests: REDIS_URL when given (with a fresh key prefix per run),
 // otherwise a throwaway redis-server on a random port in a temp dir.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,16 +13,25 @@ export interface TestRedis {
   url: string;
   /** Key prefix unique to this run: tests never see each other's keys. */
   prefix: string;
+  /** With `tls`: the PEM of the CA that signed the server's certificate (NODE_EXTRA_CA_CERTS). */
+  caFile?: string;
   client(): Promise<RedisClientType>;
   stop(): Promise<void>;
 }
 
-async function waitForRedis(url: string, child: ChildProcess | undefined): Promise<void> {
+async function waitForRedis(
+  url: string,
+  child: ChildProcess | undefined,
+  ca: string | undefined,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child && child.exitCode !== null)
       throw new Error(`redis-server exited with ${child.exitCode}`);
-    const probe = createClient({ url, socket: { reconnectStrategy: false } });
+    const probe = createClient({
+      url,
+      socket: { reconnectStrategy: false, ...(ca ? { tls: true as const, ca } : {}) },
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
@@ -35,19 +45,71 @@ async function waitForRedis(url: string, child: ChildProcess | undefined): Promi
   }
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+export interface TestRedisOptions {
+  /**
+   * Start a server of our own that requires this password (requirepass); the
+   * url then carries it, as a deployment's REDIS_URL would.
+   */
+  password?: string;
+  /** Serve TLS only (rediss://), with a certificate made for 127.0.0.1; implies a server of our own. */
+  tls?: boolean;
+}
+
+/** A self-signed certificate for 127.0.0.1 (the CA is the certificate itself). */
+function makeCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'redis-cert.pem');
+  const key = join(dir, 'redis-key.pem');
+  const run = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  if (run.status !== 0) throw new Error(`openssl failed: ${String(run.stderr)}`);
+  return { cert, key };
+}
+
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `veche-test-${randomUUID().slice(0, 8)}:`;
   let child: ChildProcess | undefined;
   let dir: string | undefined;
-  let url = process.env['REDIS_URL'];
+  let url = options.password === undefined && !options.tls ? process.env['REDIS_URL'] : undefined;
+  let caFile: string | undefined;
   if (!url) {
     dir = await mkdtemp(join(tmpdir(), 'veche-redis-'));
     const port = await freePort();
+    const tls = options.tls ? makeCertificate(dir) : undefined;
+    caFile = tls?.cert;
     child = spawn(
       'redis-server',
       [
-        '--port',
-        String(port),
+        ...(tls
+          ? [
+              '--port',
+              '0',
+              '--tls-port',
+              String(port),
+              '--tls-cert-file',
+              tls.cert,
+              '--tls-key-file',
+              tls.key,
+              '--tls-ca-cert-file',
+              tls.cert,
+              '--tls-auth-clients',
+              'no',
+            ]
+          : ['--port', String(port)]),
         '--bind',
         '127.0.0.1',
         '--save',
@@ -56,21 +118,31 @@ export async function startTestRedis(): Promise<TestRedis> {
         'no',
         '--dir',
         dir,
+        ...(options.password === undefined ? [] : ['--requirepass', options.password]),
       ],
       {
         stdio: 'ignore',
       },
     );
-    url = `redis://127.0.0.1:${port}`;
+    const scheme = tls ? 'rediss' : 'redis';
+    url =
+      options.password === undefined
+        ? `${scheme}://127.0.0.1:${port}`
+        : `${scheme}://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
   }
-  await waitForRedis(url, child);
+  const ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
+  await waitForRedis(url, child, ca);
   const clients: RedisClientType[] = [];
   const redisUrl = url;
   return {
     url: redisUrl,
     prefix,
+    ...(caFile ? { caFile } : {}),
     async client() {
-      const client = createClient({ url: redisUrl }) as RedisClientType;
+      const client = createClient({
+        url: redisUrl,
+        ...(ca ? { socket: { tls: true as const, ca } } : {}),
+      }) as RedisClientType;
       client.on('error', () => undefined);
       await client.connect();
       clients.push(client);
