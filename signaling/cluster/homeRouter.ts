@@ -81,6 +81,7 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     for (const [nodeId, client] of [...clients]) {
       if (!live.has(`${nodeId}\n${client.incarnation}`)) drop(nodeId);
     }
+    for (const [roomId, home] of [...known]) if (!clients.has(home)) known.delete(roomId);
   });
 
   /**
@@ -113,18 +114,18 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
   }
 
   /** The live home of a room already open somewhere; none: the room has no media now. */
-  async function find(roomId: string): Promise<NodeRecord> {
-    const live = await directory.snapshot();
+  async function find(roomId: string): Promise<SfuApi> {
+    // Known here and its node still live (a node that leaves is forgotten at once): no Redis.
     const cached = known.get(roomId);
-    const home =
-      cached !== undefined && live.some((n) => n.nodeId === cached)
-        ? cached
-        : await homes.get(roomId);
+    const client = cached === undefined ? undefined : clients.get(cached);
+    if (client) return client.api;
+    const live = await directory.snapshot();
+    const home = await homes.get(roomId);
     if (home === undefined || !live.some((n) => n.nodeId === home)) {
       known.delete(roomId);
       throw new SfuError('ROOM_NOT_ON_NODE', `room ${roomId} has no live home`);
     }
-    return remember(roomId, live, home);
+    return clientOf(remember(roomId, live, home));
   }
 
   function remember(roomId: string, live: readonly NodeRecord[], home: string): NodeRecord {
@@ -152,8 +153,8 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     if (closed) throw new SfuError('SFU_UNAVAILABLE', 'SFU router closed');
     const roomId = roomOf(request);
     if (roomId !== undefined) {
-      const node = method === 'openRoom' ? await place(roomId, true) : await find(roomId);
-      return clientOf(node).call(method, request);
+      const node = method === 'openRoom' ? clientOf(await place(roomId, true)) : await find(roomId);
+      return node.call(method, request);
     }
     if (method === 'renewLease') {
       // Rooms with peers here keep their homes as long as they keep their leases.

@@ -7,7 +7,7 @@
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
-import { registryKeys, type NodeRecord, type SfuApi } from '../../sfu/api/index.js';
+import { registryKeys, type NodeRecord, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
 import { createHomeRouter, type HomeRouter } from '../../signaling/cluster/homeRouter.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import {
@@ -18,7 +18,7 @@ import {
 import { connectClient } from '../harness/client.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { startTestServer } from '../harness/server.js';
-import { startTestSfu, testLogger, type TestSfu } from '../harness/sfu.js';
+import { startTestSfu, testLogger, waitFor, type TestSfu } from '../harness/sfu.js';
 
 const OWNER = { owner: 'signal-1', leaseMs: 60_000 };
 
@@ -175,6 +175,29 @@ describe('room homes', () => {
       for (const roomId of ['load-1', 'load-2']) await r.call('closeRoom', { roomId });
     });
 
+    it('delivers the events of a watched room from its home, and keeps its home alive with the leases', async () => {
+      const prefix = `${redis.prefix}r5:`;
+      await register(prefix, record('a', [5]), record('b', [0]));
+      const r = await router(prefix);
+      const events: SfuEvent[] = [];
+      const stop = r.onEvent((event) => events.push(event));
+      await r.call('openRoom', { roomId: 'heard', ...OWNER });
+      await r.call('attachPeer', { roomId: 'heard', peerId: 'p', ...OWNER });
+      r.watchRoom('heard');
+      await r.call('closePeer', { roomId: 'heard', peerId: 'p' });
+      await waitFor(
+        () => events.some((e) => e.type === 'peerClosed' && e.roomId === 'heard'),
+        'the peer closed on the home node',
+      );
+      const key = `${prefix}home:heard`;
+      await client.pExpire(key, 5_000);
+      await r.call('renewLease', OWNER);
+      expect(await client.pTTL(key)).toBeGreaterThan(5_000);
+      stop();
+      r.unwatchRoom('heard');
+      await r.call('closeRoom', { roomId: 'heard' });
+    });
+
     it('two signaling nodes opening the same rooms at once open each on one node', async () => {
       const prefix = `${redis.prefix}r2:`;
       await register(prefix, record('a', [0]), record('b', [0]));
@@ -213,9 +236,10 @@ describe('room homes', () => {
       await r.call('openRoom', { roomId: 'moved', ...OWNER });
       expect(r.homeOf('moved')).toBe('a');
       await unregister(prefix, 'a');
-      await expect(r.call('inspectRoom', { roomId: 'moved' })).rejects.toMatchObject({
-        code: 'ROOM_NOT_ON_NODE',
-      });
+      // Another signaling node, asked about the room before anyone reopened it: no media now.
+      await expect(
+        (await router(prefix)).call('inspectRoom', { roomId: 'moved' }),
+      ).rejects.toMatchObject({ code: 'ROOM_NOT_ON_NODE' });
       await r.call('openRoom', { roomId: 'moved', ...OWNER });
       expect(r.homeOf('moved')).toBe('b');
       expect(await createRedisRoomHomes(client, prefix).get('moved')).toBe('b');
