@@ -14,6 +14,7 @@ import {
   type SfuResponse,
 } from '../../sfu/api/index.js';
 import type { Logger } from '../core/logger.js';
+import type { RemoteSfu } from '../sfu/remoteSfu.js';
 import type { NodeDirectory } from './nodeDirectory.js';
 import { CapacityExceededError, decideHome, homeTakesPeer } from './placement.js';
 import type { RoomHomes } from './roomHomes.js';
@@ -23,13 +24,21 @@ export interface HomeRouterOptions {
   directory: Pick<NodeDirectory, 'snapshot' | 'onChange'>;
   homes: RoomHomes;
   /** A client for one incarnation of a node (the remote SFU client); closed when the node leaves. */
-  connect(node: NodeRecord): SfuApi;
+  connect(node: NodeRecord): NodeClient;
   log: Logger;
 }
+
+/** What the router needs of a node's client: the SfuApi, and its reconnect notice when it has one. */
+export type NodeClient = SfuApi & Partial<Pick<RemoteSfu, 'onReconnect'>>;
 
 export interface HomeRouter extends SfuApi {
   /** The room's home as this router last knew it (tests, admin views). */
   homeOf(roomId: string): string | undefined;
+  /**
+   * A connection to a node came back (its events meanwhile were lost): the
+   * watched rooms are to be resynchronised. Covers nodes connected later too.
+   */
+  onReconnect(listener: () => void): () => void;
 }
 
 /** Another writer replaced the home between our read and our write this many times: give up. */
@@ -44,8 +53,12 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
   const { directory, homes } = options;
   const log = options.log.child({ component: 'home-router' });
   /** Node id → its client, for the incarnation it was made for. */
-  const clients = new Map<string, { incarnation: string; api: SfuApi; stops: Array<() => void> }>();
+  const clients = new Map<
+    string,
+    { incarnation: string; api: NodeClient; stops: Array<() => void> }
+  >();
   const listeners = new Set<SfuEventListener>();
+  const reconnectListeners = new Set<() => void>();
   /** Room → its home, as last resolved here. */
   const known = new Map<string, string>();
   /** Rooms this node watches (has peers in): their events follow the home. */
@@ -58,6 +71,13 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     if (current) drop(node.nodeId);
     const api = options.connect(node);
     const stops = [...listeners].map((listener) => api.onEvent(listener));
+    if (api.onReconnect) {
+      stops.push(
+        api.onReconnect(() => {
+          for (const listener of [...reconnectListeners]) listener();
+        }),
+      );
+    }
     clients.set(node.nodeId, { incarnation: node.incarnation, api, stops });
     for (const [roomId, home] of known) {
       if (home === node.nodeId && watched.has(roomId)) api.watchRoom(roomId);
@@ -168,6 +188,10 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
   return {
     call,
     homeOf: (roomId) => known.get(roomId),
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
     onEvent(listener) {
       listeners.add(listener);
       const stops = new Map<string, () => void>();
