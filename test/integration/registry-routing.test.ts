@@ -1,0 +1,108 @@
+// SFU_NODES=registry end to end below the sockets: a real SFU node process,
+// its record in a real Redis registry, and signaling's registry router, which
+// connects to the node when a room is placed there, sends the room's calls
+// to it, and says so when the node's connection comes back after a restart.
+import type { RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryKeys, type NodeRecord } from '../../sfu/api/index.js';
+import { connectRegistrySfu, type RegistrySfu } from '../../signaling/cluster/registrySfu.js';
+import { startTestRedis, type TestRedis } from '../harness/redis.js';
+import { testLogger, waitFor } from '../harness/sfu.js';
+import {
+  prepareBuild,
+  SECRET,
+  startSfuNode,
+  type SfuNodeProcess,
+} from './sfu-contract/support/sfuNode.js';
+
+const buildProblem = prepareBuild();
+if (buildProblem) console.log(`skipped: the registry router: ${buildProblem}`);
+
+const OWNER = { owner: 'signal-1', leaseMs: 60_000 };
+
+describe.skipIf(buildProblem !== undefined)('rooms routed through the SFU registry', () => {
+  let redis: TestRedis;
+  let client: RedisClientType;
+  let node: SfuNodeProcess;
+  let registry: RegistrySfu;
+
+  /** The node's record, as a node writes it each beat. */
+  async function register(): Promise<void> {
+    const record: NodeRecord = {
+      nodeId: 'sfu-1',
+      incarnation: 'one',
+      internalUrl: node.url,
+      mediaAddress: '127.0.0.1',
+      pipeAddress: '127.0.0.1',
+      version: 'test',
+      state: 'SERVING',
+      consumersPerWorker: 500,
+      updatedAt: Date.now(),
+      workers: [
+        {
+          index: 0,
+          pid: node.child.pid ?? 0,
+          routers: 0,
+          transports: 0,
+          producers: 0,
+          consumers: 0,
+          bitrateIn: 0,
+          bitrateOut: 0,
+          cpu: 0,
+          draining: false,
+        },
+      ],
+    };
+    const keys = registryKeys(redis.prefix);
+    await client.set(keys.node(record.nodeId), JSON.stringify(record), { PX: 60_000 });
+    await client.zAdd(keys.index, { score: Date.now(), value: record.nodeId });
+  }
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    client = await redis.client();
+    node = await startSfuNode();
+    await register();
+    registry = await connectRegistrySfu({
+      redisUrl: redis.url,
+      prefix: redis.prefix,
+      heartbeatMs: 60_000,
+      secret: SECRET,
+      ca: undefined,
+      log: testLogger(),
+    });
+  });
+  afterAll(async () => {
+    await registry?.close();
+    await node?.stop();
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  it('opens a room on the registered node, records its home, and hears of a reconnect', async () => {
+    const { sfu } = registry;
+    await sfu.call('openRoom', { roomId: 'via-registry', ...OWNER });
+    await sfu.call('attachPeer', { roomId: 'via-registry', peerId: 'p', ...OWNER });
+    expect(sfu.homeOf('via-registry')).toBe('sfu-1');
+    expect(await client.get(`${redis.prefix}home:via-registry`)).toBe('sfu-1');
+    expect(await sfu.call('inspectRoom', { roomId: 'via-registry' })).toMatchObject({
+      exists: true,
+      peers: 1,
+    });
+    expect((await sfu.call('getLoad', {})).workers).toHaveLength(1);
+
+    let reconnects = 0;
+    sfu.onReconnect(() => (reconnects += 1));
+    await node.stop('SIGKILL');
+    await node.restart();
+    await waitFor(() => reconnects > 0, 'the reconnect notice', 30_000);
+    // The restarted node lost the room: it is asked for again, on the same live home.
+    expect(await sfu.call('inspectRoom', { roomId: 'via-registry' })).toMatchObject({
+      exists: false,
+    });
+    await sfu.call('openRoom', { roomId: 'via-registry', ...OWNER });
+    expect(await sfu.call('inspectRoom', { roomId: 'via-registry' })).toMatchObject({
+      exists: true,
+    });
+  });
+});
