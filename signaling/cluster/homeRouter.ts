@@ -72,11 +72,7 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     const api = options.connect(node);
     const stops = [...listeners].map((listener) => api.onEvent(listener));
     if (api.onReconnect) {
-      stops.push(
-        api.onReconnect(() => {
-          for (const listener of [...reconnectListeners]) listener();
-        }),
-      );
+      stops.push(api.onReconnect(() => notifyReconnect()));
     }
     clients.set(node.nodeId, { incarnation: node.incarnation, api, stops });
     for (const [roomId, home] of known) {
@@ -95,14 +91,27 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     });
   }
 
-  // A node that left the registry loses its client; its rooms are placed again when next opened.
+  // A node that left the registry, or restarted as a new incarnation, loses
+  // its client. The rooms watched on it lost their media: they are
+  // resynchronised (as after a reconnect), find their room gone, and are
+  // opened again — on the restarted node, or placed anew.
   const stopWatching = directory.onChange((nodes) => {
     const live = new Set(nodes.map((n) => `${n.nodeId}\n${n.incarnation}`));
     for (const [nodeId, client] of [...clients]) {
       if (!live.has(`${nodeId}\n${client.incarnation}`)) drop(nodeId);
     }
-    for (const [roomId, home] of [...known]) if (!clients.has(home)) known.delete(roomId);
+    let lost = false;
+    for (const [roomId, home] of [...known]) {
+      if (clients.has(home)) continue;
+      known.delete(roomId);
+      if (watched.has(roomId)) lost = true;
+    }
+    if (lost) notifyReconnect();
   });
+
+  function notifyReconnect(): void {
+    for (const listener of [...reconnectListeners]) listener();
+  }
 
   /**
    * The room's home for opening it: kept when live, else placed by load and

@@ -4,7 +4,6 @@
 // to it, and says so when the node's connection comes back after a restart.
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryKeys, type NodeRecord } from '../../sfu/api/index.js';
 import { connectRegistrySfu, type RegistrySfu } from '../../signaling/cluster/registrySfu.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { testLogger, waitFor } from '../harness/sfu.js';
@@ -19,6 +18,7 @@ const buildProblem = prepareBuild();
 if (buildProblem) console.log(`skipped: the registry router: ${buildProblem}`);
 
 const OWNER = { owner: 'signal-1', leaseMs: 60_000 };
+const BEAT_MS = 250;
 
 describe.skipIf(buildProblem !== undefined)('rooms routed through the SFU registry', () => {
   let redis: TestRedis;
@@ -26,47 +26,20 @@ describe.skipIf(buildProblem !== undefined)('rooms routed through the SFU regist
   let node: SfuNodeProcess;
   let registry: RegistrySfu;
 
-  /** The node's record, as a node writes it each beat. */
-  async function register(): Promise<void> {
-    const record: NodeRecord = {
-      nodeId: 'sfu-1',
-      incarnation: 'one',
-      internalUrl: node.url,
-      mediaAddress: '127.0.0.1',
-      pipeAddress: '127.0.0.1',
-      version: 'test',
-      state: 'SERVING',
-      consumersPerWorker: 500,
-      updatedAt: Date.now(),
-      workers: [
-        {
-          index: 0,
-          pid: node.child.pid ?? 0,
-          routers: 0,
-          transports: 0,
-          producers: 0,
-          consumers: 0,
-          bitrateIn: 0,
-          bitrateOut: 0,
-          cpu: 0,
-          draining: false,
-        },
-      ],
-    };
-    const keys = registryKeys(redis.prefix);
-    await client.set(keys.node(record.nodeId), JSON.stringify(record), { PX: 60_000 });
-    await client.zAdd(keys.index, { score: Date.now(), value: record.nodeId });
-  }
-
   beforeAll(async () => {
     redis = await startTestRedis();
     client = await redis.client();
-    node = await startSfuNode();
-    await register();
+    // The node registers itself, as `npm run sfu` with REDIS_URL does.
+    node = await startSfuNode({
+      SFU_NODE_ID: 'sfu-1',
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      SFU_HEARTBEAT_MS: String(BEAT_MS),
+    });
     registry = await connectRegistrySfu({
       redisUrl: redis.url,
       prefix: redis.prefix,
-      heartbeatMs: 60_000,
+      heartbeatMs: BEAT_MS,
       secret: SECRET,
       ca: undefined,
       log: testLogger(),
@@ -79,8 +52,9 @@ describe.skipIf(buildProblem !== undefined)('rooms routed through the SFU regist
     await redis?.stop();
   });
 
-  it('opens a room on the registered node, records its home, and hears of a reconnect', async () => {
+  it('opens a room on the registered node, records its home, and hears when the node restarted', async () => {
     const { sfu } = registry;
+    await waitFor(async () => (await registry.directory.snapshot()).length === 1, 'registered');
     await sfu.call('openRoom', { roomId: 'via-registry', ...OWNER });
     await sfu.call('attachPeer', { roomId: 'via-registry', peerId: 'p', ...OWNER });
     expect(sfu.homeOf('via-registry')).toBe('sfu-1');
@@ -93,6 +67,7 @@ describe.skipIf(buildProblem !== undefined)('rooms routed through the SFU regist
 
     let reconnects = 0;
     sfu.onReconnect(() => (reconnects += 1));
+    sfu.watchRoom('via-registry');
     await node.stop('SIGKILL');
     await node.restart();
     await waitFor(() => reconnects > 0, 'the reconnect notice', 30_000);

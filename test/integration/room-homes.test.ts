@@ -198,6 +198,28 @@ describe('room homes', () => {
       await r.call('closeRoom', { roomId: 'heard' });
     });
 
+    it('a watched room whose node restarted or left is resynchronised', async () => {
+      const prefix = `${redis.prefix}r6:`;
+      await register(prefix, record('a', [0]), record('b', [5]));
+      const r = await router(prefix);
+      let resyncs = 0;
+      r.onReconnect(() => (resyncs += 1));
+      await r.call('openRoom', { roomId: 'restarted', ...OWNER });
+      r.watchRoom('restarted');
+      // Node a comes back as a new incarnation: its rooms are gone, and the watcher is told.
+      await register(prefix, { ...record('a', [0]), incarnation: 'a-2' }, record('b', [5]));
+      await r.call('getLoad', {});
+      expect(resyncs).toBe(1);
+      expect(r.homeOf('restarted')).toBeUndefined();
+      // Node a leaves: the same.
+      await r.call('openRoom', { roomId: 'restarted', ...OWNER });
+      await unregister(prefix, 'a');
+      await r.call('getLoad', {});
+      expect(resyncs).toBe(2);
+      r.unwatchRoom('restarted');
+      await nodes.a!.sfu.call('closeRoom', { roomId: 'restarted' });
+    });
+
     it('two signaling nodes opening the same rooms at once open each on one node', async () => {
       const prefix = `${redis.prefix}r2:`;
       await register(prefix, record('a', [0]), record('b', [0]));
