@@ -14,7 +14,6 @@ import {
   type SfuResponse,
 } from '../../sfu/api/index.js';
 import type { Logger } from '../core/logger.js';
-import type { RemoteSfu } from '../sfu/remoteSfu.js';
 import type { NodeDirectory } from './nodeDirectory.js';
 import { CapacityExceededError, decideHome, homeTakesPeer } from './placement.js';
 import type { RoomHomes } from './roomHomes.js';
@@ -23,20 +22,28 @@ import { createSfuRouter } from './sfuRouter.js';
 export interface HomeRouterOptions {
   directory: Pick<NodeDirectory, 'snapshot' | 'onChange'>;
   homes: RoomHomes;
-  /** A client for one incarnation of a node (the remote SFU client); closed when the node leaves. */
-  connect(node: NodeRecord): NodeClient;
+  /** The nodes' clients, opened on first use; their owner closes them. */
+  clients: NodeClientPool;
   log: Logger;
 }
 
-/** What the router needs of a node's client: the SfuApi, and its reconnect notice when it has one. */
-export type NodeClient = SfuApi & Partial<Pick<RemoteSfu, 'onReconnect'>>;
+/** One client per registry node, opened when first needed (the remote SFU clients). */
+export interface NodeClientPool {
+  /** The client of this live node. */
+  get(node: NodeRecord): SfuApi;
+  /** Events of every node's client, present and future. */
+  onEvent(listener: SfuEventListener): () => void;
+  /** A client's connection came back: the rooms watched on it need resynchronising. */
+  onReconnect(listener: () => void): () => void;
+}
 
 export interface HomeRouter extends SfuApi {
   /** The room's home as this router last knew it (tests, admin views). */
   homeOf(roomId: string): string | undefined;
   /**
-   * A connection to a node came back (its events meanwhile were lost): the
-   * watched rooms are to be resynchronised. Covers nodes connected later too.
+   * Watched rooms are to be resynchronised: a node's connection came back
+   * (events meanwhile were lost), or a node restarted or left the registry
+   * (its rooms are gone: they are opened again, on it or elsewhere).
    */
   onReconnect(listener: () => void): () => void;
 }
@@ -50,67 +57,57 @@ const roomOf = (request: unknown): string | undefined => {
 };
 
 export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
-  const { directory, homes } = options;
+  const { directory, homes, clients } = options;
   const log = options.log.child({ component: 'home-router' });
-  /** Node id → its client, for the incarnation it was made for. */
-  const clients = new Map<
-    string,
-    { incarnation: string; api: NodeClient; stops: Array<() => void> }
-  >();
-  const listeners = new Set<SfuEventListener>();
   const reconnectListeners = new Set<() => void>();
-  /** Room → its home, as last resolved here. */
-  const known = new Map<string, string>();
-  /** Rooms this node watches (has peers in): their events follow the home. */
-  const watched = new Set<string>();
+  /** Live nodes as last seen, by id. */
+  const live = new Map<string, NodeRecord>();
+  /** Room → its home, as last resolved here (only while that incarnation is live). */
+  const known = new Map<string, NodeRecord>();
+  /** Rooms this node watches (has peers in) → the client they are watched on. */
+  const watched = new Map<string, SfuApi | undefined>();
   let closed = false;
 
-  function clientOf(node: NodeRecord): SfuApi {
-    const current = clients.get(node.nodeId);
-    if (current && current.incarnation === node.incarnation) return current.api;
-    if (current) drop(node.nodeId);
-    const api = options.connect(node);
-    const stops = [...listeners].map((listener) => api.onEvent(listener));
-    if (api.onReconnect) {
-      stops.push(api.onReconnect(() => notifyReconnect()));
-    }
-    clients.set(node.nodeId, { incarnation: node.incarnation, api, stops });
-    for (const [roomId, home] of known) {
-      if (home === node.nodeId && watched.has(roomId)) api.watchRoom(roomId);
-    }
-    return api;
+  function notifyReconnect(): void {
+    for (const listener of [...reconnectListeners]) listener();
+  }
+  const stopReconnects = clients.onReconnect(notifyReconnect);
+
+  function see(nodes: readonly NodeRecord[]): void {
+    live.clear();
+    for (const node of nodes) live.set(node.nodeId, node);
   }
 
-  function drop(nodeId: string): void {
-    const client = clients.get(nodeId);
-    if (!client) return;
-    clients.delete(nodeId);
-    for (const stop of client.stops) stop();
-    client.api.close().catch((error: unknown) => {
-      log.warn({ err: error, nodeId }, 'closing an SFU node client failed');
-    });
-  }
-
-  // A node that left the registry, or restarted as a new incarnation, loses
-  // its client. The rooms watched on it lost their media: they are
-  // resynchronised (as after a reconnect), find their room gone, and are
-  // opened again — on the restarted node, or placed anew.
+  // A node that left the registry or restarted as a new incarnation took its
+  // rooms with it: the rooms watched on it are resynchronised (as after a
+  // reconnect), find their room gone, and are opened again — on the restarted
+  // node, or placed anew.
   const stopWatching = directory.onChange((nodes) => {
-    const live = new Set(nodes.map((n) => `${n.nodeId}\n${n.incarnation}`));
-    for (const [nodeId, client] of [...clients]) {
-      if (!live.has(`${nodeId}\n${client.incarnation}`)) drop(nodeId);
-    }
+    see(nodes);
     let lost = false;
     for (const [roomId, home] of [...known]) {
-      if (clients.has(home)) continue;
+      if (live.get(home.nodeId)?.incarnation === home.incarnation) continue;
       known.delete(roomId);
       if (watched.has(roomId)) lost = true;
     }
     if (lost) notifyReconnect();
   });
 
-  function notifyReconnect(): void {
-    for (const listener of [...reconnectListeners]) listener();
+  /** The room's events come from its home's client (watched again when that changes). */
+  function follow(roomId: string, api: SfuApi): void {
+    if (!watched.has(roomId)) return;
+    const before = watched.get(roomId);
+    if (before === api) return;
+    before?.unwatchRoom(roomId);
+    api.watchRoom(roomId);
+    watched.set(roomId, api);
+  }
+
+  function remember(roomId: string, node: NodeRecord): SfuApi {
+    known.set(roomId, node);
+    const api = clients.get(node);
+    follow(roomId, api);
+    return api;
   }
 
   /**
@@ -118,11 +115,12 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
    * recorded with compare-and-set. `admitting`: a peer is about to enter, so
    * a full home refuses (the room does not spread over nodes yet).
    */
-  async function place(roomId: string, admitting: boolean): Promise<NodeRecord> {
+  async function place(roomId: string, admitting: boolean): Promise<SfuApi> {
     let recorded = await homes.get(roomId);
     for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
-      const live = await directory.snapshot();
-      const decision = decideHome(live, recorded);
+      const nodes = await directory.snapshot();
+      see(nodes);
+      const decision = decideHome(nodes, recorded);
       if (decision.kind === 'full') throw new CapacityExceededError(roomId);
       let home = decision.nodeId;
       if (decision.kind === 'place') {
@@ -130,49 +128,36 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
         if (won !== decision.nodeId) {
           // Another signaling node placed it first (or the record changed): theirs, if live.
           recorded = won;
-          if (won === undefined || !live.some((n) => n.nodeId === won)) continue;
+          if (won === undefined || !live.has(won)) continue;
           home = won;
         } else if (decision.replaces !== undefined) {
           log.info({ room: roomId, from: decision.replaces, to: home }, 'room moved to a new home');
         }
       }
-      if (admitting && !homeTakesPeer(live, home)) throw new CapacityExceededError(roomId);
-      return remember(roomId, live, home);
+      if (admitting && !homeTakesPeer(nodes, home)) throw new CapacityExceededError(roomId);
+      return remember(roomId, live.get(home) as NodeRecord);
     }
     throw new SfuError('SFU_UNAVAILABLE', `the home of room ${roomId} kept changing`);
   }
 
   /** The live home of a room already open somewhere; none: the room has no media now. */
   async function find(roomId: string): Promise<SfuApi> {
-    // Known here and its node still live (a node that leaves is forgotten at once): no Redis.
+    // Known here and still live (a node that leaves is forgotten at once): no Redis.
     const cached = known.get(roomId);
-    const client = cached === undefined ? undefined : clients.get(cached);
-    if (client) return client.api;
-    const live = await directory.snapshot();
+    if (cached) return clients.get(cached);
+    see(await directory.snapshot());
     const home = await homes.get(roomId);
-    if (home === undefined || !live.some((n) => n.nodeId === home)) {
-      known.delete(roomId);
-      throw new SfuError('ROOM_NOT_ON_NODE', `room ${roomId} has no live home`);
-    }
-    return clientOf(remember(roomId, live, home));
-  }
-
-  function remember(roomId: string, live: readonly NodeRecord[], home: string): NodeRecord {
-    const node = live.find((n) => n.nodeId === home) as NodeRecord;
-    const before = known.get(roomId);
-    known.set(roomId, home);
-    if (before !== home && watched.has(roomId)) {
-      if (before !== undefined) clients.get(before)?.api.unwatchRoom(roomId);
-      clientOf(node).watchRoom(roomId);
-    }
-    return node;
+    const node = home === undefined ? undefined : live.get(home);
+    if (!node) throw new SfuError('ROOM_NOT_ON_NODE', `room ${roomId} has no live home`);
+    return remember(roomId, node);
   }
 
   /** Every live node, as a fixed-list router for the node-wide calls. */
   async function everyNode(): Promise<SfuApi> {
-    const live = await directory.snapshot();
-    if (live.length === 0) throw new SfuError('SFU_UNAVAILABLE', 'no SFU node is registered');
-    return createSfuRouter(live.map(clientOf));
+    const nodes = await directory.snapshot();
+    see(nodes);
+    if (nodes.length === 0) throw new SfuError('SFU_UNAVAILABLE', 'no SFU node is registered');
+    return createSfuRouter(nodes.map((node) => clients.get(node)));
   }
 
   async function call<M extends SfuMethodName>(
@@ -182,12 +167,12 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     if (closed) throw new SfuError('SFU_UNAVAILABLE', 'SFU router closed');
     const roomId = roomOf(request);
     if (roomId !== undefined) {
-      const node = method === 'openRoom' ? clientOf(await place(roomId, true)) : await find(roomId);
+      const node = method === 'openRoom' ? await place(roomId, true) : await find(roomId);
       return node.call(method, request);
     }
     if (method === 'renewLease') {
       // Rooms with peers here keep their homes as long as they keep their leases.
-      await homes.refresh([...watched]).catch((error: unknown) => {
+      await homes.refresh([...watched.keys()]).catch((error: unknown) => {
         log.warn({ err: error }, 'refreshing room homes failed');
       });
     }
@@ -196,30 +181,18 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
 
   return {
     call,
-    homeOf: (roomId) => known.get(roomId),
+    homeOf: (roomId) => known.get(roomId)?.nodeId,
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
-    onEvent(listener) {
-      listeners.add(listener);
-      const stops = new Map<string, () => void>();
-      for (const [nodeId, client] of clients) {
-        const stop = client.api.onEvent(listener);
-        client.stops.push(stop);
-        stops.set(nodeId, stop);
-      }
-      return () => {
-        listeners.delete(listener);
-        for (const stop of stops.values()) stop();
-      };
-    },
+    onEvent: (listener) => clients.onEvent(listener),
     watchRoom(roomId) {
-      watched.add(roomId);
+      if (watched.has(roomId)) return;
+      watched.set(roomId, undefined);
       const home = known.get(roomId);
-      const client = home === undefined ? undefined : clients.get(home);
-      if (client) {
-        client.api.watchRoom(roomId);
+      if (home) {
+        follow(roomId, clients.get(home));
         return;
       }
       // Not resolved here yet (opened by another signaling node): find it, then watch.
@@ -228,14 +201,13 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       });
     },
     unwatchRoom(roomId) {
+      watched.get(roomId)?.unwatchRoom(roomId);
       watched.delete(roomId);
-      const home = known.get(roomId);
-      if (home !== undefined) clients.get(home)?.api.unwatchRoom(roomId);
     },
     async close() {
       closed = true;
       stopWatching();
-      for (const nodeId of [...clients.keys()]) drop(nodeId);
+      stopReconnects();
     },
   };
 }

@@ -4,6 +4,7 @@
 import { createClient, type RedisClientType } from 'redis';
 import type { Logger } from '../core/logger.js';
 import { createRemoteSfu } from '../sfu/remoteSfu.js';
+import { createClientPool } from './clientPool.js';
 import { createHomeRouter, type HomeRouter } from './homeRouter.js';
 import type { NodeDirectory } from './nodeDirectory.js';
 import { createRegistryDirectory } from './registry.js';
@@ -41,9 +42,8 @@ export async function connectRegistrySfu(options: RegistrySfuOptions): Promise<R
     heartbeatMs: options.heartbeatMs,
     log,
   });
-  const sfu = createHomeRouter({
+  const clients = createClientPool({
     directory,
-    homes: createRedisRoomHomes(redis, options.prefix),
     connect: (node) =>
       createRemoteSfu({
         url: node.internalUrl,
@@ -53,11 +53,18 @@ export async function connectRegistrySfu(options: RegistrySfuOptions): Promise<R
       }),
     log,
   });
+  const sfu = createHomeRouter({
+    directory,
+    homes: createRedisRoomHomes(redis, options.prefix),
+    clients,
+    log,
+  });
   return {
     sfu,
     directory,
     async close() {
       await sfu.close();
+      await clients.close();
       await directory.close();
       await redis.quit();
     },

@@ -65,12 +65,21 @@ describe.skipIf(buildProblem !== undefined)('rooms routed through the SFU regist
     });
     expect((await sfu.call('getLoad', {})).workers).toHaveLength(1);
 
+    const first = (await registry.directory.snapshot())[0]?.incarnation;
     let reconnects = 0;
     sfu.onReconnect(() => (reconnects += 1));
     sfu.watchRoom('via-registry');
     await node.stop('SIGKILL');
     await node.restart();
     await waitFor(() => reconnects > 0, 'the reconnect notice', 30_000);
+    await waitFor(
+      async () =>
+        (await registry.directory.snapshot()).some(
+          (n) => n.nodeId === 'sfu-1' && n.incarnation !== first,
+        ),
+      'the restarted node registered',
+      30_000,
+    );
     // The restarted node lost the room: it is asked for again, on the same live home.
     expect(await sfu.call('inspectRoom', { roomId: 'via-registry' })).toMatchObject({
       exists: false,

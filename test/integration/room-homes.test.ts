@@ -8,6 +8,7 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { registryKeys, type NodeRecord, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
+import { createClientPool } from '../../signaling/cluster/clientPool.js';
 import { createHomeRouter, type HomeRouter } from '../../signaling/cluster/homeRouter.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import {
@@ -132,16 +133,21 @@ describe('room homes', () => {
     /** A signaling node's router: its own Redis connections, the same registry and homes. */
     async function router(prefix: string): Promise<HomeRouter> {
       const redisOf = await redis.client();
+      const directory = createRegistryDirectory({
+        redis: redisOf,
+        prefix,
+        heartbeatMs: 10_000,
+        log: testLogger(),
+      });
       const made = createHomeRouter({
-        directory: createRegistryDirectory({
-          redis: redisOf,
-          prefix,
-          heartbeatMs: 10_000,
+        directory,
+        homes: createRedisRoomHomes(redisOf, prefix),
+        clients: createClientPool({
+          directory,
+          // The test's SFUs outlive the routers: a client closing leaves them running.
+          connect: (node): SfuApi => ({ ...nodes[node.nodeId]!.sfu, close: async () => undefined }),
           log: testLogger(),
         }),
-        homes: createRedisRoomHomes(redisOf, prefix),
-        // The test's SFUs outlive the routers: a router closing its client leaves them running.
-        connect: (node): SfuApi => ({ ...nodes[node.nodeId]!.sfu, close: async () => undefined }),
         log: testLogger(),
       });
       routers.push(made);
