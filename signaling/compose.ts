@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { createClient, type RedisClientType } from 'redis';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
@@ -27,6 +28,9 @@ import { createDatabaseChatStore } from './chat/dbStore.js';
 import { scheduleChatRetention } from './chat/retention.js';
 import type { ChatStore } from './chat/store.js';
 import { connectRedis, type SharedState } from './cluster/redis.js';
+import { createNodeClients } from './cluster/nodeClients.js';
+import { createRegistryDirectory } from './cluster/registry.js';
+import { createRegistryHashRouter } from './cluster/registryHashRouter.js';
 import { createSfuRouter } from './cluster/sfuRouter.js';
 import { createRemoteSfu } from './sfu/remoteSfu.js';
 import type { SfuNodesConfig, SignalingConfig } from './config.js';
@@ -159,7 +163,7 @@ export async function compose(
     let sfu = overrides.sfu;
     let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
     if (!sfu && config.sfuNodes) {
-      const nodes = await connectSfuNodes(config.sfuNodes, log);
+      const nodes = await connectSfuNodes(config.sfuNodes, config.redis, log);
       stopper.add('sfu nodes', () => nodes.sfu.close());
       sfu = nodes.sfu;
       onSfuReconnect = nodes.onReconnect;
@@ -252,7 +256,7 @@ export async function compose(
               storage.kind === 'memory' ? 'memory' : config.databaseUrl ? 'postgresql' : 'embedded',
             roomState: shared ? 'redis' : 'memory',
             ...(config.sfuNodes && !overrides.sfu
-              ? { sfuNodes: config.sfuNodes.urls }
+              ? { sfuNodes: config.sfuNodes.registry ? 'registry' : config.sfuNodes.urls }
               : {
                   workers: config.sfu.workers,
                   rtcPort: config.sfu.rtcPort,
@@ -291,9 +295,14 @@ async function readCa(file: string): Promise<string> {
  */
 async function connectSfuNodes(
   nodes: SfuNodesConfig,
+  redis: SignalingConfig['redis'],
   log: Logger,
 ): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
   const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
+  if (nodes.registry) {
+    if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
+    return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log);
+  }
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
   );
@@ -306,6 +315,52 @@ async function connectSfuNodes(
         for (const stop of stops) stop();
       };
     },
+  };
+}
+
+/**
+ * SFU_NODES=registry: the nodes are read from the registry in Redis and a
+ * client is opened to each the first time it is needed; a node whose
+ * connection drops counts as gone at once.
+ */
+async function connectRegistryNodes(
+  nodes: SfuNodesConfig,
+  heartbeatMs: number,
+  redis: NonNullable<SignalingConfig['redis']>,
+  ca: string | undefined,
+  log: Logger,
+): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
+  const registryLog = log.child({ component: 'sfu-registry' });
+  const client = createClient({ url: redis.url }) as RedisClientType;
+  client.on('error', (error: unknown) =>
+    registryLog.error({ err: error, redis: 'sfu registry' }, 'redis connection error'),
+  );
+  await client.connect();
+  const directory = createRegistryDirectory({
+    redis: client,
+    prefix: redis.prefix,
+    heartbeatMs,
+    log,
+  });
+  const clients = createNodeClients({
+    directory,
+    secret: nodes.secret,
+    ...(ca ? { ca } : {}),
+    heartbeatMs,
+    log,
+  });
+  const router = createRegistryHashRouter(directory, clients);
+  return {
+    sfu: {
+      ...router,
+      async close() {
+        await router.close();
+        await directory.close();
+        await client.quit();
+      },
+    },
+    // Events of a node were lost while it was away: its rooms are resynchronised.
+    onReconnect: (listener) => clients.onReconnect(() => listener()),
   };
 }
 
