@@ -81,16 +81,15 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
   // A node that left the registry or restarted as a new incarnation took its
   // rooms with it: the rooms watched on it are resynchronised (as after a
   // reconnect), find their room gone, and are opened again — on the restarted
-  // node, or placed anew.
+  // node, or placed anew. Until a watched room has a live home again, every
+  // change of the live set asks once more.
   const stopWatching = directory.onChange((nodes) => {
     see(nodes);
-    let lost = false;
     for (const [roomId, home] of [...known]) {
-      if (live.get(home.nodeId)?.incarnation === home.incarnation) continue;
-      known.delete(roomId);
-      if (watched.has(roomId)) lost = true;
+      if (live.get(home.nodeId)?.incarnation !== home.incarnation) known.delete(roomId);
     }
-    if (lost) notifyReconnect();
+    // Also when a node arrives: a room that could not be reopened anywhere may be now.
+    if ([...watched.keys()].some((roomId) => !known.has(roomId))) notifyReconnect();
   });
 
   /** The room's events come from its home's client (watched again when that changes). */

@@ -8,7 +8,6 @@ import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { registryKeys, type NodeRecord, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
-import { createClientPool } from '../../signaling/cluster/clientPool.js';
 import { createHomeRouter, type HomeRouter } from '../../signaling/cluster/homeRouter.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import {
@@ -142,12 +141,17 @@ describe('room homes', () => {
       const made = createHomeRouter({
         directory,
         homes: createRedisRoomHomes(redisOf, prefix),
-        clients: createClientPool({
-          directory,
-          // The test's SFUs outlive the routers: a client closing leaves them running.
-          connect: (node): SfuApi => ({ ...nodes[node.nodeId]!.sfu, close: async () => undefined }),
-          log: testLogger(),
-        }),
+        clients: {
+          // The test's SFUs stand for the nodes' clients: one per node, always connected.
+          get: (node): SfuApi => nodes[node.nodeId]!.sfu,
+          onEvent(listener) {
+            const stops = Object.values(nodes).map((n) => n.sfu.onEvent(listener));
+            return () => {
+              for (const stop of stops) stop();
+            };
+          },
+          onReconnect: () => () => undefined,
+        },
         log: testLogger(),
       });
       routers.push(made);
