@@ -30,7 +30,8 @@ import type { ChatStore } from './chat/store.js';
 import { connectRedis, type SharedState } from './cluster/redis.js';
 import { createNodeClients } from './cluster/nodeClients.js';
 import { createRegistryDirectory } from './cluster/registry.js';
-import { createRegistryHashRouter } from './cluster/registryHashRouter.js';
+import { createHomeRouter } from './cluster/homeRouter.js';
+import { createRedisRoomHomes } from './cluster/roomHomes.js';
 import { createSfuRouter } from './cluster/sfuRouter.js';
 import { createRemoteSfu } from './sfu/remoteSfu.js';
 import type { SfuNodesConfig, SignalingConfig } from './config.js';
@@ -349,18 +350,25 @@ async function connectRegistryNodes(
     heartbeatMs,
     log,
   });
-  const router = createRegistryHashRouter(directory, clients);
+  // Each room goes to its recorded home, placed by load (docs/operations.md, "Placement by load").
+  const router = createHomeRouter({
+    directory,
+    homes: createRedisRoomHomes(client, redis.prefix),
+    clients,
+    log,
+  });
   return {
     sfu: {
       ...router,
       async close() {
         await router.close();
+        await clients.close();
         await directory.close();
         await client.quit();
       },
     },
-    // Events of a node were lost while it was away: its rooms are resynchronised.
-    onReconnect: (listener) => clients.onReconnect(() => listener()),
+    // Events of a node were lost while it was away, or its rooms went with it: resynchronised.
+    onReconnect: (listener) => router.onReconnect(listener),
   };
 }
 

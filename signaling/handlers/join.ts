@@ -24,6 +24,7 @@ import {
 import { verifyPasscode } from '../catalog/passcode.js';
 import { toPeerInfo } from '../rooms/registry.js';
 import { attachMedia } from './attachMedia.js';
+import { CapacityExceededError } from '../cluster/placement.js';
 import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
 import { personIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
@@ -406,6 +407,9 @@ async function enterMeeting(
     await services.membership.remove(roomName, member.peerId, {
       still: (m) => m.socketId === session.socketId,
     });
+    if (error instanceof CapacityExceededError) {
+      throw new AppError('CAPACITY_EXCEEDED', 'no media server has room for this meeting now');
+    }
     throw error;
   }
   const peer = services.rooms.addPeer({

@@ -103,6 +103,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   /** The media server is unavailable or failed. */
   'SFU_ERROR',
+  /** No media server has room for this meeting or this participant now; try again later. */
+  'CAPACITY_EXCEEDED',
   /** A bug or an unexpected failure on the server. */
   'INTERNAL',
 ] as const;

@@ -27,6 +27,7 @@ export const requestInfo: Readonly<Record<RequestType, RequestInfo>> = {
       'FORBIDDEN',
       'ALREADY_JOINED',
       'SFU_ERROR',
+      'CAPACITY_EXCEEDED',
     ],
   },
   leave: { summary: 'Leave the room or the lobby.', errors: [] },

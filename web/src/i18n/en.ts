@@ -50,6 +50,8 @@ export const en: Record<MessageKey, string> = {
   'error.INVALID_ROOM_NAME': 'Invalid room name.',
   'error.RATE_LIMITED': 'Too many requests. Wait a moment and try again.',
   'error.SFU_ERROR': 'The media server is unavailable. Try again later.',
+  'error.CAPACITY_EXCEEDED':
+    'The media servers are full right now. Try again in a few minutes or ask an administrator.',
   'error.TIMEOUT': 'The server does not answer. Check your connection and try again.',
   'error.BAD_REQUEST': 'The server refused the request: {message}',
   'join.nameFixed': 'You will join with the name from your account or invite: {name}',

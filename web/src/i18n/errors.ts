@@ -7,6 +7,7 @@ const specific: Partial<Record<SignalingError['code'], MessageKey>> = {
   INVALID_ROOM_NAME: 'error.INVALID_ROOM_NAME',
   RATE_LIMITED: 'error.RATE_LIMITED',
   SFU_ERROR: 'error.SFU_ERROR',
+  CAPACITY_EXCEEDED: 'error.CAPACITY_EXCEEDED',
   TIMEOUT: 'error.TIMEOUT',
   BAD_REQUEST: 'error.BAD_REQUEST',
   ROOM_LOCKED: 'error.ROOM_LOCKED',

@@ -1,0 +1,92 @@
+// Where a room's media live, decided from a snapshot of the registry. Pure:
+// no I/O, no clock of its own (the caller passes `now`), so every rule here is
+// a row in a table test and two signaling nodes given the same snapshot decide
+// the same. A room lives on one SFU node (its home); which worker inside that
+// node takes its router stays the node's own choice.
+import type { NodeRecord } from '../../sfu/api/registry.js';
+
+/** How many consumers a node is sized for: workers × SFU_CONSUMERS_PER_WORKER. */
+export const capacityOf = (node: NodeRecord): number =>
+  node.workers.length * node.consumersPerWorker;
+
+/** Consumers the node carries now (what capacity is counted in). */
+export const loadOf = (node: NodeRecord): number =>
+  node.workers.reduce((sum, worker) => sum + worker.consumers, 0);
+
+/** Rooms the node carries: one router per room and worker it uses. */
+export const roomsOf = (node: NodeRecord): number =>
+  node.workers.reduce((sum, worker) => sum + worker.routers, 0);
+
+export const spareOf = (node: NodeRecord): number => capacityOf(node) - loadOf(node);
+
+/**
+ * Nodes whose record was renewed within `staleAfterMs` of `now` (three beats):
+ * a node that stopped beating is gone even before its key expires.
+ */
+export function liveNodes(
+  snapshot: readonly NodeRecord[],
+  now: number,
+  staleAfterMs: number,
+): NodeRecord[] {
+  return snapshot.filter((node) => now - node.updatedAt <= staleAfterMs);
+}
+
+/**
+ * Most spare consumer capacity first; ties go to the node with fewer rooms,
+ * then to the smaller id, so the order never depends on the snapshot's order.
+ */
+function better(a: NodeRecord, b: NodeRecord): number {
+  return (
+    spareOf(b) - spareOf(a) ||
+    roomsOf(a) - roomsOf(b) ||
+    (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0)
+  );
+}
+
+/** The node a NEW room should open on, or undefined when no SERVING node has room left. */
+export function pickNewHome(live: readonly NodeRecord[]): NodeRecord | undefined {
+  const candidates = live.filter((node) => node.state === 'SERVING' && spareOf(node) > 0);
+  return [...candidates].sort(better)[0];
+}
+
+export type HomeDecision =
+  /** The recorded home is live: the room stays there (even while it drains). */
+  | { kind: 'keep'; nodeId: string }
+  /** No home, or its node is gone: open the room here (record it first). */
+  | { kind: 'place'; nodeId: string; replaces: string | undefined }
+  /** Nothing can take the room. */
+  | { kind: 'full' };
+
+/**
+ * Where a room's media go. A room with a live home keeps it, DRAINING or not:
+ * its meeting goes on there; only new rooms avoid draining nodes. A home
+ * whose node left the registry is replaced like a room that had none.
+ */
+export function decideHome(
+  live: readonly NodeRecord[],
+  recorded: string | undefined,
+): HomeDecision {
+  if (recorded !== undefined && live.some((node) => node.nodeId === recorded)) {
+    return { kind: 'keep', nodeId: recorded };
+  }
+  const node = pickNewHome(live);
+  return node ? { kind: 'place', nodeId: node.nodeId, replaces: recorded } : { kind: 'full' };
+}
+
+/**
+ * Whether one more peer may enter a room whose home is `home`. This round a
+ * room does not spread over nodes, so a full home refuses the peer rather than
+ * send it elsewhere. A draining home still takes peers of its meetings.
+ */
+export function homeTakesPeer(live: readonly NodeRecord[], home: string): boolean {
+  const node = live.find((n) => n.nodeId === home);
+  return node !== undefined && spareOf(node) > 0;
+}
+
+/** No SFU node can take the room or the peer: the join fails with CAPACITY_EXCEEDED. */
+export class CapacityExceededError extends Error {
+  override readonly name = 'CapacityExceededError';
+  constructor(readonly roomId: string) {
+    super(`no SFU node can take room ${roomId}`);
+  }
+}
