@@ -11,6 +11,8 @@ import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
+import { createClusterAdmin } from './admin/clusterAdmin.js';
+import { embeddedNodeSource, fixedNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
 import { createSignalingServer, type SignalingServer } from './app.js';
 import { createDatabaseAuditSink } from './audit/dbSink.js';
 import type { AuditSink } from './audit/sink.js';
@@ -158,11 +160,13 @@ export async function compose(
 
     let sfu = overrides.sfu;
     let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
+    let sfuNodeSource: SfuNodeSource | undefined;
     if (!sfu && config.sfuNodes) {
       const nodes = await connectSfuNodes(config.sfuNodes, log);
       stopper.add('sfu nodes', () => nodes.sfu.close());
       sfu = nodes.sfu;
       onSfuReconnect = nodes.onReconnect;
+      sfuNodeSource = nodes.source;
     }
     if (!sfu) {
       const owned = createSchemaCheckedSfu(
@@ -182,6 +186,13 @@ export async function compose(
       sfu = owned;
     }
 
+    // Admins see every SFU node and the rooms of every signaling node (Redis index).
+    const cluster = createClusterAdmin({
+      nodes: sfuNodeSource ?? embeddedNodeSource(sfu),
+      live: () => server.live,
+      ...(shared ? { roomIndex: shared.store } : {}),
+      audit: records.audit,
+    });
     const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
     const server: SignalingServer = createSignalingServer({
       sfu,
@@ -231,6 +242,7 @@ export async function compose(
                 ...(overrides.now ? { now: overrides.now } : {}),
                 // The server being built here; asked per request, once it exists.
                 live: (): LiveAdmin => server.live,
+                cluster: () => cluster,
               }),
             ],
           }
@@ -292,13 +304,22 @@ async function readCa(file: string): Promise<string> {
 async function connectSfuNodes(
   nodes: SfuNodesConfig,
   log: Logger,
-): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
+): Promise<{
+  sfu: SfuApi;
+  source: SfuNodeSource;
+  onReconnect: (listener: () => void) => () => void;
+}> {
   const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
   );
+  const router = createSfuRouter(clients);
   return {
-    sfu: createSfuRouter(clients),
+    sfu: router,
+    source: fixedNodeSource(
+      nodes.urls.map((url, i) => ({ url, sfu: clients[i] as SfuApi })),
+      router.nodeOf,
+    ),
     // Events of a node were lost while it was away: its rooms are resynchronised.
     onReconnect(listener) {
       const stops = clients.map((client) => client.onReconnect(() => listener()));
