@@ -46,3 +46,17 @@ export const nodeRecordSchema = z.object({
   updatedAt: z.number().int(),
 });
 export type NodeRecord = z.infer<typeof nodeRecordSchema>;
+
+/**
+ * Where the records live in Redis (docs/state.md): one JSON string per node
+ * that expires three beats after its last renewal, and a sorted set of node
+ * ids (score: when the record expires, epoch ms) so readers list nodes
+ * without SCAN.
+ */
+export const registryKeys = (prefix: string) => ({
+  node: (nodeId: string) => `${prefix}sfu:node:${nodeId}`,
+  index: `${prefix}sfu:nodes`,
+});
+
+/** A record is gone after this many heartbeats without a renewal. */
+export const REGISTRY_MISSED_BEATS = 3;
