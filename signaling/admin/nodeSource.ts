@@ -3,6 +3,7 @@
 // registry. Each source says which node carries a room's media, as that is
 // the node its participants' media is on (a room lives on one node).
 import type { NodeRecord, SfuApi } from '../../sfu/api/index.js';
+import type { NodeDirectory } from '../cluster/nodeDirectory.js';
 
 export interface SfuNodeHandle {
   readonly id: string;
@@ -51,5 +52,28 @@ export function fixedNodeSource(
   return {
     nodes: async () => handles,
     nodeOfRoom: async (room) => handles[nodeOf(room)]?.id,
+  };
+}
+
+/**
+ * The cluster's registry (SFU_NODES=registry): the live nodes with their own
+ * records; `clientFor` gives the connection to a node (made once, kept by the
+ * caller), `homeOf` the node a room was placed on.
+ */
+export function registryNodeSource(
+  directory: Pick<NodeDirectory, 'snapshot'>,
+  clientFor: (record: NodeRecord) => SfuApi,
+  homeOf: (room: string) => Promise<string | undefined>,
+): SfuNodeSource {
+  return {
+    async nodes() {
+      return (await directory.snapshot()).map((record) => ({
+        id: record.nodeId,
+        record,
+        internalUrl: record.internalUrl,
+        sfu: clientFor(record),
+      }));
+    },
+    nodeOfRoom: homeOf,
   };
 }
