@@ -17,7 +17,7 @@ export const adminEn: Record<AdminKey, string> = {
   'admin.duration': '{minutes} min',
   'admin.failed': 'Could not load: {message}',
   'admin.signIn': 'Sign in through your workspace as an administrator.',
-  'admin.sfu': 'Media server (SFU)',
+  'admin.sfu': 'SFU workers, all servers',
   'admin.nodes': 'Media servers of the cluster',
   'admin.noNodes': 'No media servers.',
   'admin.nodeState.SERVING': 'serving',

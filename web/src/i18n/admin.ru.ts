@@ -15,7 +15,7 @@ export const adminRu = {
   'admin.duration': '{minutes} мин',
   'admin.failed': 'Не удалось загрузить: {message}',
   'admin.signIn': 'Войдите через рабочее пространство как администратор.',
-  'admin.sfu': 'Медиасервер (SFU)',
+  'admin.sfu': 'Процессы SFU всех серверов',
   'admin.nodes': 'Медиасерверы кластера',
   'admin.noNodes': 'Медиасерверов нет.',
   'admin.nodeState.SERVING': 'принимает',
