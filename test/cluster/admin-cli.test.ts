@@ -3,7 +3,8 @@
 // Redis and PostgreSQL. `nodes` lists both SFU nodes; `drain` puts the one
 // named into DRAINING (and only it); `rooms`, asked of one signaling node,
 // lists rooms meeting on the other with the SFU node their media is on;
-// without a token every command is refused.
+// without a token every command is refused; a node that stopped is shown as
+// not answering while the other is listed as before.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
@@ -121,9 +122,20 @@ describe('admin CLI against a cluster', () => {
         rooms: { name: string; participants: { node: string | null }[] }[];
       }
     ).rooms;
-    expect(rooms.map((r) => [r.name, r.participants.map((p) => p.node)])).toEqual([
-      [names[0], [sfuIds()[0]]],
-      [names[1], [sfuIds()[1]]],
+    const expected = names.map((name, i) => [name, [sfuIds()[i]]]);
+    expect(rooms.map((r) => [r.name, r.participants.map((p) => p.node)])).toEqual(
+      expected.sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    );
+  });
+
+  it('shows a stopped SFU node as UNREACHABLE and still lists the other', async () => {
+    await cluster.sfu[1]!.kill('SIGKILL');
+    const listed = await admin(['nodes', '--json'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    const nodes = (JSON.parse(listed.stdout) as { nodes: NodeJson[] }).nodes;
+    expect(nodes.map((n) => [n.id, n.state])).toEqual([
+      [sfuIds()[0], 'SERVING'],
+      [sfuIds()[1], 'UNREACHABLE'],
     ]);
   });
 });
