@@ -7,12 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { createClient, type RedisClientType } from 'redis';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
 import { createClusterAdmin } from './admin/clusterAdmin.js';
-import { embeddedNodeSource, fixedNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
+import {
+  embeddedNodeSource,
+  fixedNodeSource,
+  registryNodeSource,
+  type SfuNodeSource,
+} from './admin/nodeSource.js';
 import { createSignalingServer, type SignalingServer } from './app.js';
 import { createDatabaseAuditSink } from './audit/dbSink.js';
 import type { AuditSink } from './audit/sink.js';
@@ -29,7 +35,10 @@ import { createDatabaseChatStore } from './chat/dbStore.js';
 import { scheduleChatRetention } from './chat/retention.js';
 import type { ChatStore } from './chat/store.js';
 import { connectRedis, type SharedState } from './cluster/redis.js';
-import { createSfuRouter } from './cluster/sfuRouter.js';
+import { createNodeClients } from './cluster/nodeClients.js';
+import { createRegistryDirectory } from './cluster/registry.js';
+import { createRegistryHashRouter } from './cluster/registryHashRouter.js';
+import { createSfuRouter, roomHash } from './cluster/sfuRouter.js';
 import { createRemoteSfu } from './sfu/remoteSfu.js';
 import type { SfuNodesConfig, SignalingConfig } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -162,7 +171,7 @@ export async function compose(
     let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
     let sfuNodeSource: SfuNodeSource | undefined;
     if (!sfu && config.sfuNodes) {
-      const nodes = await connectSfuNodes(config.sfuNodes, log);
+      const nodes = await connectSfuNodes(config.sfuNodes, config.redis, log);
       stopper.add('sfu nodes', () => nodes.sfu.close());
       sfu = nodes.sfu;
       onSfuReconnect = nodes.onReconnect;
@@ -264,7 +273,7 @@ export async function compose(
               storage.kind === 'memory' ? 'memory' : config.databaseUrl ? 'postgresql' : 'embedded',
             roomState: shared ? 'redis' : 'memory',
             ...(config.sfuNodes && !overrides.sfu
-              ? { sfuNodes: config.sfuNodes.urls }
+              ? { sfuNodes: config.sfuNodes.registry ? 'registry' : config.sfuNodes.urls }
               : {
                   workers: config.sfu.workers,
                   rtcPort: config.sfu.rtcPort,
@@ -303,6 +312,7 @@ async function readCa(file: string): Promise<string> {
  */
 async function connectSfuNodes(
   nodes: SfuNodesConfig,
+  redis: SignalingConfig['redis'],
   log: Logger,
 ): Promise<{
   sfu: SfuApi;
@@ -310,6 +320,10 @@ async function connectSfuNodes(
   onReconnect: (listener: () => void) => () => void;
 }> {
   const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
+  if (nodes.registry) {
+    if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
+    return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log);
+  }
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
   );
@@ -327,6 +341,65 @@ async function connectSfuNodes(
         for (const stop of stops) stop();
       };
     },
+  };
+}
+
+/**
+ * SFU_NODES=registry: the nodes are read from the registry in Redis and a
+ * client is opened to each the first time it is needed; a node whose
+ * connection drops counts as gone at once.
+ */
+async function connectRegistryNodes(
+  nodes: SfuNodesConfig,
+  heartbeatMs: number,
+  redis: NonNullable<SignalingConfig['redis']>,
+  ca: string | undefined,
+  log: Logger,
+): Promise<{
+  sfu: SfuApi;
+  source: SfuNodeSource;
+  onReconnect: (listener: () => void) => () => void;
+}> {
+  const registryLog = log.child({ component: 'sfu-registry' });
+  const client = createClient({ url: redis.url }) as RedisClientType;
+  client.on('error', (error: unknown) =>
+    registryLog.error({ err: error, redis: 'sfu registry' }, 'redis connection error'),
+  );
+  await client.connect();
+  const directory = createRegistryDirectory({
+    redis: client,
+    prefix: redis.prefix,
+    heartbeatMs,
+    log,
+  });
+  const clients = createNodeClients({
+    directory,
+    secret: nodes.secret,
+    ...(ca ? { ca } : {}),
+    heartbeatMs,
+    log,
+  });
+  const router = createRegistryHashRouter(directory, clients);
+  return {
+    sfu: {
+      ...router,
+      async close() {
+        await router.close();
+        await directory.close();
+        await client.quit();
+      },
+    },
+    // Admins see the registry's nodes; a room's node is the one the router hashes it to.
+    source: registryNodeSource(
+      directory,
+      (record) => clients.get(record),
+      async (room) => {
+        const live = await directory.snapshot();
+        return live[roomHash(room) % Math.max(live.length, 1)]?.nodeId;
+      },
+    ),
+    // Events of a node were lost while it was away: its rooms are resynchronised.
+    onReconnect: (listener) => clients.onReconnect(() => listener()),
   };
 }
 

@@ -59,6 +59,8 @@ const envSchema = z
     ),
     SFU_INTERNAL_CA: optionalString,
     CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** The SFU nodes' heartbeat (SFU_NODES=registry): records older than 3 beats are gone. */
+    SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   })
   .refine((env) => (env.TLS_CERT === undefined) === (env.TLS_KEY === undefined), {
     message: 'TLS_CERT and TLS_KEY must be set together',
@@ -86,6 +88,16 @@ const envSchema = z
       'REDIS_URL needs SFU_NODES: signaling nodes that share rooms must share the SFU nodes that carry their media (start one with npm run sfu)',
   })
   // PGlite is one process per folder: nodes sharing rooms must share a real database.
+  .refine((env) => env.SFU_NODES !== 'registry' || env.REDIS_URL !== undefined, {
+    message:
+      'SFU_NODES=registry needs REDIS_URL: the SFU nodes register in Redis (give them the same REDIS_URL and REDIS_PREFIX)',
+  })
+  .refine(
+    (env) =>
+      env.REDIS_URL === undefined ||
+      ['redis:', 'rediss:'].includes(new URL(env.REDIS_URL).protocol),
+    { message: 'REDIS_URL must be redis://… or rediss://… (TLS)' },
+  )
   .refine((env) => env.REDIS_URL === undefined || env.DATABASE_URL !== undefined, {
     message:
       'REDIS_URL needs DATABASE_URL: nodes that share rooms must share one PostgreSQL database (the embedded database in DATA_DIR serves a single process)',
@@ -153,6 +165,11 @@ export interface SfuNodesConfig {
   secret: string;
   /** PEM file of the CA that signed https:// nodes' certificates. */
   caFile: string | undefined;
+  /**
+   * SFU_NODES=registry: the nodes are found in the registry in Redis (`urls`
+   * is then empty), renewing their records every `heartbeatMs`.
+   */
+  registry?: { heartbeatMs: number };
 }
 
 export class ConfigError extends Error {
@@ -166,13 +183,10 @@ function parseSfuNodes(
   list: string | undefined,
   secret: string | undefined,
   caFile: string | undefined,
+  heartbeatMs: number,
 ): SfuNodesConfig | undefined {
   if (list === undefined || secret === undefined) return undefined;
-  if (list === 'registry') {
-    throw invalid(
-      'SFU_NODES=registry (finding SFU nodes through Redis) is not available yet: list the SFU nodes instead, SFU_NODES=http://sfu-1:7100,http://sfu-2:7100',
-    );
-  }
+  if (list === 'registry') return { urls: [], secret, caFile, registry: { heartbeatMs } };
   const urls: string[] = [];
   for (const item of list.split(',').map((u) => u.trim())) {
     let url: URL;
@@ -229,7 +243,7 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     sfuLeaseMs: e.SFU_LEASE_SECONDS * 1000,
-    sfuNodes: parseSfuNodes(e.SFU_NODES, e.SFU_SECRET, e.SFU_INTERNAL_CA),
+    sfuNodes: parseSfuNodes(e.SFU_NODES, e.SFU_SECRET, e.SFU_INTERNAL_CA, e.SFU_HEARTBEAT_MS),
     databaseUrl: e.DATABASE_URL,
     redis: e.REDIS_URL
       ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, heartbeatMs: e.CLUSTER_HEARTBEAT_MS }

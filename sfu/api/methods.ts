@@ -81,7 +81,12 @@ export const workerLoadSchema = z.object({
   pid: z.number().int(),
   rooms: z.number().int(),
   transports: z.number().int(),
+  /** Absent from nodes of an older release. */
+  producers: z.number().int().optional(),
   consumers: z.number().int(),
+  /** Bytes the worker's open transports received / sent so far; absent from older nodes. */
+  bytesIn: z.number().nonnegative().optional(),
+  bytesOut: z.number().nonnegative().optional(),
   /** Takes no new rooms; its rooms keep running. */
   draining: z.boolean(),
   /** Cumulative CPU time of the worker process (user + system), ms; absent if unknown. */

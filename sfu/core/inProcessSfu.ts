@@ -345,28 +345,43 @@ export async function createInProcessSfu(
           ),
         ),
       );
-      const workers = pool.all().map((pooled, i) => {
-        let roomCount = 0;
-        let transports = 0;
-        let consumers = 0;
-        for (const r of rooms.values()) {
-          if (r.closed || r.router.closed) continue;
-          if (r.workerPid !== pooled.worker.pid) continue;
-          const c = r.counts();
-          roomCount += 1;
-          transports += c.transports;
-          consumers += c.consumers;
-        }
-        return {
-          index: pooled.index,
-          pid: pooled.worker.pid,
-          rooms: roomCount,
-          transports,
-          consumers,
-          draining: pool.isDraining(pooled.index),
-          ...(cpu[i] === undefined ? {} : { cpuMs: cpu[i] }),
-        };
-      });
+      const workers = await Promise.all(
+        pool.all().map(async (pooled, i) => {
+          let roomCount = 0;
+          let transports = 0;
+          let producers = 0;
+          let consumers = 0;
+          const traffic: Promise<{ bytesIn: number; bytesOut: number }>[] = [];
+          for (const r of rooms.values()) {
+            if (r.closed || r.router.closed) continue;
+            if (r.workerPid !== pooled.worker.pid) continue;
+            const c = r.counts();
+            roomCount += 1;
+            transports += c.transports;
+            producers += c.producers;
+            consumers += c.consumers;
+            traffic.push(r.traffic());
+          }
+          let bytesIn = 0;
+          let bytesOut = 0;
+          for (const t of await Promise.all(traffic)) {
+            bytesIn += t.bytesIn;
+            bytesOut += t.bytesOut;
+          }
+          return {
+            index: pooled.index,
+            pid: pooled.worker.pid,
+            rooms: roomCount,
+            transports,
+            producers,
+            consumers,
+            bytesIn,
+            bytesOut,
+            draining: pool.isDraining(pooled.index),
+            ...(cpu[i] === undefined ? {} : { cpuMs: cpu[i] }),
+          };
+        }),
+      );
       return { workers, state: nodeState };
     },
     async setWorkerDraining({ workerIndex, draining }) {

@@ -85,6 +85,8 @@ export interface Room {
   /** Closes the room and reports `roomClosed` with the reason. */
   close(reason: CloseReason): void;
   counts(): { peers: number; transports: number; producers: number; consumers: number };
+  /** Bytes received and sent by the room's transports so far (open transports only). */
+  traffic(): Promise<{ bytesIn: number; bytesOut: number }>;
 }
 
 export async function createRoom(params: {
@@ -381,6 +383,21 @@ export async function createRoom(params: {
         consumers += media.consumers.size;
       }
       return { peers: peers.size, transports, producers, consumers };
+    },
+    async traffic() {
+      const all = [...peers.values()].flatMap((media) => [...media.transports.values()]);
+      const stats = await Promise.all(
+        all.map((t) => (t.closed ? Promise.resolve([]) : t.getStats().catch(() => []))),
+      );
+      let bytesIn = 0;
+      let bytesOut = 0;
+      for (const list of stats) {
+        for (const s of list) {
+          bytesIn += s.bytesReceived;
+          bytesOut += s.bytesSent;
+        }
+      }
+      return { bytesIn, bytesOut };
     },
   };
 }

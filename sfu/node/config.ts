@@ -32,6 +32,16 @@ const envSchema = z
     RTC_LISTEN_IP: optionalString,
     RTC_ANNOUNCED_ADDRESS: optionalString,
     SFU_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    REDIS_URL: optionalString.pipe(z.url().optional()),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[\w:.-]{1,64}$/)
+      .default('veche:'),
+    SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    SFU_CONSUMERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(500),
+    PIPE_LISTEN_IP: optionalString,
+    PIPE_ANNOUNCED_ADDRESS: optionalString,
+    SFU_INTERNAL_PUBLIC_URL: optionalString.pipe(z.url().optional()),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -50,7 +60,23 @@ const envSchema = z
   .refine((env) => env.RTC_LISTEN_IP === undefined || isIP(env.RTC_LISTEN_IP) !== 0, {
     message: 'must be an IP address',
     path: ['RTC_LISTEN_IP'],
-  });
+  })
+  .refine((env) => env.PIPE_LISTEN_IP === undefined || isIP(env.PIPE_LISTEN_IP) !== 0, {
+    message: 'must be an IP address',
+    path: ['PIPE_LISTEN_IP'],
+  })
+  .refine(
+    (env) =>
+      env.REDIS_URL === undefined ||
+      ['redis:', 'rediss:'].includes(new URL(env.REDIS_URL).protocol),
+    { message: 'must be redis://… or rediss://… (TLS)', path: ['REDIS_URL'] },
+  )
+  .refine(
+    (env) =>
+      env.SFU_INTERNAL_PUBLIC_URL === undefined ||
+      ['http:', 'https:'].includes(new URL(env.SFU_INTERNAL_PUBLIC_URL).protocol),
+    { message: 'must be http://host:port or https://host:port', path: ['SFU_INTERNAL_PUBLIC_URL'] },
+  );
 
 export interface SfuNodeConfig {
   /** Stable across restarts; names this node to signaling and in logs. */
@@ -69,6 +95,19 @@ export interface SfuNodeConfig {
     listenIp: string;
     announcedAddress: string | undefined;
   };
+  /** The registry (REDIS_URL): undefined when the node is listed in SFU_NODES instead. */
+  registry:
+    | {
+        url: string;
+        prefix: string;
+        heartbeatMs: number;
+        /** The internal URL signaling is told to use; undefined: the bound address. */
+        publicUrl: string | undefined;
+      }
+    | undefined;
+  consumersPerWorker: number;
+  /** Where other nodes reach this node's pipe transports (used by pipes between nodes). */
+  pipe: { listenIp: string; announcedAddress: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -102,6 +141,21 @@ export function loadSfuNodeConfig(env: Record<string, string | undefined>): SfuN
       // As in embedded mode: with an announced address, listen everywhere.
       listenIp: e.RTC_LISTEN_IP ?? (e.RTC_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1'),
       announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
+    },
+    registry: e.REDIS_URL
+      ? {
+          url: e.REDIS_URL,
+          prefix: e.REDIS_PREFIX,
+          heartbeatMs: e.SFU_HEARTBEAT_MS,
+          publicUrl: e.SFU_INTERNAL_PUBLIC_URL
+            ? new URL(e.SFU_INTERNAL_PUBLIC_URL).origin
+            : undefined,
+        }
+      : undefined,
+    consumersPerWorker: e.SFU_CONSUMERS_PER_WORKER,
+    pipe: {
+      listenIp: e.PIPE_LISTEN_IP ?? (e.PIPE_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1'),
+      announcedAddress: e.PIPE_ANNOUNCED_ADDRESS,
     },
   };
 }

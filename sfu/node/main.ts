@@ -2,14 +2,20 @@
 // behind the schema-checked SfuApi, served to signaling nodes on the internal
 // endpoint. Reads its configuration once, here.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { createClient, type RedisClientType } from 'redis';
+import type { SfuApi } from '../api/index.js';
 import { createSchemaCheckedSfu } from '../api/schemaChecked.js';
 import { createInProcessSfu } from '../core/inProcessSfu.js';
 import { createSecretCheck } from './auth.js';
 import { createCallHandler } from './calls.js';
 import { ConfigError, loadSfuNodeConfig, type SfuNodeConfig } from './config.js';
 import { createInternalEndpoint } from './endpoint.js';
+import { registerNode, type NodeRegistration } from './registry.js';
 import { createReplyCache } from './replyCache.js';
 
 /** A retry comes within seconds; a minute covers it with room to spare. */
@@ -25,6 +31,24 @@ function readConfig(): SfuNodeConfig {
     }
     throw error;
   }
+}
+
+/** Veche's version from package.json (the source tree and the build sit at different depths). */
+function readVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i += 1) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === 'veche' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here: one folder up
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
 }
 
 const isLoopback = (host: string): boolean =>
@@ -45,7 +69,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const sfu = createSchemaCheckedSfu(
+  const pooled = createSchemaCheckedSfu(
     await createInProcessSfu(
       {
         workers: config.media.workers,
@@ -58,6 +82,19 @@ async function main(): Promise<void> {
       log.child({ component: 'sfu' }),
     ),
   );
+  let registration: NodeRegistration | undefined;
+  // A drain shows in the registry at once, not a beat later.
+  const sfu: SfuApi = {
+    ...pooled,
+    call: (async (method: string, request: unknown) => {
+      const reply = await (pooled.call as (m: string, r: unknown) => Promise<unknown>)(
+        method,
+        request,
+      );
+      if (method === 'setNodeDraining') await registration?.beat();
+      return reply;
+    }) as SfuApi['call'],
+  };
   const endpointLog = log.child({ component: 'endpoint' });
   const endpoint = createInternalEndpoint({
     sfu,
@@ -79,6 +116,57 @@ async function main(): Promise<void> {
     `SFU node ${config.nodeId} is serving at ${url}`,
   );
 
+  let redis: RedisClientType | undefined;
+  if (config.registry) {
+    const registryLog = log.child({ component: 'registry' });
+    let started = false;
+    redis = createClient({
+      url: config.registry.url,
+      socket: {
+        // At start a refusal (wrong password, no Redis) stops the node with a
+        // clear message; once registered, Redis going away is waited out.
+        reconnectStrategy: (retries: number, cause: Error) =>
+          started ? Math.min(100 * 2 ** retries, 2000) : cause,
+      },
+    }) as RedisClientType;
+    redis.on('error', (error: unknown) =>
+      registryLog.warn({ err: error }, 'redis connection error'),
+    );
+    const pipeAddress = config.pipe.announcedAddress ?? config.pipe.listenIp;
+    if (pipeAddress === '0.0.0.0' || pipeAddress === '::') {
+      registryLog.warn({}, 'PIPE_LISTEN_IP listens everywhere: set PIPE_ANNOUNCED_ADDRESS');
+    }
+    try {
+      await redis.connect();
+      registration = await registerNode({
+        redis,
+        prefix: config.registry.prefix,
+        heartbeatMs: config.registry.heartbeatMs,
+        sfu: pooled,
+        node: {
+          nodeId: config.nodeId,
+          incarnation,
+          internalUrl: config.registry.publicUrl ?? url,
+          mediaAddress: config.media.announcedAddress ?? config.media.listenIp,
+          pipeAddress,
+          version: readVersion(),
+          consumersPerWorker: config.consumersPerWorker,
+        },
+        log: registryLog,
+      });
+      started = true;
+    } catch (error) {
+      // A wrong password or an unreachable Redis: say so and stop, rather than serve unlisted.
+      log.fatal({ err: error }, 'cannot register in the SFU registry (REDIS_URL)');
+      log.flush();
+      process.exit(1);
+    }
+    registryLog.info(
+      { heartbeatMs: config.registry.heartbeatMs, internalUrl: config.registry.publicUrl ?? url },
+      'registered in the SFU registry',
+    );
+  }
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -86,6 +174,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     let code = 0;
     for (const [what, close] of [
+      // Out of the registry first: no new placements while the rest stops.
+      ['registry record', async () => registration?.close()],
+      ['redis', async () => void (await redis?.quit())],
       ['endpoint', () => endpoint.close()],
       ['workers', () => sfu.close()],
     ] as const) {

@@ -40,7 +40,16 @@ const shape = (nodes: readonly NodeRecord[]): string =>
     ]),
   );
 
-export function createRegistryDirectory(options: RegistryDirectoryOptions): NodeDirectory {
+export interface RegistryDirectory extends NodeDirectory {
+  /**
+   * Every node with a fresh record, unreachable ones included: whether a node
+   * left the registry (drop its client) or only our connection to it dropped
+   * (keep trying).
+   */
+  registered(): Promise<NodeRecord[]>;
+}
+
+export function createRegistryDirectory(options: RegistryDirectoryOptions): RegistryDirectory {
   const { redis, heartbeatMs } = options;
   const keys = registryKeys(options.prefix);
   const now = options.now ?? Date.now;
@@ -57,6 +66,19 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions): Node
   let closed = false;
 
   async function read(): Promise<NodeRecord[]> {
+    const live: NodeRecord[] = [];
+    for (const record of await readRegistered()) {
+      const cut = unreachable.get(record.nodeId);
+      if (cut !== undefined) {
+        if (cut === record.incarnation) continue;
+        unreachable.delete(record.nodeId); // a new incarnation: its own connection decides
+      }
+      live.push(record);
+    }
+    return live;
+  }
+
+  async function readRegistered(): Promise<NodeRecord[]> {
     const ids = await redis.zRange(keys.index, 0, -1);
     if (ids.length === 0) return [];
     const values = await redis.mGet(ids.map(keys.node));
@@ -67,11 +89,6 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions): Node
       const record = parse(ids[i] as string, value);
       if (!record) continue;
       if (at - record.updatedAt > staleAfterMs) continue;
-      const cut = unreachable.get(record.nodeId);
-      if (cut !== undefined) {
-        if (cut === record.incarnation) continue;
-        unreachable.delete(record.nodeId); // a new incarnation: its own connection decides
-      }
       live.push(record);
     }
     // Readers keep the index small: ids whose records expired long ago go.
@@ -135,6 +152,7 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions): Node
   }
 
   return {
+    registered: readRegistered,
     async snapshot() {
       const nodes = await read();
       if (listeners.size > 0) publish(nodes);

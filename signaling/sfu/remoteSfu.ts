@@ -73,6 +73,8 @@ export interface RemoteSfu extends SfuApi {
    * gone). `restarted` says the node is a new incarnation, with no rooms.
    */
   onReconnect(listener: (notice: ReconnectNotice) => void): () => void;
+  /** Called when an established connection drops (the registry counts the node gone at once). */
+  onDisconnect(listener: () => void): () => void;
 }
 
 export interface ReconnectNotice {
@@ -90,6 +92,7 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
   const defaultDeadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const listeners = new Set<SfuEventListener>();
   const reconnectListeners = new Set<(notice: ReconnectNotice) => void>();
+  const disconnectListeners = new Set<() => void>();
   /** Rooms whose events this client asked for. */
   const watched = new Set<string>();
   const waiters = new Set<() => void>();
@@ -190,6 +193,7 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
     // Nothing sent while down may go out later: the caller was already told it failed.
     socket.sendBuffer.length = 0;
     if (reason === 'io server disconnect') socket.connect();
+    for (const listener of [...disconnectListeners]) listener();
   });
   socket.on('connect_error', (error: Error & { data?: unknown }) => {
     if (state === 'closed') return;
@@ -330,6 +334,10 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
+    onDisconnect(listener) {
+      disconnectListeners.add(listener);
+      return () => disconnectListeners.delete(listener);
+    },
     get connected() {
       return state === 'up';
     },
@@ -341,6 +349,7 @@ export function createRemoteSfu(options: RemoteSfuOptions): RemoteSfu {
       clearTimeout(retryTimer);
       listeners.clear();
       reconnectListeners.clear();
+      disconnectListeners.clear();
       watched.clear();
       socket.close();
     },

@@ -35,11 +35,19 @@ async function waitForRedis(url: string, child: ChildProcess | undefined): Promi
   }
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+export interface TestRedisOptions {
+  /**
+   * Start a server of our own that requires this password (requirepass); the
+   * url then carries it, as a deployment's REDIS_URL would.
+   */
+  password?: string;
+}
+
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `veche-test-${randomUUID().slice(0, 8)}:`;
   let child: ChildProcess | undefined;
   let dir: string | undefined;
-  let url = process.env['REDIS_URL'];
+  let url = options.password === undefined ? process.env['REDIS_URL'] : undefined;
   if (!url) {
     dir = await mkdtemp(join(tmpdir(), 'veche-redis-'));
     const port = await freePort();
@@ -56,12 +64,16 @@ export async function startTestRedis(): Promise<TestRedis> {
         'no',
         '--dir',
         dir,
+        ...(options.password === undefined ? [] : ['--requirepass', options.password]),
       ],
       {
         stdio: 'ignore',
       },
     );
-    url = `redis://127.0.0.1:${port}`;
+    url =
+      options.password === undefined
+        ? `redis://127.0.0.1:${port}`
+        : `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
   }
   await waitForRedis(url, child);
   const clients: RedisClientType[] = [];

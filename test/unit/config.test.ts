@@ -78,6 +78,28 @@ describe('configuration', () => {
     });
   });
 
+  it('finds the SFU nodes in the registry with SFU_NODES=registry and a Redis', () => {
+    const secret = 'x'.repeat(40);
+    const env = {
+      SFU_NODES: 'registry',
+      SFU_SECRET: secret,
+      REDIS_URL: 'rediss://veche:pass@redis.example:6380',
+      DATABASE_URL: 'postgres://veche@db.example/veche',
+    };
+    expect(loadConfig(env).sfuNodes).toEqual({
+      urls: [],
+      secret,
+      caFile: undefined,
+      registry: { heartbeatMs: 1000 },
+    });
+    expect(loadConfig({ ...env, SFU_HEARTBEAT_MS: '250' }).sfuNodes?.registry).toEqual({
+      heartbeatMs: 250,
+    });
+    expect(() => loadConfig({ ...env, REDIS_URL: 'http://redis.example' })).toThrow(
+      /REDIS_URL must be redis:\/\/… or rediss:\/\/…/,
+    );
+  });
+
   it.each([
     [{ SFU_NODES: 'http://sfu-1:7100' }, /SFU_NODES needs SFU_SECRET/],
     [{ SFU_NODES: 'http://sfu-1:7100', SFU_SECRET: 'short' }, /SFU_SECRET needs at least 32/],
@@ -86,10 +108,7 @@ describe('configuration', () => {
     [{ SFU_NODES: 'http://a:1,http://a:1', SFU_SECRET: 's'.repeat(32) }, /listed twice/],
     [{ SFU_NODES: 'http://u:p@a:1', SFU_SECRET: 's'.repeat(32) }, /put the secret in SFU_SECRET/],
     [{ SFU_INTERNAL_CA: '/ca.pem' }, /SFU_INTERNAL_CA .* set it with SFU_NODES/],
-    [
-      { SFU_NODES: 'registry', SFU_SECRET: 's'.repeat(32) },
-      /SFU_NODES=registry .* not available yet/,
-    ],
+    [{ SFU_NODES: 'registry', SFU_SECRET: 's'.repeat(32) }, /SFU_NODES=registry needs REDIS_URL/],
   ])('refuses an unusable SFU node list %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
