@@ -12,6 +12,13 @@ import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
+import { createClusterAdmin } from './admin/clusterAdmin.js';
+import {
+  embeddedNodeSource,
+  fixedNodeSource,
+  registryNodeSource,
+  type SfuNodeSource,
+} from './admin/nodeSource.js';
 import { createSignalingServer, type SignalingServer } from './app.js';
 import { createDatabaseAuditSink } from './audit/dbSink.js';
 import type { AuditSink } from './audit/sink.js';
@@ -163,11 +170,13 @@ export async function compose(
 
     let sfu = overrides.sfu;
     let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
+    let sfuNodeSource: SfuNodeSource | undefined;
     if (!sfu && config.sfuNodes) {
       const nodes = await connectSfuNodes(config.sfuNodes, config.redis, log);
       stopper.add('sfu nodes', () => nodes.sfu.close());
       sfu = nodes.sfu;
       onSfuReconnect = nodes.onReconnect;
+      sfuNodeSource = nodes.source;
     }
     if (!sfu) {
       const owned = createSchemaCheckedSfu(
@@ -187,6 +196,13 @@ export async function compose(
       sfu = owned;
     }
 
+    // Admins see every SFU node and the rooms of every signaling node (Redis index).
+    const cluster = createClusterAdmin({
+      nodes: sfuNodeSource ?? embeddedNodeSource(sfu),
+      live: () => server.live,
+      ...(shared ? { roomIndex: shared.store } : {}),
+      audit: records.audit,
+    });
     const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
     const server: SignalingServer = createSignalingServer({
       sfu,
@@ -236,6 +252,7 @@ export async function compose(
                 ...(overrides.now ? { now: overrides.now } : {}),
                 // The server being built here; asked per request, once it exists.
                 live: (): LiveAdmin => server.live,
+                cluster: () => cluster,
               }),
             ],
           }
@@ -298,7 +315,11 @@ async function connectSfuNodes(
   nodes: SfuNodesConfig,
   redis: SignalingConfig['redis'],
   log: Logger,
-): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
+): Promise<{
+  sfu: SfuApi;
+  source: SfuNodeSource;
+  onReconnect: (listener: () => void) => () => void;
+}> {
   const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
   if (nodes.registry) {
     if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
@@ -307,8 +328,13 @@ async function connectSfuNodes(
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
   );
+  const router = createSfuRouter(clients);
   return {
-    sfu: createSfuRouter(clients),
+    sfu: router,
+    source: fixedNodeSource(
+      nodes.urls.map((url, i) => ({ url, sfu: clients[i] as SfuApi })),
+      router.nodeOf,
+    ),
     // Events of a node were lost while it was away: its rooms are resynchronised.
     onReconnect(listener) {
       const stops = clients.map((client) => client.onReconnect(() => listener()));
@@ -330,7 +356,11 @@ async function connectRegistryNodes(
   redis: NonNullable<SignalingConfig['redis']>,
   ca: string | undefined,
   log: Logger,
-): Promise<{ sfu: SfuApi; onReconnect: (listener: () => void) => () => void }> {
+): Promise<{
+  sfu: SfuApi;
+  source: SfuNodeSource;
+  onReconnect: (listener: () => void) => () => void;
+}> {
   const registryLog = log.child({ component: 'sfu-registry' });
   const client = createClient({ url: redis.url }) as RedisClientType;
   client.on('error', (error: unknown) =>
@@ -351,12 +381,8 @@ async function connectRegistryNodes(
     log,
   });
   // Each room goes to its recorded home, placed by load (docs/operations.md, "Placement by load").
-  const router = createHomeRouter({
-    directory,
-    homes: createRedisRoomHomes(client, redis.prefix),
-    clients,
-    log,
-  });
+  const homes = createRedisRoomHomes(client, redis.prefix);
+  const router = createHomeRouter({ directory, homes, clients, log });
   return {
     sfu: {
       ...router,
@@ -367,6 +393,12 @@ async function connectRegistryNodes(
         await client.quit();
       },
     },
+    // Admins see the registry's nodes; a room's media is on its recorded home.
+    source: registryNodeSource(
+      directory,
+      (record) => clients.get(record),
+      (room) => homes.get(room),
+    ),
     // Events of a node were lost while it was away, or its rooms went with it: resynchronised.
     onReconnect: (listener) => router.onReconnect(listener),
   };

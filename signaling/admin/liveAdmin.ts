@@ -7,6 +7,7 @@ import type { SfuApi } from '../../sfu/api/index.js';
 import type { AuditSink } from '../audit/sink.js';
 import type { Membership } from '../rooms/membership.js';
 import type { RoomRegistry } from '../rooms/registry.js';
+import type { RoomControl } from '../rooms/control.js';
 import type { RoomStateStore } from '../rooms/stateStore.js';
 
 export interface LiveAdminPorts {
@@ -52,22 +53,7 @@ export function createLiveAdmin(services: LiveAdminPorts): LiveAdmin {
       const names = [...services.rooms.rooms()].map((r) => r.name).sort();
       for (const name of names) {
         const control = await services.store.read(name);
-        if (!control) continue;
-        const members = Object.values(control.members).sort((a, b) => a.joinedAt - b.joinedAt);
-        const first = members[0];
-        live.push({
-          name,
-          participants: members.map((m) => ({
-            peerId: m.peerId,
-            name: m.displayName,
-            role: m.role,
-            guest: m.guest,
-            disconnected: m.disconnectedAt !== undefined,
-          })),
-          lobby: Object.keys(control.lobby).length,
-          locked: control.settings.locked,
-          started: first ? new Date(first.joinedAt).toISOString() : null,
-        });
+        if (control) live.push(describeRoom(name, control, null));
       }
       return live;
     },
@@ -91,5 +77,29 @@ export function createLiveAdmin(services: LiveAdminPorts): LiveAdmin {
       // closeMeeting closed the SFU room too.
       return true;
     },
+  };
+}
+
+/** A room's control state as admins see it; `node`: the SFU node its media is on. */
+export function describeRoom(
+  name: string,
+  control: RoomControl,
+  node: string | null,
+): LiveRoomView {
+  const members = Object.values(control.members).sort((a, b) => a.joinedAt - b.joinedAt);
+  const first = members[0];
+  return {
+    name,
+    participants: members.map((m) => ({
+      peerId: m.peerId,
+      name: m.displayName,
+      role: m.role,
+      guest: m.guest,
+      disconnected: m.disconnectedAt !== undefined,
+      node,
+    })),
+    lobby: Object.keys(control.lobby).length,
+    locked: control.settings.locked,
+    started: first ? new Date(first.joinedAt).toISOString() : null,
   };
 }

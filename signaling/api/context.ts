@@ -1,7 +1,7 @@
 // What the route modules get from createApiHandler.
 import type { BookingService } from '../bookings/service.js';
 import type { Database } from '../db/index.js';
-import type { LiveAdmin } from './live.js';
+import type { ClusterAdmin, LiveAdmin } from './live.js';
 
 export interface ApiContext {
   db: Database;
@@ -10,4 +10,6 @@ export interface ApiContext {
   now: () => Date;
   /** This node's live administration (SFU, live rooms), when it has one. */
   live: (() => LiveAdmin | undefined) | undefined;
+  /** The cluster's SFU nodes and the live rooms of every signaling node, when known. */
+  cluster: (() => ClusterAdmin | undefined) | undefined;
 }

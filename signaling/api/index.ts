@@ -12,7 +12,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, mapError } from './errors.js';
 import { clientIp, DEFAULT_BODY_LIMIT, readJson, sendJson, sendText } from './http.js';
 import { openApiDocument } from './openapi.js';
-import type { LiveAdmin } from './live.js';
+import type { ClusterAdmin, LiveAdmin } from './live.js';
 import type { Reply, Route } from './route.js';
 import { createRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
@@ -40,6 +40,8 @@ export interface ApiDeps {
    * is built after the API handler. Without it those endpoints do not exist.
    */
   live?: () => LiveAdmin | undefined;
+  /** The cluster view (SFU nodes, rooms of every signaling node) for /api/admin, looked up likewise. */
+  cluster?: () => ClusterAdmin | undefined;
 }
 
 export function apiRoutes(context: ApiContext): Route[] {
@@ -75,6 +77,7 @@ export function createApiHandler(deps: ApiDeps): RouteHandler {
     publicUrl: deps.publicUrl,
     now,
     live: deps.live,
+    cluster: deps.cluster,
   };
   const routes = apiRoutes(context);
   const match = createRouter(routes);

@@ -2,7 +2,7 @@
 // the live rooms. Signaling implements it (signaling/admin/liveAdmin.ts); the
 // API only sees this interface, so it runs without a signaling server too.
 import { z } from 'zod';
-import { workerLoadSchema } from '../../sfu/api/index.js';
+import { nodeStateSchema, workerLoadSchema } from '../../sfu/api/index.js';
 
 /** The SFU's own report of a worker, with CPU always present in the API (null: unknown). */
 export const sfuWorkerSchema = workerLoadSchema.extend({ cpuMs: z.number().nullable() });
@@ -15,6 +15,8 @@ export const liveParticipantSchema = z.object({
   guest: z.boolean(),
   /** Connection dropped; the place is kept for a while. */
   disconnected: z.boolean(),
+  /** The SFU node this participant's media is on; null when not known. */
+  node: z.string().nullable(),
 });
 
 export const liveRoomSchema = z.object({
@@ -26,6 +28,27 @@ export const liveRoomSchema = z.object({
   started: z.iso.datetime().nullable(),
 });
 export type LiveRoomView = z.infer<typeof liveRoomSchema>;
+
+/** One SFU node as admins see it. */
+export const nodeViewSchema = z.object({
+  id: z.string(),
+  /** New on every start of the node; null when the source does not say (a fixed list). */
+  incarnation: z.string().nullable(),
+  /** UNREACHABLE: the node did not answer just now. */
+  state: z.union([nodeStateSchema, z.literal('UNREACHABLE')]),
+  version: z.string().nullable(),
+  /** Where signaling reaches it (null: inside this process). */
+  internalUrl: z.string().nullable(),
+  mediaAddress: z.string().nullable(),
+  pipeAddress: z.string().nullable(),
+  workers: z.array(sfuWorkerSchema),
+  /** Consumers the node is sized for (workers × consumers per worker); null when unknown. */
+  capacity: z.number().int().nullable(),
+  /** Rooms whose media it carries, and the participants in them. */
+  rooms: z.number().int(),
+  peers: z.number().int(),
+});
+export type NodeView = z.infer<typeof nodeViewSchema>;
 
 /** Who asks, for the audit log. */
 export interface AdminActor {
@@ -40,4 +63,13 @@ export interface LiveAdmin {
   rooms(): Promise<LiveRoomView[]>;
   /** Ends the room's meeting for everyone; false when no such room is live. */
   closeRoom(name: string, actor: AdminActor): Promise<boolean>;
+}
+
+/** The admins' view of the whole cluster: its SFU nodes and the rooms meeting on any of them. */
+export interface ClusterAdmin {
+  nodes(): Promise<NodeView[]>;
+  /** Drains (on) or undrains a node; undefined when there is no such node. */
+  drainNode(id: string, on: boolean, actor: AdminActor): Promise<NodeView | undefined>;
+  /** Live rooms of every signaling node (those this one can see), with each participant's SFU node. */
+  rooms(): Promise<LiveRoomView[]>;
 }

@@ -6,6 +6,8 @@
 //                               s = RoomControl JSON
 //                         expires ROOM_TTL_MS after the last write or refresh
 //   <prefix>node:<id>     STRING "1", expires 3 heartbeat intervals after the node's last beat
+//   <prefix>rooms         ZSET  room names, score = when the room's key expires (epoch ms):
+//                               the live rooms of every node, listed without SCAN
 //
 // Writes are optimistic: read (version, state), compute the change in JS,
 // then a Lua script writes only if the version is unchanged; on a conflict
@@ -29,9 +31,11 @@ local current = redis.call('HGET', KEYS[1], 'v')
 if (current or '0') ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[5])
 else
   redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'f', ARGV[4], 's', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
 end
 return 1
 `;
@@ -43,6 +47,8 @@ export interface RedisStateStore extends RoomStateStore {
   heartbeat(nodeId: string, ttlMs: number): Promise<void>;
   isNodeAlive(nodeId: string): Promise<boolean>;
   forgetNode(nodeId: string): Promise<void>;
+  /** Rooms with shared state now, of every node (for admins). */
+  roomNames(): Promise<string[]>;
 }
 
 export interface RedisStateStoreOptions {
@@ -58,6 +64,7 @@ export function createRedisStateStore(
   const roomTtlMs = options.roomTtlMs ?? ROOM_TTL_MS;
   const roomKey = (room: string) => `${prefix}room:${room}`;
   const nodeKey = (node: string) => `${prefix}node:${node}`;
+  const roomIndex = `${prefix}rooms`;
   const queues = new Map<string, Promise<void>>();
 
   async function load(
@@ -85,8 +92,15 @@ export function createRedisStateStore(
       // writing it again would only make other nodes' writes retry.
       if (serialized === raw) return result;
       const written = await client.eval(compareAndSet, {
-        keys: [roomKey(room)],
-        arguments: [version, serialized ?? '', String(roomTtlMs), String(ROOM_STATE_FORMAT)],
+        keys: [roomKey(room), roomIndex],
+        arguments: [
+          version,
+          serialized ?? '',
+          String(roomTtlMs),
+          String(ROOM_STATE_FORMAT),
+          room,
+          String(Date.now() + roomTtlMs),
+        ],
       });
       if (written === 1) return result;
       if (Date.now() > deadline)
@@ -118,6 +132,7 @@ export function createRedisStateStore(
     },
     async refresh(room) {
       await client.pExpire(roomKey(room), roomTtlMs);
+      await client.zAdd(roomIndex, { score: Date.now() + roomTtlMs, value: room }, { XX: true });
     },
     async heartbeat(nodeId, ttlMs) {
       await client.set(nodeKey(nodeId), '1', { PX: ttlMs });
@@ -127,6 +142,11 @@ export function createRedisStateStore(
     },
     async forgetNode(nodeId) {
       await client.del(nodeKey(nodeId));
+    },
+    async roomNames() {
+      // Entries of rooms that expired unrefreshed are dropped as we go.
+      await client.zRemRangeByScore(roomIndex, '-inf', Date.now());
+      return (await client.zRange(roomIndex, 0, -1)).sort();
     },
     async close() {
       // The client belongs to the composition root, which closes it.

@@ -1,7 +1,8 @@
 // The admin dashboard lists an office's rooms from the real API and follows
-// the office picker; it shows the SFU workers (drain toggle) and the live
-// rooms with their participants (end for everyone); without a token it asks
-// to sign in.
+// the office picker; it shows the cluster's SFU nodes with their workers and
+// load (drain toggle), the SFU workers (drain toggle) and the live rooms with
+// their participants and each one's media node (end for everyone); without a
+// token it asks to sign in.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser, useClients, useDatabase, useTestServer } from '../harness/fixtures.js';
 import { waitFor } from '../harness/sfu.js';
@@ -72,6 +73,13 @@ describe('admin dashboard', () => {
     const names = await people.allTextContents();
     expect(names.some((n) => n.includes('Борис Орлов'))).toBe(true);
     expect(names.some((n) => n.includes('Вера Ким'))).toBe(true);
+    // Each participant's media node is shown.
+    expect(
+      await row
+        .getByTestId('admin-live-node')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-node'))),
+    ).toEqual(['embedded', 'embedded']);
+    expect(names.every((n) => n.includes('media: embedded'))).toBe(true);
 
     // A confirm step: cancel keeps the meeting, confirm ends it.
     await row.getByTestId('admin-close-room').click();
@@ -83,6 +91,33 @@ describe('admin dashboard', () => {
     await row.waitFor({ state: 'detached' });
     expect((await server.sfu.sfu.call('inspectRoom', { roomId: 'hall-b' })).exists).toBe(false);
     expect(await page.getByTestId('admin-live-status').textContent()).toContain('hall-b');
+    await page.context().close();
+  });
+
+  it('lists the SFU nodes with workers and load, and drains and undrains one (RU)', async () => {
+    const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+    await page.goto(`${server.url}/admin.html#token=${token}`);
+    const node = page.locator('[data-testid="admin-node"][data-node="embedded"]');
+    await node.waitFor();
+    expect(await page.locator('#admin-nodes-title').textContent()).toBe('Медиасерверы кластера');
+    expect(await node.getAttribute('data-state')).toBe('SERVING');
+    expect(
+      await node
+        .getByTestId('admin-node-worker')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-index'))),
+    ).toEqual(['0', '1']);
+    expect(await node.getByTestId('admin-node-load').textContent()).toMatch(
+      /комнат: \d+ · участников: \d+ · потоков: \d+/,
+    );
+
+    const state = async () => (await server.sfu.sfu.call('getLoad', {})).state;
+    await node.getByTestId('admin-node-drain').click();
+    await page.locator('[data-testid="admin-node"][data-state="DRAINING"]').waitFor();
+    expect(await state()).toBe('DRAINING');
+    expect(await node.getByTestId('admin-node-drain').textContent()).toBe('Снова размещать');
+    await node.getByTestId('admin-node-drain').click();
+    await page.locator('[data-testid="admin-node"][data-state="SERVING"]').waitFor();
+    expect(await state()).toBe('SERVING');
     await page.context().close();
   });
 

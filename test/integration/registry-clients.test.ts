@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryKeys, type NodeRecord } from '../../sfu/api/registry.js';
 import { createNodeClients } from '../../signaling/cluster/nodeClients.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
-import { createRegistryHashRouter } from '../../signaling/cluster/registryHashRouter.js';
+import { createHomeRouter } from '../../signaling/cluster/homeRouter.js';
+import { createMemoryRoomHomes } from '../../signaling/cluster/roomHomes.js';
 import { createLogger } from '../../signaling/core/logger.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { waitFor } from '../harness/sfu.js';
@@ -45,7 +46,7 @@ describe('SFU nodes found through the registry', () => {
         log,
       });
       const clients = createNodeClients({ directory, secret, heartbeatMs: HEARTBEAT_MS, log });
-      const sfu = createRegistryHashRouter(directory, clients);
+      const sfu = createHomeRouter({ directory, homes: createMemoryRoomHomes(), clients, log });
       const changes: NodeRecord[][] = [];
       directory.onChange((nodes) => changes.push(nodes));
       try {

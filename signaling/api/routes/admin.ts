@@ -1,23 +1,71 @@
-// /api/admin: SFU capacity (load, CPU, drain) and the live rooms of this
-// signaling node, for admins only. Changes are audited by the live admin.
+// /api/admin: SFU capacity (nodes and their workers: load, CPU, drain) and
+// the live rooms of the cluster, for admins only. Changes are audited by the
+// live and cluster admins.
 import { z } from 'zod';
 import { requireAdmin } from '../../catalog/permissions.js';
 import { notFound } from '../../core/domainError.js';
+import { ApiError } from '../errors.js';
 import { roomNameSchema } from '../../protocol/common.js';
 import type { ApiContext } from '../context.js';
-import { liveRoomSchema, sfuWorkerSchema, type LiveAdmin } from '../live.js';
+import {
+  liveRoomSchema,
+  nodeViewSchema,
+  sfuWorkerSchema,
+  type ClusterAdmin,
+  type LiveAdmin,
+} from '../live.js';
 import { defineRoute, json, type Route } from '../route.js';
 
 const workerParams = z.object({ index: z.coerce.number().int().min(0).max(1023) });
 const roomParams = z.object({ name: roomNameSchema });
+const nodeParams = z.object({ id: z.string().min(1).max(255) });
+const drainBody = z.object({
+  /** Move the node's participants elsewhere too: not in this release. */
+  migrate: z.boolean().default(false),
+});
+
+/** The stable reason a drain with migration is refused today (details.reason of the 409). */
+export const MIGRATION_NOT_YET = 'MIGRATION_NOT_YET';
 const sfuSchema = z.object({ workers: z.array(sfuWorkerSchema) });
 
-export function adminRoutes({ live }: ApiContext): Route[] {
+export function adminRoutes({ live, cluster }: ApiContext): Route[] {
   const liveAdmin = (): LiveAdmin => {
     const found = live?.();
     if (!found) throw notFound('live administration is not available on this server');
     return found;
   };
+  const clusterAdmin = (): ClusterAdmin | undefined => cluster?.();
+  const nodeDrainRoute = (on: boolean) =>
+    defineRoute({
+      method: 'POST',
+      path: `/api/admin/nodes/{id}/${on ? 'drain' : 'undrain'}`,
+      operationId: on ? 'drainSfuNode' : 'undrainSfuNode',
+      summary: on
+        ? 'Drain an SFU node: no new rooms or participants are placed on it, what it carries keeps running (admins). `migrate: true` (moving its participants) is refused with 409 until drain with migration arrives'
+        : 'Let an SFU node take new rooms and participants again (admins)',
+      tag: 'admin',
+      params: nodeParams,
+      ...(on ? { body: drainBody } : {}),
+      responses: { 200: { description: 'The node', schema: nodeViewSchema } },
+      errors: on
+        ? ['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']
+        : ['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND'],
+      async handle({ identity, params, body, ip }) {
+        requireAdmin(identity, on ? 'drain SFU nodes' : 'undrain SFU nodes');
+        if (on && (body as z.infer<typeof drainBody> | undefined)?.migrate) {
+          throw new ApiError(
+            'CONFLICT',
+            'moving participants off a node comes with drain with migration, in a later release; drain without migrate stops new placements',
+            { reason: MIGRATION_NOT_YET },
+          );
+        }
+        const admin = clusterAdmin();
+        if (!admin) throw notFound('SFU nodes are not administered by this server');
+        const node = await admin.drainNode(params.id, on, { subject: identity.subject, ip });
+        if (!node) throw notFound(`no SFU node ${params.id}`);
+        return json(200, node);
+      },
+    });
   const drainRoute = (on: boolean) =>
     defineRoute({
       method: 'POST',
@@ -43,6 +91,26 @@ export function adminRoutes({ live }: ApiContext): Route[] {
   return [
     defineRoute({
       method: 'GET',
+      path: '/api/admin/nodes',
+      operationId: 'sfuNodes',
+      summary:
+        'SFU nodes of the cluster with their state, version, addresses, workers and load, capacity, and the rooms and participants they carry (admins)',
+      tag: 'admin',
+      responses: {
+        200: { description: 'Nodes', schema: z.object({ nodes: z.array(nodeViewSchema) }) },
+      },
+      errors: ['FORBIDDEN', 'NOT_FOUND'],
+      async handle({ identity }) {
+        requireAdmin(identity, 'see SFU nodes');
+        const admin = clusterAdmin();
+        if (!admin) throw notFound('SFU nodes are not administered by this server');
+        return json(200, { nodes: await admin.nodes() });
+      },
+    }),
+    nodeDrainRoute(true),
+    nodeDrainRoute(false),
+    defineRoute({
+      method: 'GET',
       path: '/api/admin/sfu',
       operationId: 'sfuLoad',
       summary: 'SFU workers with their load, CPU time and draining flag (admins)',
@@ -60,7 +128,8 @@ export function adminRoutes({ live }: ApiContext): Route[] {
       method: 'GET',
       path: '/api/admin/rooms',
       operationId: 'liveRooms',
-      summary: 'Rooms meeting now on this signaling node, with their participants (admins)',
+      summary:
+        "Rooms meeting now across the cluster, with their participants and the SFU node each participant's media is on (admins)",
       tag: 'admin',
       responses: {
         200: { description: 'Live rooms', schema: z.object({ rooms: z.array(liveRoomSchema) }) },
@@ -68,7 +137,8 @@ export function adminRoutes({ live }: ApiContext): Route[] {
       errors: ['FORBIDDEN', 'NOT_FOUND'],
       async handle({ identity }) {
         requireAdmin(identity, 'see live rooms');
-        return json(200, { rooms: await liveAdmin().rooms() });
+        const admin = clusterAdmin();
+        return json(200, { rooms: await (admin ?? liveAdmin()).rooms() });
       },
     }),
     defineRoute({

@@ -1,9 +1,10 @@
-// The live part of the dashboard: SFU workers (load, CPU, drain toggle) and
-// the rooms meeting now (participants, end for everyone after a confirm
-// step). Refreshed every few seconds and at once after each change.
+// The live part of the dashboard: the cluster's SFU nodes (state, workers and
+// load, drain toggle), SFU workers (load, CPU, drain toggle) and the rooms
+// meeting now across the cluster (participants with their media node, end
+// for everyone after a confirm step). Refreshed every few seconds and at once after each change.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { formatTime, t } from '../i18n/index.js';
-import type { AdminApi, LiveRoom, SfuWorker } from './api.js';
+import type { AdminApi, LiveRoom, SfuNode, SfuWorker } from './api.js';
 
 /** How often the live sections reload. */
 export const LIVE_REFRESH_MS = 3_000;
@@ -46,9 +47,112 @@ function Failed({ message }: { message: string }) {
 export function LiveView({ api }: { api: AdminApi }) {
   return (
     <div class="admin__grid">
+      <NodesPanel api={api} />
       <SfuPanel api={api} />
       <LiveRoomsPanel api={api} />
     </div>
+  );
+}
+
+const workerSummary = (w: SfuWorker) =>
+  [
+    t('admin.workerRooms', { count: w.rooms }),
+    t('admin.workerConsumers', { count: w.consumers }),
+    w.cpuMs === null ? '' : t('admin.workerCpu', { seconds: (w.cpuMs / 1000).toFixed(1) }),
+    w.draining ? t('admin.workerDraining') : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+function NodesPanel({ api }: { api: AdminApi }) {
+  const [nodes, reload] = usePolled(() => api.nodes());
+  const [busy, setBusy] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const toggle = async (node: SfuNode) => {
+    setBusy(node.id);
+    setError(undefined);
+    try {
+      await api.setNodeDraining(node.id, node.state !== 'DRAINING');
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(undefined);
+      reload();
+    }
+  };
+  return (
+    <section class="admin__panel" aria-labelledby="admin-nodes-title" data-testid="admin-nodes">
+      <h2 id="admin-nodes-title">{t('admin.nodes')}</h2>
+      {nodes.error && <Failed message={nodes.error} />}
+      {error && <Failed message={error} />}
+      {nodes.value && nodes.value.length === 0 && <p>{t('admin.noNodes')}</p>}
+      {nodes.value && nodes.value.length > 0 && (
+        <ul class="admin__list">
+          {nodes.value.map((node) => {
+            const draining = node.state === 'DRAINING';
+            return (
+              <li
+                key={node.id}
+                class="admin__row"
+                data-testid="admin-node"
+                data-node={node.id}
+                data-state={node.state}
+              >
+                <div class="admin__row-main">
+                  <strong>{node.id}</strong>
+                  <span class="admin__meta" data-testid="admin-node-state">
+                    {[
+                      t(`admin.nodeState.${node.state}`),
+                      node.version ? t('admin.nodeVersion', { version: node.version }) : '',
+                      node.mediaAddress ?? '',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </span>
+                  <span class="admin__meta" data-testid="admin-node-load">
+                    {[
+                      t('admin.nodeLoad', {
+                        rooms: node.rooms,
+                        peers: node.peers,
+                        consumers: node.workers.reduce((sum, w) => sum + w.consumers, 0),
+                      }),
+                      node.capacity === null
+                        ? ''
+                        : t('admin.nodeCapacity', { count: node.capacity }),
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </span>
+                  <ul class="admin__people">
+                    {node.workers.map((w) => (
+                      <li key={w.index} data-testid="admin-node-worker" data-index={w.index}>
+                        {t('admin.worker', { index: w.index })}
+                        <span class="admin__meta">{` · ${workerSummary(w)}`}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+                {node.state !== 'UNREACHABLE' && (
+                  <button
+                    type="button"
+                    class="button button--small"
+                    data-testid="admin-node-drain"
+                    aria-pressed={draining ? 'true' : 'false'}
+                    aria-label={t(draining ? 'admin.nodeUndrainLabel' : 'admin.nodeDrainLabel', {
+                      node: node.id,
+                    })}
+                    disabled={busy === node.id}
+                    onClick={() => void toggle(node)}
+                  >
+                    {t(draining ? 'admin.nodeUndrain' : 'admin.nodeDrain')}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -85,18 +189,7 @@ function SfuPanel({ api }: { api: AdminApi }) {
             >
               <div class="admin__row-main">
                 <strong>{t('admin.worker', { index: w.index })}</strong>
-                <span class="admin__meta">
-                  {[
-                    t('admin.workerRooms', { count: w.rooms }),
-                    t('admin.workerConsumers', { count: w.consumers }),
-                    w.cpuMs === null
-                      ? ''
-                      : t('admin.workerCpu', { seconds: (w.cpuMs / 1000).toFixed(1) }),
-                    w.draining ? t('admin.workerDraining') : '',
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')}
-                </span>
+                <span class="admin__meta">{workerSummary(w)}</span>
               </div>
               <button
                 type="button"
@@ -172,6 +265,11 @@ function LiveRoomsPanel({ api }: { api: AdminApi }) {
                         {' · '}
                         {t(`admin.role.${p.role}`)}
                         {p.guest && p.role !== 'guest' ? ` · ${t('admin.guest')}` : ''}
+                        {p.node ? (
+                          <span data-testid="admin-live-node" data-node={p.node}>
+                            {` · ${t('admin.mediaNode', { node: p.node })}`}
+                          </span>
+                        ) : null}
                       </span>
                     </li>
                   ))}

@@ -1,5 +1,5 @@
-// What the admin dashboard reads: SFU workers and live rooms (and changes:
-// drain, close), offices, their rooms and meeting history.
+// What the admin dashboard reads: SFU nodes, workers and live rooms (and
+// changes: drain, close), offices, their rooms and meeting history.
 import { createApiFetch, type RoomView } from '../bookings/api.js';
 
 export interface Office {
@@ -34,6 +34,22 @@ export interface LiveParticipant {
   readonly role: 'host' | 'cohost' | 'participant' | 'guest';
   readonly guest: boolean;
   readonly disconnected: boolean;
+  /** The SFU node this participant's media is on; null when not known. */
+  readonly node: string | null;
+}
+
+export interface SfuNode {
+  readonly id: string;
+  readonly incarnation: string | null;
+  readonly state: 'SERVING' | 'DRAINING' | 'UNREACHABLE';
+  readonly version: string | null;
+  readonly internalUrl: string | null;
+  readonly mediaAddress: string | null;
+  readonly pipeAddress: string | null;
+  readonly workers: readonly SfuWorker[];
+  readonly capacity: number | null;
+  readonly rooms: number;
+  readonly peers: number;
 }
 
 export interface LiveRoom {
@@ -47,6 +63,9 @@ export interface LiveRoom {
 export interface AdminApi {
   sfu(): Promise<SfuWorker[]>;
   setDraining(index: number, draining: boolean): Promise<SfuWorker>;
+  nodes(): Promise<SfuNode[]>;
+  /** Drains a node (no new placements; what it carries goes on) or lets it take new ones. */
+  setNodeDraining(id: string, draining: boolean): Promise<SfuNode>;
   liveRooms(): Promise<LiveRoom[]>;
   closeRoom(name: string): Promise<void>;
   offices(): Promise<Office[]>;
@@ -61,6 +80,11 @@ export function createAdminApi(token: () => string | undefined): AdminApi {
     sfu: async () => (await json<{ workers: SfuWorker[] }>('GET', '/api/admin/sfu')).workers,
     setDraining: (index, draining) =>
       json('POST', `/api/admin/sfu/workers/${index}/${draining ? 'drain' : 'undrain'}`),
+    nodes: async () => (await json<{ nodes: SfuNode[] }>('GET', '/api/admin/nodes')).nodes,
+    setNodeDraining: (id, draining) =>
+      draining
+        ? json('POST', `/api/admin/nodes/${encodeURIComponent(id)}/drain`, { migrate: false })
+        : json('POST', `/api/admin/nodes/${encodeURIComponent(id)}/undrain`),
     liveRooms: async () => (await json<{ rooms: LiveRoom[] }>('GET', '/api/admin/rooms')).rooms,
     async closeRoom(name) {
       await json('POST', `/api/admin/rooms/${encodeURIComponent(name)}/close`);
