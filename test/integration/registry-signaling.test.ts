@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeRecord } from '../../sfu/api/registry.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
-import { roomHash } from '../../signaling/cluster/sfuRouter.js';
 import { createLogger } from '../../signaling/core/logger.js';
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startCluster, type Cluster } from '../harness/node.js';
@@ -61,30 +60,39 @@ describe('signaling with SFU_NODES=registry', () => {
       });
       try {
         await waitFor(async () => (await directory.snapshot()).length === 2, 'both nodes register');
-        // One room for each node (the live nodes sorted by id, by the name's hash for now).
-        const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
-        const onFirst = names.find((n) => roomHash(n) % 2 === 0)!;
-        const onSecond = names.find((n) => roomHash(n) % 2 === 1)!;
-        for (const room of [onFirst, onSecond]) {
+        // Placed by load: the first room on the emptiest node (ties by id), the
+        // second on the other, now emptier one.
+        const roomsOnNodes = async () =>
+          (await directory.snapshot()).reduce(
+            (sum, n) => sum + n.workers.reduce((s, w) => s + w.routers, 0),
+            0,
+          );
+        for (const [i, room] of ['alpha', 'beta'].entries()) {
           const c = await connectClient(signaling.url);
           clients.push(c);
           const joined = await c.join(room, `Guest of ${room}`);
           expect(joined.routerRtpCapabilities).toBeDefined();
           await c.request('createTransport', { direction: 'recv' });
+          // Placement reads the load the nodes last reported: let the registry
+          // show this room before the next one is placed.
+          await waitFor(async () => (await roomsOnNodes()) === i + 1, `${room} is on a node`);
         }
-        const routers = (nodes: NodeRecord[]) =>
-          nodes.map((n) => [n.nodeId, n.workers.reduce((sum, w) => sum + w.routers, 0)]);
+        // Records are renewed every beat: wait for one that shows the transport too.
+        const carried = (nodes: NodeRecord[]) =>
+          nodes.map((n) => [
+            n.nodeId,
+            n.workers.reduce((sum, w) => sum + w.routers, 0),
+            n.workers.reduce((sum, w) => sum + w.transports, 0),
+          ]);
         await waitFor(
           async () =>
-            JSON.stringify(routers(await directory.snapshot())) ===
+            JSON.stringify(carried(await directory.snapshot())) ===
             JSON.stringify([
-              ['sfu-r1', 1],
-              ['sfu-r2', 1],
+              ['sfu-r1', 1, 1],
+              ['sfu-r2', 1, 1],
             ]),
-          'each node carries one room',
+          'each node carries one room with its transport',
         );
-        const transports = (await directory.snapshot()).map((n) => n.workers[0]?.transports);
-        expect(transports).toEqual([1, 1]);
       } finally {
         await directory.close();
       }
