@@ -3,11 +3,13 @@
 // tiers that run a deployment: its log goes to a temporary file (kept when a
 // test fails, for the diagnosis), it is ready once its /readyz says so, and
 // it can be killed with any signal and started again on the same ports — a
-// restart as an operator's supervisor does it.
+// restart as an operator's supervisor does it. Given a certificate
+// (SFU_INTERNAL_TLS_CERT), it serves its endpoint over TLS only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +59,30 @@ export function prepareServerBuild(): string | undefined {
 /** A secret for one deployment: 32+ characters, shared by its SFU and signaling nodes. */
 export const newSfuSecret = (): string => randomBytes(32).toString('base64url');
 
+/**
+ * Whether the node at `url` says it is ready. Over TLS the probe trusts the
+ * node's own certificate as its CA: the certificates tests make are self-signed.
+ */
+async function isReady(url: string, certFile: string | undefined): Promise<boolean> {
+  if (certFile === undefined) {
+    const res = await fetch(`${url}/readyz`);
+    return res.ok && ((await res.json()) as { ready?: boolean }).ready === true;
+  }
+  const ca = await readFile(certFile, 'utf8');
+  const body = await new Promise<string | undefined>((resolve, reject) => {
+    httpsGet(`${url}/readyz`, { ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(res.statusCode === 200 ? text : undefined));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+  return body !== undefined && (JSON.parse(body) as { ready?: boolean }).ready === true;
+}
+
 export interface SfuNodeProcess {
-  /** The internal endpoint, as signaling's SFU_NODES lists it. */
+  /** The internal endpoint, as signaling's SFU_NODES lists it (https:// when given a certificate). */
   readonly url: string;
   readonly rtcPort: number;
   readonly child: ChildProcess;
@@ -66,15 +90,15 @@ export interface SfuNodeProcess {
   readonly logFile: string;
   /** What it has written so far. */
   log(): Promise<string>;
-  /** Sends `signal` (SIGTERM by default) and resolves once it exited. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` (SIGTERM by default); resolves with its exit code once it exited. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
   /** Starts it again on the same ports; resolves once ready. */
   restart(): Promise<void>;
 }
 
 export interface SfuNodeOptions {
   secret: string;
-  /** More variables (SFU_NODE_ID, SFU_WORKERS…). */
+  /** More variables (SFU_NODE_ID, SFU_WORKERS, SFU_SECRET_PREVIOUS, SFU_INTERNAL_TLS_CERT…). */
   env?: Record<string, string>;
   /** How long a start may take before it counts as failed. */
   startMs?: number;
@@ -89,7 +113,9 @@ export async function startSfuNode({
   if (problem) throw new Error(`cannot start an SFU node: ${problem}`);
   const port = await freePort();
   const rtcPort = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const certFile = env['SFU_INTERNAL_TLS_CERT'];
+  // A certificate names a host, not an address: the tests' ones name localhost.
+  const url = certFile ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
   const logFile = join(await mkdtemp(join(tmpdir(), 'veche-sfu-node-')), 'sfu.log');
   const out = createWriteStream(logFile, { flags: 'a' });
   let child: ChildProcess;
@@ -120,8 +146,7 @@ export async function startSfuNode({
         throw new Error(`SFU node exited (${child.exitCode}):\n${await readFile(logFile, 'utf8')}`);
       }
       try {
-        const res = await fetch(`${url}/readyz`);
-        if (res.ok && ((await res.json()) as { ready?: boolean }).ready === true) return;
+        if (await isReady(url, certFile)) return;
       } catch {
         // not listening yet
       }
@@ -143,11 +168,11 @@ export async function startSfuNode({
     logFile,
     log: () => readFile(logFile, 'utf8'),
     async kill(signal = 'SIGTERM') {
-      if (exited()) return;
-      const gone = new Promise((r) => child.once('exit', r));
+      if (exited()) return child.exitCode;
+      const gone = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGCONT'); // a stopped process would not act on the signal
       child.kill(signal);
-      await gone;
+      return gone;
     },
     restart: launch,
   };

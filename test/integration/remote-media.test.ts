@@ -12,16 +12,17 @@ import { connectClient, type TestClient } from '../harness/client.js';
 import { testConfig, webRoot } from '../harness/server.js';
 import { testLogger } from '../harness/sfu.js';
 import {
-  prepareBuild,
-  SECRET,
+  newSfuSecret,
+  prepareServerBuild,
   startSfuNode,
   type SfuNodeProcess,
-} from './sfu-contract/support/sfuNode.js';
+} from '../harness/sfuNode.js';
 
-const buildProblem = prepareBuild();
+const buildProblem = prepareServerBuild();
 if (buildProblem) console.log(`skipped: signaling with an SFU node: ${buildProblem}`);
 
 describe.skipIf(buildProblem !== undefined)('signaling with a separate SFU node', () => {
+  const secret = newSfuSecret();
   let node: SfuNodeProcess;
   let signaling: Composition;
   let url: string;
@@ -33,9 +34,9 @@ describe.skipIf(buildProblem !== undefined)('signaling with a separate SFU node'
   };
 
   beforeAll(async () => {
-    node = await startSfuNode();
+    node = await startSfuNode({ secret });
     signaling = await compose(
-      { ...testConfig(), sfuNodes: { urls: [node.url], secret: SECRET, caFile: undefined } },
+      { ...testConfig(), sfuNodes: { urls: [node.url], secret, caFile: undefined } },
       {
         log: testLogger(),
         secrets: {
@@ -58,7 +59,7 @@ describe.skipIf(buildProblem !== undefined)('signaling with a separate SFU node'
   afterAll(async () => {
     for (const c of clients) c.close();
     await signaling?.close();
-    await node?.stop();
+    await node?.kill();
   });
 
   it('serves a meeting from the SFU node, and has each peer rebuild once after the node restarts', async () => {
@@ -90,7 +91,7 @@ describe.skipIf(buildProblem !== undefined)('signaling with a separate SFU node'
       peerId: annaJoin.peerId,
     });
 
-    await node.stop('SIGKILL');
+    await node.kill('SIGKILL');
     await node.restart();
     const resets = await Promise.all([anna.next('mediaReset'), boris.next('mediaReset')]);
     expect(resets[0].routerRtpCapabilities.codecs?.length).toBeGreaterThan(0);

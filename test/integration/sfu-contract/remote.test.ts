@@ -8,18 +8,13 @@ import { SfuError, type SfuEvent } from '../../../sfu/api/index.js';
 import { MAX_CALL_BYTES, MAX_FRAME_BYTES } from '../../../sfu/api/wire.js';
 import { createRemoteSfu, type RemoteSfu } from '../../../signaling/sfu/remoteSfu.js';
 import { testLogger, waitFor } from '../../harness/sfu.js';
+import { prepareServerBuild, startSfuNode, type SfuNodeProcess } from '../../harness/sfuNode.js';
 import { rawConnect } from './support/rawSocket.js';
-import {
-  PREVIOUS_SECRET,
-  SECRET,
-  prepareBuild,
-  startSfuNode,
-  type SfuNodeProcess,
-} from './support/sfuNode.js';
+import { PREVIOUS_SECRET, SECRET } from './support/secrets.js';
 import { expectSfuError, opusParameters, sfuContractSuite } from './suite.js';
 import { tlsEndpointSuite } from './tls.js';
 
-const buildProblem = prepareBuild();
+const buildProblem = prepareServerBuild();
 if (buildProblem) console.log(`skipped: SFU node process tests: ${buildProblem}`);
 
 describe.skipIf(buildProblem !== undefined)('SFU node process over the network', () => {
@@ -37,11 +32,11 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
   };
 
   beforeAll(async () => {
-    node = await startSfuNode();
+    node = await startSfuNode({ secret: SECRET, env: { SFU_SECRET_PREVIOUS: PREVIOUS_SECRET } });
   });
   afterAll(async () => {
     for (const client of clients) await client.close();
-    await node?.stop('SIGKILL');
+    await node?.kill('SIGKILL');
   });
 
   sfuContractSuite(
@@ -228,7 +223,7 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       await expect(wrong.call('getLoad', {})).rejects.toSatisfy(
         (e) => e instanceof SfuError && e.code === 'UNAUTHENTICATED' && !e.retryable,
       );
-      expect(node.output.join('')).not.toContain('y'.repeat(40));
+      expect(await node.log()).not.toContain('y'.repeat(40));
     });
 
     it('answers malformed, unknown and oversize calls with codes and keeps serving', async () => {
@@ -353,7 +348,7 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       sfu.watchRoom(watched);
       const { epoch: before } = await sfu.call('openRoom', { roomId: watched });
       const beforeNode = sfu.node();
-      expect(await node.stop('SIGTERM')).toBe(0); // a graceful stop
+      expect(await node.kill('SIGTERM')).toBe(0); // a graceful stop
       await waitFor(() => !sfu.connected, 'client sees the node gone');
       await expect(sfu.call('getLoad', {})).rejects.toSatisfy(
         (e) => e instanceof SfuError && e.code === 'SFU_UNAVAILABLE' && e.retryable,

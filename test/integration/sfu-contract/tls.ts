@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuError } from '../../../sfu/api/index.js';
 import { createRemoteSfu, type RemoteSfu } from '../../../signaling/sfu/remoteSfu.js';
 import { testLogger } from '../../harness/sfu.js';
-import { SECRET, startSfuNode, type SfuNodeProcess } from './support/sfuNode.js';
+import { startSfuNode, type SfuNodeProcess } from '../../harness/sfuNode.js';
+import { PREVIOUS_SECRET, SECRET } from './support/secrets.js';
 
 export function tlsEndpointSuite() {
   describe('its internal endpoint over TLS', () => {
@@ -43,13 +44,17 @@ export function tlsEndpointSuite() {
         { stdio: 'ignore' },
       );
       node = await startSfuNode({
-        SFU_INTERNAL_TLS_CERT: join(dir, 'cert.pem'),
-        SFU_INTERNAL_TLS_KEY: join(dir, 'key.pem'),
+        secret: SECRET,
+        env: {
+          SFU_SECRET_PREVIOUS: PREVIOUS_SECRET,
+          SFU_INTERNAL_TLS_CERT: join(dir, 'cert.pem'),
+          SFU_INTERNAL_TLS_KEY: join(dir, 'key.pem'),
+        },
       });
     });
     afterAll(async () => {
       for (const client of clients) await client.close();
-      await node?.stop('SIGKILL');
+      await node?.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     });
 
