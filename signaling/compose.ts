@@ -4,21 +4,14 @@
 // same wiring, overriding only what a test must own (its SFU, its secrets,
 // an in-memory history instead of a database, a clock, short timeouts).
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createClient, type RedisClientType } from 'redis';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
 import { createInProcessSfu } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
 import { createClusterAdmin } from './admin/clusterAdmin.js';
-import {
-  embeddedNodeSource,
-  fixedNodeSource,
-  registryNodeSource,
-  type SfuNodeSource,
-} from './admin/nodeSource.js';
+import { embeddedNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
 import { createSignalingServer, type SignalingServer } from './app.js';
 import { createDatabaseAuditSink } from './audit/dbSink.js';
 import type { AuditSink } from './audit/sink.js';
@@ -35,13 +28,7 @@ import { createDatabaseChatStore } from './chat/dbStore.js';
 import { scheduleChatRetention } from './chat/retention.js';
 import type { ChatStore } from './chat/store.js';
 import { connectRedis, type SharedState } from './cluster/redis.js';
-import { createNodeClients } from './cluster/nodeClients.js';
-import { createRegistryDirectory } from './cluster/registry.js';
-import { createHomeRouter } from './cluster/homeRouter.js';
-import { createRedisRoomHomes } from './cluster/roomHomes.js';
-import { createSfuRouter } from './cluster/sfuRouter.js';
-import { createRemoteSfu } from './sfu/remoteSfu.js';
-import type { SfuNodesConfig, SignalingConfig } from './config.js';
+import type { SignalingConfig } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { migrate, openDatabase, type Database } from './db/index.js';
 import { createBookedRoomPolicy } from './rooms/bookedPolicy.js';
@@ -49,6 +36,7 @@ import { createAdHocPolicy } from './rooms/entryPolicy.js';
 import { createDatabaseMeetingRecorder, type MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createMemoryStateStore, type RoomStateStore } from './rooms/stateStore.js';
 import { createStepStopper } from './composeStop.js';
+import { connectSfuNodes } from './composeSfu.js';
 import { reportKeySourceOutage } from './composeAuth.js';
 
 /** Chat of rooms nobody booked is kept this long. */
@@ -292,116 +280,6 @@ export async function compose(
     await stopper.stop();
     throw error;
   }
-}
-
-/** The CA of https:// SFU nodes; a file that cannot be read is a startup failure naming it. */
-async function readCa(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw Object.assign(new Error(`SFU_INTERNAL_CA ${file} cannot be read (${reason})`), {
-      code: 'CONFIG_FILE_UNREADABLE',
-    });
-  }
-}
-
-/**
- * Separate SFU nodes: one client per node, rooms placed on them by a stable
- * hash of the room name (every signaling node places a room alike). This node
- * runs no workers of its own.
- */
-async function connectSfuNodes(
-  nodes: SfuNodesConfig,
-  redis: SignalingConfig['redis'],
-  log: Logger,
-): Promise<{
-  sfu: SfuApi;
-  source: SfuNodeSource;
-  onReconnect: (listener: () => void) => () => void;
-}> {
-  const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
-  if (nodes.registry) {
-    if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
-    return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log);
-  }
-  const clients = nodes.urls.map((url) =>
-    createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
-  );
-  const router = createSfuRouter(clients);
-  return {
-    sfu: router,
-    source: fixedNodeSource(
-      nodes.urls.map((url, i) => ({ url, sfu: clients[i] as SfuApi })),
-      router.nodeOf,
-    ),
-    // Events of a node were lost while it was away: its rooms are resynchronised.
-    onReconnect(listener) {
-      const stops = clients.map((client) => client.onReconnect(() => listener()));
-      return () => {
-        for (const stop of stops) stop();
-      };
-    },
-  };
-}
-
-/**
- * SFU_NODES=registry: the nodes are read from the registry in Redis and a
- * client is opened to each the first time it is needed; a node whose
- * connection drops counts as gone at once.
- */
-async function connectRegistryNodes(
-  nodes: SfuNodesConfig,
-  heartbeatMs: number,
-  redis: NonNullable<SignalingConfig['redis']>,
-  ca: string | undefined,
-  log: Logger,
-): Promise<{
-  sfu: SfuApi;
-  source: SfuNodeSource;
-  onReconnect: (listener: () => void) => () => void;
-}> {
-  const registryLog = log.child({ component: 'sfu-registry' });
-  const client = createClient({ url: redis.url }) as RedisClientType;
-  client.on('error', (error: unknown) =>
-    registryLog.error({ err: error, redis: 'sfu registry' }, 'redis connection error'),
-  );
-  await client.connect();
-  const directory = createRegistryDirectory({
-    redis: client,
-    prefix: redis.prefix,
-    heartbeatMs,
-    log,
-  });
-  const clients = createNodeClients({
-    directory,
-    secret: nodes.secret,
-    ...(ca ? { ca } : {}),
-    heartbeatMs,
-    log,
-  });
-  // Each room goes to its recorded home, placed by load (docs/operations.md, "Placement by load").
-  const homes = createRedisRoomHomes(client, redis.prefix);
-  const router = createHomeRouter({ directory, homes, clients, log });
-  return {
-    sfu: {
-      ...router,
-      async close() {
-        await router.close();
-        await clients.close();
-        await directory.close();
-        await client.quit();
-      },
-    },
-    // Admins see the registry's nodes; a room's media is on its recorded home.
-    source: registryNodeSource(
-      directory,
-      (record) => clients.get(record),
-      (room) => homes.get(room),
-    ),
-    // Events of a node were lost while it was away, or its rooms went with it: resynchronised.
-    onReconnect: (listener) => router.onReconnect(listener),
-  };
 }
 
 async function openOwnedDatabase(

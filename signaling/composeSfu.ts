@@ -1,0 +1,126 @@
+// The SFU a signaling node uses when it runs none of its own: the SFU nodes
+// of SFU_NODES, as a fixed list (rooms placed by their name's hash) or found
+// in the registry (rooms placed by load, their home recorded in Redis), with
+// the admins' view of those nodes and the reconnect notice that resyncs rooms.
+import { readFile } from 'node:fs/promises';
+import { createClient, type RedisClientType } from 'redis';
+import type { SfuApi } from '../sfu/api/index.js';
+import { fixedNodeSource, registryNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
+import { createHomeRouter } from './cluster/homeRouter.js';
+import { createNodeClients } from './cluster/nodeClients.js';
+import { createRegistryDirectory } from './cluster/registry.js';
+import { createRedisRoomHomes } from './cluster/roomHomes.js';
+import { createSfuRouter } from './cluster/sfuRouter.js';
+import type { SfuNodesConfig, SignalingConfig } from './config.js';
+import type { Logger } from './core/logger.js';
+import { createRemoteSfu } from './sfu/remoteSfu.js';
+
+/** The CA of https:// SFU nodes; a file that cannot be read is a startup failure naming it. */
+async function readCa(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw Object.assign(new Error(`SFU_INTERNAL_CA ${file} cannot be read (${reason})`), {
+      code: 'CONFIG_FILE_UNREADABLE',
+    });
+  }
+}
+
+/**
+ * Separate SFU nodes: one client per node, rooms placed on them by a stable
+ * hash of the room name (every signaling node places a room alike). This node
+ * runs no workers of its own.
+ */
+export async function connectSfuNodes(
+  nodes: SfuNodesConfig,
+  redis: SignalingConfig['redis'],
+  log: Logger,
+): Promise<{
+  sfu: SfuApi;
+  source: SfuNodeSource;
+  onReconnect: (listener: () => void) => () => void;
+}> {
+  const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
+  if (nodes.registry) {
+    if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
+    return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log);
+  }
+  const clients = nodes.urls.map((url) =>
+    createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
+  );
+  const router = createSfuRouter(clients);
+  return {
+    sfu: router,
+    source: fixedNodeSource(
+      nodes.urls.map((url, i) => ({ url, sfu: clients[i] as SfuApi })),
+      router.nodeOf,
+    ),
+    // Events of a node were lost while it was away: its rooms are resynchronised.
+    onReconnect(listener) {
+      const stops = clients.map((client) => client.onReconnect(() => listener()));
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  };
+}
+
+/**
+ * SFU_NODES=registry: the nodes are read from the registry in Redis and a
+ * client is opened to each the first time it is needed; a node whose
+ * connection drops counts as gone at once.
+ */
+async function connectRegistryNodes(
+  nodes: SfuNodesConfig,
+  heartbeatMs: number,
+  redis: NonNullable<SignalingConfig['redis']>,
+  ca: string | undefined,
+  log: Logger,
+): Promise<{
+  sfu: SfuApi;
+  source: SfuNodeSource;
+  onReconnect: (listener: () => void) => () => void;
+}> {
+  const registryLog = log.child({ component: 'sfu-registry' });
+  const client = createClient({ url: redis.url }) as RedisClientType;
+  client.on('error', (error: unknown) =>
+    registryLog.error({ err: error, redis: 'sfu registry' }, 'redis connection error'),
+  );
+  await client.connect();
+  const directory = createRegistryDirectory({
+    redis: client,
+    prefix: redis.prefix,
+    heartbeatMs,
+    log,
+  });
+  const clients = createNodeClients({
+    directory,
+    secret: nodes.secret,
+    ...(ca ? { ca } : {}),
+    heartbeatMs,
+    log,
+  });
+  // Each room goes to its recorded home, placed by load (docs/operations.md, "Placement by load").
+  const homes = createRedisRoomHomes(client, redis.prefix);
+  const router = createHomeRouter({ directory, homes, clients, log });
+  return {
+    sfu: {
+      ...router,
+      async close() {
+        await router.close();
+        await clients.close();
+        await directory.close();
+        await client.quit();
+      },
+    },
+    // Admins see the registry's nodes; a room's media is on its recorded home.
+    source: registryNodeSource(
+      directory,
+      (record) => clients.get(record),
+      (room) => homes.get(room),
+    ),
+    // Events of a node were lost while it was away, or its rooms went with it: resynchronised.
+    onReconnect: (listener) => router.onReconnect(listener),
+  };
+}
