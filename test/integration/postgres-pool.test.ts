@@ -60,9 +60,10 @@ describe('PostgreSQL pool errors', () => {
       await breakPool();
       await waitFor(() => poolLines().length >= 2, 'the next interval logs again');
       await recovered();
+      // One line per interval, however many connections broke in it (how many
+      // break while idle, rather than under a query, is the pool's timing; the
+      // count of those held back is pinned in test/unit/logger.test.ts).
       expect(poolLines()).toHaveLength(2);
-      // The errors held back in the first interval are counted in the next line.
-      expect(poolLines()[1]!.suppressed).toBeGreaterThan(0);
     } finally {
       await db.close();
       await admin.close();

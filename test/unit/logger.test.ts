@@ -2,7 +2,7 @@
 // in a logged object — inside an error, its cause, a request body, an array.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../signaling/core/logger.js';
+import { createLogger, rateLimited } from '../../signaling/core/logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -69,5 +69,25 @@ describe('log redaction', () => {
     log.info({ loop }, 'circular');
     expect(text()).not.toContain('SECRET-');
     expect(text()).toContain('circular');
+  });
+});
+
+describe('rate-limited reports', () => {
+  it('says the first at once, holds back the rest of the interval and counts them in the next', () => {
+    let clock = 0;
+    const report = rateLimited(30_000, () => clock);
+    const said: number[] = [];
+    const say = (suppressed: number) => said.push(suppressed);
+    report(say);
+    clock += 1_000;
+    report(say);
+    report(say);
+    expect(said).toEqual([0]);
+    clock += 30_000;
+    report(say);
+    expect(said).toEqual([0, 2]);
+    clock += 30_000;
+    report(say);
+    expect(said).toEqual([0, 2, 0]);
   });
 });
