@@ -5,7 +5,12 @@
 // a message that names the setting or the folder.
 import type { SignalingConfig } from './config.js';
 
-const KNOWN_CODES = new Set(['PORT_IN_USE', 'DATA_DIR_LOCKED', 'CONFIG_FILE_UNREADABLE']);
+const KNOWN_CODES = new Set([
+  'PORT_IN_USE',
+  'DATA_DIR_LOCKED',
+  'CONFIG_FILE_UNREADABLE',
+  'REDIS_UNAVAILABLE',
+]);
 
 /** The one line to print for a known startup failure; undefined for anything else. */
 export function startupFailure(

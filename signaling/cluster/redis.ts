@@ -16,16 +16,41 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
+/** A startup failure main prints in one line (the URL's password is never in it). */
+function redisUnavailable(error: unknown): Error & { code: string } {
+  const reason = error instanceof Error ? error.message : String(error);
+  return Object.assign(
+    new Error(`cannot connect to REDIS_URL: ${reason}; check its address, password and TLS`),
+    { code: 'REDIS_UNAVAILABLE' },
+  );
+}
+
 export async function connectRedis(
   options: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number },
   log: Logger,
 ): Promise<SharedState> {
   const connect = async (role: string) => {
     const client = createClient({ url: options.url }) as RedisClientType;
+    // The first connection must succeed: a Redis that refuses us (a wrong
+    // password, TLS where it has none) would otherwise be retried forever
+    // while the node never starts. Later drops reconnect on their own.
+    await new Promise<void>((resolve, reject) => {
+      const failed = (error: unknown) => {
+        client.off('ready', ready);
+        client.destroy();
+        reject(redisUnavailable(error));
+      };
+      const ready = () => {
+        client.off('error', failed);
+        resolve();
+      };
+      client.once('error', failed);
+      client.once('ready', ready);
+      client.connect().catch(failed);
+    });
     client.on('error', (error: unknown) =>
       log.error({ err: error, redis: role }, 'redis connection error'),
     );
-    await client.connect();
     return client;
   };
   const data = await connect('state');

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../harness/ports.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startTestRedis } from '../harness/redis.js';
 import { waitFor } from '../harness/sfu.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,6 +60,31 @@ describe('starting the server', () => {
     expect(stderr.trim().split('\n')).toEqual([
       `PORT ${port} is already in use on 127.0.0.1: stop the other program or set PORT`,
     ]);
+  });
+
+  it('with a Redis that refuses it says so in one line and exits 1, never waiting forever', async () => {
+    const locked = await startTestRedis({ password: 'startup-pass-5c1e' });
+    try {
+      const withoutPassword = new URL(locked.url);
+      withoutPassword.password = '';
+      const { code, stderr } = await run({
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+        DATABASE_URL: await postgres.createDatabase(),
+        REDIS_URL: withoutPassword.toString(),
+        SFU_NODES: 'http://127.0.0.1:9',
+        SFU_SECRET: 's'.repeat(40),
+      }).exited;
+      expect(code).toBe(1);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^cannot connect to REDIS_URL: .*check its address, password and TLS$/,
+      );
+    } finally {
+      await locked.stop();
+    }
   });
 
   it('stops on SIGTERM step by step and exits 0', async () => {
