@@ -68,7 +68,11 @@ export async function lockDataDir(folder: string): Promise<DataDirLock> {
           if (released) return;
           released = true;
           heldHere.delete(key);
-          if ((await holder(lockFile)) === process.pid) await unlink(lockFile).catch(() => {});
+          if ((await holder(lockFile)) !== process.pid) return;
+          // Already gone is fine; anything else would leave the folder locked: say so.
+          await unlink(lockFile).catch((error: unknown) => {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          });
         },
       };
     } catch (error) {

@@ -5,8 +5,6 @@
 // lists rooms meeting on the other with the SFU node their media is on;
 // without a token every command is refused; a node that stopped is shown as
 // not answering while the other is listed as before.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomHash } from '../../signaling/cluster/sfuRouter.js';
@@ -14,27 +12,7 @@ import { connectClient, type TestClient } from '../harness/client.js';
 import { startDeployment, type Deployment } from '../harness/node.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-
-const launcher = fileURLToPath(new URL('../../infra/admin.mjs', import.meta.url));
-
-function admin(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [launcher, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
+import { runAdmin } from '../harness/adminCli.js';
 
 interface NodeJson {
   id: string;
@@ -77,14 +55,14 @@ describe('admin CLI against a cluster', () => {
 
   it('is refused without a token', async () => {
     for (const args of [['nodes'], ['drain', sfuIds()[0]!], ['rooms']]) {
-      const refused = await admin(args, { VECHE_URL: env.VECHE_URL! });
+      const refused = await runAdmin(args, { VECHE_URL: env.VECHE_URL! });
       expect(refused.code, args.join(' ')).toBe(2);
       expect(refused.stderr).toContain('VECHE_TOKEN');
     }
   });
 
   it('lists both SFU nodes and drains only the one named', async () => {
-    const listed = await admin(['nodes', '--json'], env);
+    const listed = await runAdmin(['nodes', '--json'], env);
     expect(listed.code, listed.stderr).toBe(0);
     const nodes = (JSON.parse(listed.stdout) as { nodes: NodeJson[] }).nodes;
     expect(nodes.map((n) => [n.id, n.state])).toEqual(sfuIds().map((id) => [id, 'SERVING']));
@@ -92,15 +70,17 @@ describe('admin CLI against a cluster', () => {
     expect(nodes.every((n) => n.workers.length > 0)).toBe(true);
 
     const [first, second] = sfuIds() as [string, string];
-    const drained = await admin(['drain', second], env);
+    const drained = await runAdmin(['drain', second], env);
     expect(drained.code, drained.stderr).toBe(0);
     expect(drained.stdout.split('\n')[0]).toBe(`${second}: DRAINING`);
-    const table = (await admin(['nodes'], env)).stdout;
+    const table = (await runAdmin(['nodes'], env)).stdout;
     expect(table).toMatch(new RegExp(`^${first}\\s+SERVING`, 'm'));
     expect(table).toMatch(new RegExp(`^${second}\\s+DRAINING`, 'm'));
 
-    expect((await admin(['undrain', second], env)).code).toBe(0);
-    expect((await admin(['nodes'], env)).stdout).toMatch(new RegExp(`^${second}\\s+SERVING`, 'm'));
+    expect((await runAdmin(['undrain', second], env)).code).toBe(0);
+    expect((await runAdmin(['nodes'], env)).stdout).toMatch(
+      new RegExp(`^${second}\\s+SERVING`, 'm'),
+    );
   });
 
   it('lists rooms of the other signaling node with the SFU node of their media', async () => {
@@ -115,7 +95,7 @@ describe('admin CLI against a cluster', () => {
       clients.push(c);
       await c.join(name, `Участник ${name}`);
     }
-    const listed = await admin(['rooms', '--json'], env);
+    const listed = await runAdmin(['rooms', '--json'], env);
     expect(listed.code, listed.stderr).toBe(0);
     const rooms = (
       JSON.parse(listed.stdout) as {
@@ -130,7 +110,7 @@ describe('admin CLI against a cluster', () => {
 
   it('shows a stopped SFU node as UNREACHABLE and still lists the other', async () => {
     await cluster.sfu[1]!.kill('SIGKILL');
-    const listed = await admin(['nodes', '--json'], env);
+    const listed = await runAdmin(['nodes', '--json'], env);
     expect(listed.code, listed.stderr).toBe(0);
     const nodes = (JSON.parse(listed.stdout) as { nodes: NodeJson[] }).nodes;
     expect(nodes.map((n) => [n.id, n.state])).toEqual([

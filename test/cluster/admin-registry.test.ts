@@ -2,8 +2,6 @@
 // Redis, a signaling process finds them there. `nodes` lists both as they
 // describe themselves (node id, incarnation, version, capacity); `drain`
 // turns the one named DRAINING in its own registry record too.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,28 +11,9 @@ import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { waitFor } from '../harness/sfu.js';
 import { newSfuSecret, startSfuNode, type SfuNodeProcess } from '../harness/sfuNode.js';
+import { runAdmin } from '../harness/adminCli.js';
 
-const launcher = fileURLToPath(new URL('../../infra/admin.mjs', import.meta.url));
 const HEARTBEAT_MS = '500';
-
-function admin(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [launcher, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
 
 interface NodeJson {
   id: string;
@@ -102,7 +81,7 @@ describe('admin CLI with the SFU registry', () => {
   it('lists the registered nodes and drains the one named, in its record too', async () => {
     let nodes: NodeJson[] = [];
     await waitFor(async () => {
-      const listed = await admin(['nodes', '--json'], env);
+      const listed = await runAdmin(['nodes', '--json'], env);
       nodes = listed.code === 0 ? (JSON.parse(listed.stdout) as { nodes: NodeJson[] }).nodes : [];
       return nodes.length === 2;
     }, 'both nodes listed');
@@ -116,7 +95,7 @@ describe('admin CLI with the SFU registry', () => {
       expect(n.capacity).toBe(n.workers.length * 500);
     }
 
-    const drained = await admin(['drain', 'sfu-b'], env);
+    const drained = await runAdmin(['drain', 'sfu-b'], env);
     expect(drained.code, drained.stderr).toBe(0);
     expect(drained.stdout.split('\n')[0]).toBe('sfu-b: DRAINING');
     const client = await redis.client();
@@ -124,7 +103,7 @@ describe('admin CLI with the SFU registry', () => {
       JSON.parse((await client.get(registryKeys(prefix).node(id))) ?? '{}') as { state?: string };
     await waitFor(async () => (await record('sfu-b')).state === 'DRAINING', 'record DRAINING');
     expect((await record('sfu-a')).state).toBe('SERVING');
-    expect((await admin(['undrain', 'sfu-b'], env)).code).toBe(0);
+    expect((await runAdmin(['undrain', 'sfu-b'], env)).code).toBe(0);
     await waitFor(async () => (await record('sfu-b')).state === 'SERVING', 'record SERVING');
   });
 });

@@ -1,12 +1,13 @@
 // A Redis for tests: REDIS_URL when given (with a fresh key prefix per run),
 // otherwise a throwaway redis-server on a random port in a temp dir.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
+import { makeCertificate } from './certificate.js';
 import { freePort } from './ports.js';
 
 export interface TestRedis {
@@ -55,31 +56,6 @@ export interface TestRedisOptions {
   tls?: boolean;
 }
 
-/** A self-signed certificate for 127.0.0.1 (the CA is the certificate itself). */
-function makeCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'redis-cert.pem');
-  const key = join(dir, 'redis-key.pem');
-  const run = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  if (run.status !== 0) throw new Error(`openssl failed: ${String(run.stderr)}`);
-  return { cert, key };
-}
-
 export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `veche-test-${randomUUID().slice(0, 8)}:`;
   let child: ChildProcess | undefined;
@@ -89,7 +65,7 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   if (!url) {
     dir = await mkdtemp(join(tmpdir(), 'veche-redis-'));
     const port = await freePort();
-    const tls = options.tls ? makeCertificate(dir) : undefined;
+    const tls = options.tls ? makeCertificate(dir, '127.0.0.1', 'redis-') : undefined;
     caFile = tls?.cert;
     child = spawn(
       'redis-server',

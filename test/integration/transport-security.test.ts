@@ -1,10 +1,10 @@
 // Transport security and secrets: HTTPS when given a certificate, security
 // headers on every answer, tokens never in logs, secrets generated once.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificate } from '../harness/certificate.js';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
@@ -34,27 +34,7 @@ describe('transport security', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'veche-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    makeCertificate(dir, 'localhost');
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         lines.push(chunk.toString());

@@ -11,7 +11,8 @@ import { testLogger, waitFor } from '../../harness/sfu.js';
 import { prepareServerBuild, startSfuNode, type SfuNodeProcess } from '../../harness/sfuNode.js';
 import { rawConnect } from './support/rawSocket.js';
 import { PREVIOUS_SECRET, SECRET } from './support/secrets.js';
-import { expectSfuError, opusParameters, sfuContractSuite } from './suite.js';
+import { expectSfuError, opusParameters } from './support/contract.js';
+import { sfuContractSuite } from './suite.js';
 import { tlsEndpointSuite } from './tls.js';
 
 const buildProblem = prepareServerBuild();

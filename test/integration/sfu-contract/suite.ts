@@ -3,7 +3,6 @@
 // over the network): the same calls, the same answers, the same events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  SfuError,
   sfuMethodNames,
   type SfuApi,
   type SfuEvent,
@@ -11,6 +10,8 @@ import {
   type SfuRequest,
 } from '../../../sfu/api/index.js';
 import { waitFor } from '../../harness/sfu.js';
+import { ownershipCases } from './ownership.js';
+import { expectSfuError, opusParameters } from './support/contract.js';
 import { startMediaPeer, type MediaPeer } from './support/mediaPeer.js';
 
 /** How long the first packets may take to flow (ICE, DTLS and SRTP set up first). */
@@ -24,17 +25,6 @@ export interface ContractTarget {
 export interface ContractOptions {
   /** Requests are checked against the method schemas (all but the bare in-process SFU). */
   checksSchemas: boolean;
-}
-
-export const opusParameters = (ssrc: number) => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c-${ssrc}` },
-});
-
-export async function expectSfuError(promise: Promise<unknown>, code: SfuError['code']) {
-  await expect(promise).rejects.toSatisfy((e) => e instanceof SfuError && e.code === code);
 }
 
 /**
@@ -358,54 +348,6 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
       );
     });
 
-    it('reaps what an owner held once it stops renewing, but not what another owner adopted', async () => {
-      const lone = 'contract-lease-lone';
-      const shared = 'contract-lease-shared';
-      const gone = { owner: 'node-gone', leaseMs: 1000 };
-      const live = { owner: 'node-live', leaseMs: 60_000 };
-      await sfu.call('openRoom', { roomId: lone, ...gone });
-      await sfu.call('attachPeer', { roomId: lone, peerId: 'p1', ...gone });
-      await sfu.call('openRoom', { roomId: shared, ...live });
-      await sfu.call('openRoom', { roomId: shared, ...gone });
-      await sfu.call('attachPeer', { roomId: shared, peerId: 'kept', ...gone });
-      await sfu.call('attachPeer', { roomId: shared, peerId: 'reaped', ...gone });
-      await sfu.call('createWebRtcTransport', {
-        roomId: shared,
-        peerId: 'kept',
-        direction: 'send',
-      });
-      // Its signaling node died; the participant resumed on another one, which adopts the peer.
-      const adopted = await sfu.call('attachPeer', { roomId: shared, peerId: 'kept', ...live });
-      expect(adopted).toMatchObject({ adopted: true, previousOwner: 'node-gone' });
-      expect(adopted.transports).toHaveLength(1);
-      expect(await sfu.call('renewLease', live)).toEqual({ rooms: 1, peers: 1 });
-      expect(await sfu.call('renewLease', gone)).toEqual({ rooms: 2, peers: 2 });
-      // node-gone renews no more.
-      await waitFor(
-        () =>
-          eventsOf(lone).some(
-            (e) => e.type === 'peerClosed' && e.peerId === 'p1' && e.reason === 'leaseExpired',
-          ) &&
-          eventsOf(lone).some((e) => e.type === 'roomClosed' && e.reason === 'noOwner') &&
-          eventsOf(shared).some(
-            (e) => e.type === 'peerClosed' && e.peerId === 'reaped' && e.reason === 'leaseExpired',
-          ),
-        'the expired owner’s peers reaped and its lone room closed',
-      );
-      expect(eventsOf(shared)).not.toContainEqual(
-        expect.objectContaining({ type: 'peerClosed', peerId: 'kept' }),
-      );
-      expect(eventsOf(shared)).not.toContainEqual(expect.objectContaining({ type: 'roomClosed' }));
-      expect(await sfu.call('inspectRoom', { roomId: shared })).toMatchObject({
-        exists: true,
-        peers: 1,
-        transports: 1,
-      });
-      expect((await sfu.call('inspectRoom', { roomId: lone })).exists).toBe(false);
-      expect(await sfu.call('renewLease', gone)).toEqual({ rooms: 0, peers: 0 });
-      await sfu.call('closeRoom', { roomId: shared });
-    });
-
     it('refuses what it cannot do with stable codes and keeps serving', async () => {
       const roomId = 'contract-errors';
       await expectSfuError(
@@ -515,116 +457,7 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
         expect((await sfu.call('getLoad', {})).workers.length).toBeGreaterThan(0);
       });
 
-    it('drains the whole node on request, and serves again', async () => {
-      expect((await sfu.call('getLoad', {})).state).toBe('SERVING');
-      expect(await sfu.call('setNodeDraining', { draining: true })).toEqual({ state: 'DRAINING' });
-      expect((await sfu.call('getLoad', {})).state).toBe('DRAINING');
-      // What it carries keeps running: rooms still open (placement elsewhere is signaling's).
-      await sfu.call('openRoom', { roomId: 'contract-node-drain' });
-      await sfu.call('closeRoom', { roomId: 'contract-node-drain' });
-      expect(await sfu.call('setNodeDraining', { draining: false })).toEqual({ state: 'SERVING' });
-      expect((await sfu.call('getLoad', {})).state).toBe('SERVING');
-    });
-
-    it('drains a worker without refusing rooms', async () => {
-      const before = await sfu.call('getLoad', {});
-      expect(before.workers.length).toBeGreaterThan(0);
-      expect(before.workers.every((w) => !w.draining)).toBe(true);
-      expect(await sfu.call('setWorkerDraining', { workerIndex: 0, draining: true })).toEqual({
-        workerIndex: 0,
-        draining: true,
-      });
-      expect((await sfu.call('getLoad', {})).workers[0]?.draining).toBe(true);
-      // Every worker draining still opens rooms (on the least loaded one).
-      await sfu.call('openRoom', { roomId: 'contract-drain' });
-      await sfu.call('closeRoom', { roomId: 'contract-drain' });
-      await sfu.call('setWorkerDraining', { workerIndex: 0, draining: false });
-      expect((await sfu.call('getLoad', {})).workers[0]?.draining).toBe(false);
-      await expectSfuError(
-        sfu.call('setWorkerDraining', { workerIndex: 63, draining: true }),
-        'INVALID_REQUEST',
-      );
-    });
-
-    it('rebuilds the room of a dead worker under a new epoch, with its owners and peers', async () => {
-      const roomId = 'contract-worker-death';
-      const lease = { owner: 'node-a', leaseMs: 60_000 };
-      const { epoch } = await sfu.call('openRoom', { roomId, ...lease });
-      await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease });
-      await sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
-      const [first] = (await sfu.call('getLoad', {})).workers;
-      process.kill(first!.pid, 'SIGKILL');
-      await waitFor(
-        () =>
-          events.some((e) => e.type === 'workerDied' && e.pid === first!.pid && e.replaced) &&
-          eventsOf(roomId).some((e) => e.type === 'roomMediaLost'),
-        'worker death and lost room reported',
-      );
-      const lost = eventsOf(roomId).filter((e) => e.type === 'roomMediaLost');
-      expect(lost).toEqual([
-        {
-          type: 'roomMediaLost',
-          roomId,
-          epoch,
-          seq: expect.any(Number),
-          reason: 'workerDied',
-          nextEpoch: expect.any(String),
-        },
-      ]);
-      const nextEpoch = lost[0]?.type === 'roomMediaLost' ? lost[0].nextEpoch : undefined;
-      expect(nextEpoch).not.toBe(epoch);
-      // The room is back at once under the announced epoch: its peer kept, without media.
-      expect(await sfu.call('listProducers', { roomId })).toEqual({
-        epoch: nextEpoch,
-        seq: 0,
-        producers: [],
-      });
-      expect(await sfu.call('inspectRoom', { roomId })).toEqual({
-        exists: true,
-        epoch: nextEpoch,
-        peers: 1,
-        transports: 0,
-        producers: 0,
-        consumers: 0,
-      });
-      expect(await sfu.call('renewLease', lease)).toEqual({ rooms: 1, peers: 1 });
-      expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease })).toEqual({
-        epoch: nextEpoch,
-        adopted: true,
-        previousOwner: 'node-a',
-        transports: [],
-        producers: [],
-        consumers: [],
-      });
-      // Its events carry the new epoch, numbered from 1 again.
-      const send = await sfu.call('createWebRtcTransport', {
-        roomId,
-        peerId: 'p',
-        direction: 'send',
-      });
-      const { producerId } = await sfu.call('produce', {
-        roomId,
-        peerId: 'p',
-        transportId: send.id,
-        kind: 'audio',
-        rtpParameters: opusParameters(31),
-        label: 'mic',
-      });
-      await sfu.call('pauseProducer', { roomId, peerId: 'p', producerId });
-      await waitFor(
-        () => eventsOf(roomId).some((e) => e.type === 'producerPaused'),
-        'events of the new epoch received',
-      );
-      const after = eventsOf(roomId).filter((e) => 'epoch' in e && e.epoch === nextEpoch);
-      expect(after.map((e) => [e.type, 'seq' in e ? e.seq : 0])).toEqual([
-        ['producerOpened', 1],
-        ['producerPaused', 2],
-      ]);
-      const load = await sfu.call('getLoad', {});
-      expect(load.workers[0]?.pid).not.toBe(first!.pid);
-      expect(load.workers[0]?.rooms).toBeGreaterThanOrEqual(1);
-      await sfu.call('closeRoom', { roomId });
-    });
+    ownershipCases({ sfu: () => sfu, events, eventsOf });
 
     it('has covered every method of the contract', () => {
       expect(sfuMethodNames.filter((m) => !called.has(m))).toEqual([]);

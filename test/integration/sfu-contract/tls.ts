@@ -1,9 +1,9 @@
 // An SFU node given a certificate serves its endpoint over TLS only: a client
 // that trusts the CA is served; one that does not trust it never connects.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificate } from '../../harness/certificate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuError } from '../../../sfu/api/index.js';
 import { createRemoteSfu, type RemoteSfu } from '../../../signaling/sfu/remoteSfu.js';
@@ -19,30 +19,7 @@ export function tlsEndpointSuite() {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'veche-sfu-tls-'));
-      // Self-signed: the certificate is its own CA.
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
+      makeCertificate(dir, 'localhost');
       node = await startSfuNode({
         secret: SECRET,
         env: {

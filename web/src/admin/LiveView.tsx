@@ -36,6 +36,28 @@ function usePolled<T>(load: () => Promise<T>): [Live<T>, () => void] {
   return [live, reload];
 }
 
+/**
+ * A button's action on a polled list: which item is busy, the error if it
+ * failed, and the list polled again afterwards whatever happened.
+ */
+function useAction<K>(reload: () => void) {
+  const [busy, setBusy] = useState<K | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = async (key: K, action: () => Promise<unknown>) => {
+    setBusy(key);
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(undefined);
+      reload();
+    }
+  };
+  return { busy, error, run };
+}
+
 function Failed({ message }: { message: string }) {
   return (
     <p class="admin__error" role="alert">
@@ -66,20 +88,9 @@ const workerSummary = (w: SfuWorker) =>
 
 function NodesPanel({ api }: { api: AdminApi }) {
   const [nodes, reload] = usePolled(() => api.nodes());
-  const [busy, setBusy] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const toggle = async (node: SfuNode) => {
-    setBusy(node.id);
-    setError(undefined);
-    try {
-      await api.setNodeDraining(node.id, node.state !== 'DRAINING');
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(undefined);
-      reload();
-    }
-  };
+  const { busy, error, run } = useAction<string>(reload);
+  const toggle = (node: SfuNode) =>
+    run(node.id, () => api.setNodeDraining(node.id, node.state !== 'DRAINING'));
   return (
     <section class="admin__panel" aria-labelledby="admin-nodes-title" data-testid="admin-nodes">
       <h2 id="admin-nodes-title">{t('admin.nodes')}</h2>
@@ -158,20 +169,8 @@ function NodesPanel({ api }: { api: AdminApi }) {
 
 function SfuPanel({ api }: { api: AdminApi }) {
   const [workers, reload] = usePolled(() => api.sfu());
-  const [busy, setBusy] = useState<number | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const toggle = async (w: SfuWorker) => {
-    setBusy(w.index);
-    setError(undefined);
-    try {
-      await api.setDraining(w.index, !w.draining);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(undefined);
-      reload();
-    }
-  };
+  const { busy, error, run } = useAction<number>(reload);
+  const toggle = (w: SfuWorker) => run(w.index, () => api.setDraining(w.index, !w.draining));
   return (
     <section class="admin__panel" aria-labelledby="admin-sfu-title" data-testid="admin-sfu">
       <h2 id="admin-sfu-title">{t('admin.sfu')}</h2>
