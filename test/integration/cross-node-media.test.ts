@@ -8,19 +8,7 @@ import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
-
-const opus = (ssrc: number) => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c${ssrc}` },
-});
-const vp8 = (ssrc: number) => ({
-  mid: '1',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c${ssrc}` },
-});
+import { opusParameters, vp8Parameters } from '../harness/rtp.js';
 
 describe('media across signaling nodes', () => {
   let redis: TestRedis;
@@ -79,7 +67,7 @@ describe('media across signaling nodes', () => {
       transportId: annaSend.id,
       kind: 'audio',
       source: 'mic',
-      rtpParameters: opus(8001),
+      rtpParameters: opusParameters(8001),
     });
 
     const boris = await connect(nodeB);
@@ -104,7 +92,7 @@ describe('media across signaling nodes', () => {
       transportId: borisSend.id,
       kind: 'video',
       source: 'camera',
-      rtpParameters: vp8(8002),
+      rtpParameters: vp8Parameters(8002),
     });
     expect(await anna.next('newConsumer')).toMatchObject({
       producerId: camera.producerId,

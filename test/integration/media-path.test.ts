@@ -6,19 +6,7 @@ import type { NotificationPayload } from '../../signaling/protocol/index.js';
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
-
-const opus = (ssrc: number) => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c${ssrc}` },
-});
-const vp8 = (ssrc: number) => ({
-  mid: '1',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c${ssrc}` },
-});
+import { opusParameters, vp8Parameters } from '../harness/rtp.js';
 
 /** Capabilities of a client that decodes H264 and an audio codec nobody sends. */
 const h264Only = {
@@ -56,8 +44,8 @@ describe('media path', () => {
         transportId: send.id,
         source,
         ...(source === 'mic'
-          ? { kind: 'audio' as const, rtpParameters: opus(ssrc++) }
-          : { kind: 'video' as const, rtpParameters: vp8(ssrc++) }),
+          ? { kind: 'audio' as const, rtpParameters: opusParameters(ssrc++) }
+          : { kind: 'video' as const, rtpParameters: vp8Parameters(ssrc++) }),
       });
       producerIds.push(producerId);
     }
@@ -127,7 +115,7 @@ describe('media path', () => {
         transportId: alice.sendId,
         source: 'camera',
         kind: 'video',
-        rtpParameters: vp8(ssrc++),
+        rtpParameters: vp8Parameters(ssrc++),
       }),
     ]);
     expect(ready).toMatchObject({ ok: true });

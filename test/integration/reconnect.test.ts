@@ -12,19 +12,7 @@ import {
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
-
-const opus = (ssrc: number) => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c${ssrc}` },
-});
-const vp8 = (ssrc: number) => ({
-  mid: '1',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c${ssrc}` },
-});
+import { opusParameters, vp8Parameters } from '../harness/rtp.js';
 
 /** Cuts the connection the way a network change does (no goodbye). */
 const dropNetwork = (client: TestClient) => client.socket.io.engine.close();
@@ -101,7 +89,7 @@ describe('reconnect', () => {
       transportId: send.id,
       kind: 'audio',
       source: 'mic',
-      rtpParameters: opus(7001),
+      rtpParameters: opusParameters(7001),
     });
     const token = await server.staffToken({ sub: 'kira', name: 'Кира' });
     const kira = await connect({ token });
@@ -122,7 +110,7 @@ describe('reconnect', () => {
       transportId: send.id,
       kind: 'video',
       source: 'camera',
-      rtpParameters: vp8(7002),
+      rtpParameters: vp8Parameters(7002),
     });
     const back = await connect({ token });
     expect(await resume(back, 'kept', first.resumeToken, true)).toMatchObject({
@@ -166,7 +154,7 @@ describe('reconnect', () => {
       transportId: send.id,
       kind: 'audio',
       source: 'mic',
-      rtpParameters: opus(7101),
+      rtpParameters: opusParameters(7101),
     });
     dropNetwork(lev);
     await anna.next('peerUpdated', (p) => p.peer.id === first.peerId && p.peer.reconnecting);
@@ -188,7 +176,7 @@ describe('reconnect', () => {
       transportId: again.id,
       kind: 'audio',
       source: 'mic',
-      rtpParameters: opus(7102),
+      rtpParameters: opusParameters(7102),
     });
     expect(second.producerId).not.toBe(mic.producerId);
   });

@@ -4,13 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SfuError, type SfuApi } from '../../sfu/api/index.js';
 import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
-
-const opus = (ssrc: number) => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `peer-${ssrc}` },
-});
+import { opusParameters } from '../harness/rtp.js';
 
 const isSfuError = (code: string) => (e: unknown) => e instanceof SfuError && e.code === code;
 
@@ -21,7 +15,7 @@ async function sender(sfu: SfuApi, roomId: string, peerId: string) {
     peerId,
     transportId: transport.id,
     kind: 'audio',
-    rtpParameters: opus(1234),
+    rtpParameters: opusParameters(1234),
   });
   return { transportId: transport.id, producerId };
 }
@@ -69,7 +63,7 @@ describe('SFU core under concurrent close', () => {
       peerId: 'alice',
       transportId: send.id,
       kind: 'audio',
-      rtpParameters: opus(1111),
+      rtpParameters: opusParameters(1111),
     });
     await sfu.call('closePeer', { roomId, peerId: 'alice' });
     const outcome = await producing.then(

@@ -2,13 +2,7 @@
 // the check that a call failed with a given SFU error code.
 import { expect } from 'vitest';
 import { SfuError } from '../../../../sfu/api/index.js';
-
-export const opusParameters = (ssrc: number) => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc }],
-  rtcp: { cname: `c-${ssrc}` },
-});
+export { opusParameters } from '../../../harness/rtp.js';
 
 export async function expectSfuError(promise: Promise<unknown>, code: SfuError['code']) {
   await expect(promise).rejects.toSatisfy((e) => e instanceof SfuError && e.code === code);
