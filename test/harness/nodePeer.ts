@@ -1,22 +1,11 @@
 // A real WebRTC peer without a browser: msc-node (mediasoup-client on werift,
 // a TypeScript WebRTC stack) doing ICE, DTLS and SRTP against the SFU. It
 // sends synthetic Opus and VP8 RTP and counts what it receives per peer.
-import {
-  Device,
-  MediaStreamTrack,
-  RTCRtpCodecParameters,
-  RTCRtpHeaderExtensionParameters,
-  RtpHeader,
-  RtpPacket,
-  useAbsSendTime,
-  useNACK,
-  usePLI,
-  useSdesMid,
-  type types as mscTypes,
-} from 'msc-node';
+import { MediaStreamTrack, RtpHeader, RtpPacket, type types as mscTypes } from 'msc-node';
 import type { NotificationPayload } from '../../signaling/protocol/index.js';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { connectClient, type JoinedReply, type TestClient } from './client.js';
+import { AUDIO_LEVEL_URI, newDevice, OPUS_PT, VP8_PT } from './mscDevice.js';
 import { waitFor } from './sfu.js';
 
 export interface ReceivedStream {
@@ -88,10 +77,6 @@ export interface NodePeerOptions {
   reconnectUrls?: readonly string[];
 }
 
-const OPUS_PT = 111;
-const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
-const VP8_PT = 96;
-
 function opusPacket(seq: number, ssrc: number, level?: { id: number; dBov: number }): RtpPacket {
   const header = new RtpHeader({
     payloadType: OPUS_PT,
@@ -149,33 +134,6 @@ function vp8KeyframePacket(seq: number, picture: number, ssrc: number): RtpPacke
 }
 
 type RouterCapabilities = JoinedReply['routerRtpCapabilities'];
-
-function newDevice(): Device {
-  return new Device({
-    headerExtensions: {
-      audio: [useSdesMid(), new RTCRtpHeaderExtensionParameters({ uri: AUDIO_LEVEL_URI })],
-      video: [useSdesMid(), useAbsSendTime()],
-    },
-    codecs: {
-      audio: [
-        new RTCRtpCodecParameters({
-          mimeType: 'audio/opus',
-          clockRate: 48000,
-          channels: 2,
-          payloadType: OPUS_PT,
-        }),
-      ],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          payloadType: VP8_PT,
-          rtcpFeedback: [useNACK(), usePLI()],
-        }),
-      ],
-    },
-  });
-}
 
 /**
  * A participant in Node that behaves as the web client does: it joins, builds

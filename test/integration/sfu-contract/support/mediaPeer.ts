@@ -3,23 +3,9 @@
 // the SfuApi calls, and it counts the RTP its consumers receive. It sends
 // Opus with the ssrc-audio-level extension (speech: loud phrases and pauses)
 // and VP8 keyframes.
-import {
-  Device,
-  MediaStreamTrack,
-  RTCRtpCodecParameters,
-  RTCRtpHeaderExtensionParameters,
-  RtpHeader,
-  RtpPacket,
-  useNACK,
-  usePLI,
-  useSdesMid,
-  type types as msc,
-} from 'msc-node';
+import { MediaStreamTrack, RtpHeader, RtpPacket, type types as msc } from 'msc-node';
 import type { RtpCapabilities, SfuApi } from '../../../../sfu/api/index.js';
-
-const OPUS_PT = 111;
-const VP8_PT = 96;
-const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+import { AUDIO_LEVEL_URI, newDevice, OPUS_PT, VP8_PT } from '../../../harness/mscDevice.js';
 
 export interface MediaPeer {
   readonly peerId: string;
@@ -73,30 +59,7 @@ export async function startMediaPeer(
   peerId: string,
 ): Promise<MediaPeer> {
   const { rtpCapabilities: routerCaps } = await sfu.call('openRoom', { roomId });
-  const device = new Device({
-    headerExtensions: {
-      audio: [useSdesMid(), new RTCRtpHeaderExtensionParameters({ uri: AUDIO_LEVEL_URI })],
-      video: [useSdesMid()],
-    },
-    codecs: {
-      audio: [
-        new RTCRtpCodecParameters({
-          mimeType: 'audio/opus',
-          clockRate: 48000,
-          channels: 2,
-          payloadType: OPUS_PT,
-        }),
-      ],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          payloadType: VP8_PT,
-          rtcpFeedback: [useNACK(), usePLI()],
-        }),
-      ],
-    },
-  });
+  const device = newDevice();
   await device.load({ routerRtpCapabilities: routerCaps as msc.RtpCapabilities });
 
   async function transport(direction: 'send' | 'recv'): Promise<msc.Transport> {
