@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import type { SignalingServer } from '../../signaling/app.js';
-import { compose } from '../../signaling/compose.js';
+import { compose, type CompositionOverrides } from '../../signaling/compose.js';
 import type { SignalingConfig } from '../../signaling/config.js';
 import type { Logger } from '../../signaling/core/logger.js';
 import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
@@ -115,6 +115,30 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
       listenIp: '127.0.0.1',
       announcedAddress: undefined,
     },
+  };
+}
+
+/**
+ * What a test composes a signaling node with when it brings its own SFU
+ * (SFU_NODES) rather than startTestServer's: fresh secrets, history in
+ * memory, the built web client, no per-address connection limit.
+ */
+export function testOverrides(): CompositionOverrides {
+  return {
+    log: testLogger(),
+    secrets: {
+      jwtSecret: new Uint8Array(randomBytes(32)),
+      inviteSecret: new Uint8Array(randomBytes(32)),
+      resumeSecret: new Uint8Array(randomBytes(32)),
+    },
+    storage: {
+      kind: 'memory',
+      chat: createMemoryChatStore(),
+      audit: createMemoryAuditSink(),
+      meetings: createMemoryMeetingRecorder(),
+    },
+    webRoot,
+    connectionLimit: { perSecond: 1000, burst: 1000 },
   };
 }
 

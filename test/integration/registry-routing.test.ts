@@ -3,17 +3,13 @@
 // joining participant's room on it by load, records the room's home there,
 // and after the node restarts (a new incarnation, its rooms gone) the
 // participant is told to rebuild its media on the room reopened there.
-import { randomBytes } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
-import { createMemoryChatStore } from '../../signaling/chat/store.js';
 import { compose, type Composition } from '../../signaling/compose.js';
-import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import { connectClient, type TestClient } from '../harness/client.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { testConfig, webRoot } from '../harness/server.js';
-import { testLogger, waitFor } from '../harness/sfu.js';
+import { testConfig, testOverrides } from '../harness/server.js';
+import { waitFor } from '../harness/sfu.js';
 import {
   newSfuSecret,
   prepareServerBuild,
@@ -56,22 +52,7 @@ describe.skipIf(buildProblem !== undefined)('rooms placed through the SFU regist
         ...config,
         sfuNodes: { urls: [], secret, caFile: undefined, registry: { heartbeatMs: BEAT_MS } },
       },
-      {
-        log: testLogger(),
-        secrets: {
-          jwtSecret: new Uint8Array(randomBytes(32)),
-          inviteSecret: new Uint8Array(randomBytes(32)),
-          resumeSecret: new Uint8Array(randomBytes(32)),
-        },
-        storage: {
-          kind: 'memory',
-          chat: createMemoryChatStore(),
-          audit: createMemoryAuditSink(),
-          meetings: createMemoryMeetingRecorder(),
-        },
-        webRoot,
-        connectionLimit: { perSecond: 1000, burst: 1000 },
-      },
+      testOverrides(),
     );
     url = (await signaling.listen()).url.replace('localhost', '127.0.0.1');
   });

@@ -2,15 +2,10 @@
 // separate SFU node process (started as `npm run sfu` starts it). When that
 // node restarts, every peer of the room is told to rebuild its media once,
 // and the room works again.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
-import { createMemoryChatStore } from '../../signaling/chat/store.js';
 import { compose, type Composition } from '../../signaling/compose.js';
-import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import { connectClient, type TestClient } from '../harness/client.js';
-import { testConfig, webRoot } from '../harness/server.js';
-import { testLogger } from '../harness/sfu.js';
+import { testConfig, testOverrides } from '../harness/server.js';
 import {
   newSfuSecret,
   prepareServerBuild,
@@ -37,22 +32,7 @@ describe.skipIf(buildProblem !== undefined)('signaling with a separate SFU node'
     node = await startSfuNode({ secret });
     signaling = await compose(
       { ...testConfig(), sfuNodes: { urls: [node.url], secret, caFile: undefined } },
-      {
-        log: testLogger(),
-        secrets: {
-          jwtSecret: new Uint8Array(randomBytes(32)),
-          inviteSecret: new Uint8Array(randomBytes(32)),
-          resumeSecret: new Uint8Array(randomBytes(32)),
-        },
-        storage: {
-          kind: 'memory',
-          chat: createMemoryChatStore(),
-          audit: createMemoryAuditSink(),
-          meetings: createMemoryMeetingRecorder(),
-        },
-        webRoot,
-        connectionLimit: { perSecond: 1000, burst: 1000 },
-      },
+      testOverrides(),
     );
     url = (await signaling.listen()).url.replace('localhost', '127.0.0.1');
   });
