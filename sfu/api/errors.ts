@@ -26,6 +26,11 @@ export const sfuErrorCodeSchema = z.enum([
   'TIMEOUT',
   /** This node does not hold the room (it restarted or the room lives elsewhere): place it again. */
   'ROOM_NOT_ON_NODE',
+  /**
+   * The pipe toward that node is not the one named (it closed, or was made
+   * anew meanwhile): close both ends and open the pipe again.
+   */
+  'PIPE_STALE',
   /** The message is larger than the node accepts. */
   'PAYLOAD_TOO_LARGE',
   /** The node refused the shared secret: a configuration error, not worth retrying. */

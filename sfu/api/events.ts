@@ -98,6 +98,18 @@ export const sfuEventSchema = z.discriminatedUnion('type', [
     reason: closeReasonSchema,
     nextEpoch: id.optional(),
   }),
+  /**
+   * This node's end of the room's pipe toward `remoteNodeId` closed by
+   * itself — the whole pipe, or what it carried of `producerId` (its producer
+   * closed, its last consumer here went, a worker died). The other node's end
+   * is to be closed too (`closePipe` there with this node as the remote).
+   */
+  z.object({
+    type: z.literal('pipeClosed'),
+    ...inRoom,
+    remoteNodeId: id,
+    producerId: id.optional(),
+  }),
   z.object({
     type: z.literal('workerDied'),
     workerIndex: z.number().int(),

@@ -8,6 +8,7 @@ import {
   mediaKindSchema,
   rtpCapabilitiesSchema,
   rtpParametersSchema,
+  srtpParametersSchema,
   webRtcTransportOptionsSchema,
 } from './rtp.js';
 import { nodeStateSchema } from './registry.js';
@@ -60,7 +61,31 @@ const roomInspectionSchema = z.object({
   transports: z.number().int(),
   producers: z.number().int(),
   consumers: z.number().int(),
+  /** Routers the room uses on this node (one per worker it spans); absent from older nodes. */
+  routers: z.number().int().optional(),
+  /** Pipe transports toward other nodes (one per remote node with traffic); absent from older nodes. */
+  pipeTransports: z.number().int().optional(),
+  /** Producers piped in from other nodes; absent from older nodes. */
+  pipedProducers: z.number().int().optional(),
 });
+
+/** An SFU node's id as the registry names it (SFU_NODE_ID). */
+export const nodeIdSchema = idSchema;
+
+/** One end of a pipe between two nodes: where it listens and its SRTP keys. */
+export const pipeEndpointSchema = z.object({
+  ip: z.string().min(1).max(64),
+  port: z.number().int().min(1).max(65535),
+  srtpParameters: srtpParametersSchema,
+});
+export type PipeEndpoint = z.infer<typeof pipeEndpointSchema>;
+
+/** A producer as it crosses a pipe: who it is, and the RTP the pipe carries for it. */
+export const pipedProducerSchema = z.object({
+  producer: producerInfoSchema,
+  rtpParameters: rtpParametersSchema,
+});
+export type PipedProducer = z.infer<typeof pipedProducerSchema>;
 
 const layersSchema = z.object({
   spatialLayer: z.number().int().min(0).max(7),
@@ -245,6 +270,79 @@ export const sfuMethods = {
   setWorkerDraining: {
     request: z.object({ workerIndex: z.number().int().min(0), draining: z.boolean() }),
     response: z.object({ workerIndex: z.number().int(), draining: z.boolean() }),
+  },
+  /**
+   * Pipes between nodes (a room that spans nodes). Signaling sets them up on
+   * demand: both nodes `openPipe` toward each other, each `connectPipe`s to
+   * the other's end, then the producer's node `pipeProducer`s it and the
+   * consumer's node `acceptPipedProducer`s it under the same producer id, so
+   * its peers consume it like a local one. One pipe transport per room and
+   * remote node, SRTP on, a port from PIPE_PORT_RANGE. Each node's part of a
+   * room is opened with `openRoom` like the home's.
+   *
+   * Opens (or returns) this node's end of the room's pipe toward `remoteNodeId`.
+   */
+  openPipe: {
+    request: z.object({ ...roomScope, remoteNodeId: nodeIdSchema }),
+    response: z.object({
+      /** This end's id: connectPipe names it, so a pipe made anew meanwhile is not connected by mistake. */
+      pipeId: idSchema,
+      local: pipeEndpointSchema,
+      /** Already connected (to `remote`): a second caller need not connect it again. */
+      connected: z.boolean(),
+      remote: z.object({ ip: z.string(), port: z.number().int() }).optional(),
+    }),
+  },
+  /**
+   * Connects this end to the other node's end (idempotent for the same
+   * remote; PIPE_STALE when `pipeId` is not this end any more or it is
+   * connected elsewhere).
+   */
+  connectPipe: {
+    request: z.object({
+      ...roomScope,
+      remoteNodeId: nodeIdSchema,
+      pipeId: idSchema,
+      remote: pipeEndpointSchema,
+    }),
+    response: empty,
+  },
+  /**
+   * Sends one of this node's producers (its own, or one piped in from a third
+   * node) through the pipe toward `remoteNodeId` (idempotent): answers what
+   * the other end needs to accept it.
+   */
+  pipeProducer: {
+    request: z.object({ ...roomScope, remoteNodeId: nodeIdSchema, producerId: idSchema }),
+    response: pipedProducerSchema,
+  },
+  /**
+   * Takes a producer piped in from `remoteNodeId` under its own id
+   * (idempotent). `observe`: the room's active-speaker observers hear it
+   * (the room's home hears every audio producer), and it stays while its
+   * origin does; otherwise it closes when its last consumer here goes.
+   */
+  acceptPipedProducer: {
+    request: z.object({
+      ...roomScope,
+      remoteNodeId: nodeIdSchema,
+      ...pipedProducerSchema.shape,
+      observe: z.boolean().optional(),
+    }),
+    response: empty,
+  },
+  /**
+   * Closes this node's end of the pipe toward `remoteNodeId`, or only what
+   * it carries of one producer (either direction). Idempotent. What a
+   * request closes is not reported back as `pipeClosed`.
+   */
+  closePipe: {
+    request: z.object({
+      ...roomScope,
+      remoteNodeId: nodeIdSchema,
+      producerId: idSchema.optional(),
+    }),
+    response: empty,
   },
   /**
    * The whole node drains (DRAINING in its registry record: no new rooms or

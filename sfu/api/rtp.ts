@@ -119,3 +119,10 @@ export const webRtcTransportOptionsSchema = z.object({
   dtlsParameters: dtlsParametersSchema,
 });
 export type WebRtcTransportOptions = z.infer<typeof webRtcTransportOptionsSchema>;
+
+/** The SRTP keys of one end of a pipe between SFU nodes (mediasoup's SrtpParameters). */
+export const srtpParametersSchema = z.looseObject({
+  cryptoSuite: z.string().min(1).max(64),
+  keyBase64: z.string().min(1).max(256),
+});
+export type SrtpParameters = z.infer<typeof srtpParametersSchema>;
