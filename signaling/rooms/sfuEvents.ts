@@ -256,6 +256,9 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
         case 'consumerResumed':
           // Producer pause/resume reaches clients as producerPaused/Resumed.
           return;
+        case 'pipeClosed':
+          // Between SFU nodes: the cluster's router closes the other end.
+          return;
         default: {
           const unhandled: never = event;
           ports.log.warn({ event: unhandled }, 'unhandled SFU event');
