@@ -70,10 +70,11 @@ export interface SignalingOptions {
    */
   sfuLeaseMs: number;
   /**
-   * Subscribes to the SFU's reconnections (a remote SFU node came back):
-   * every watched room is then resynchronised.
+   * The SFU's events were missed (a remote SFU node came back, or events of
+   * one room were lost): every watched room is resynchronised, or the one
+   * named.
    */
-  onSfuReconnect?: (listener: () => void) => () => void;
+  onSfuReconnect?: (listener: (roomId?: string) => void) => () => void;
   /** How long anybody waits in a lobby before being turned away (default LOBBY_MAX_WAIT_MS). */
   lobbyMaxWaitMs?: number;
   /** New connections per client address: sustained rate and burst. */
@@ -253,8 +254,9 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     if ('epoch' in event) media.receive(event);
     else follower.onNodeEvent(event);
   });
-  const stopReconnects = options.onSfuReconnect?.(() => {
-    for (const room of media.rooms()) media.resync(room);
+  const stopReconnects = options.onSfuReconnect?.((roomId) => {
+    if (roomId !== undefined) media.resync(roomId);
+    else for (const room of media.rooms()) media.resync(room);
   });
   const leases = startLeaseRenewal({
     sfu,

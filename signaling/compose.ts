@@ -157,7 +157,7 @@ export async function compose(
     }
 
     let sfu = overrides.sfu;
-    let onSfuReconnect: ((listener: () => void) => () => void) | undefined;
+    let onSfuReconnect: ((listener: (roomId?: string) => void) => () => void) | undefined;
     let sfuNodeSource: SfuNodeSource | undefined;
     if (!sfu && config.sfuNodes) {
       const nodes = await connectSfuNodes(config.sfuNodes, config.redis, log);

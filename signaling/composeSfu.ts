@@ -8,6 +8,7 @@ import type { SfuApi } from '../sfu/api/index.js';
 import { fixedNodeSource, registryNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
 import { createHomeRouter } from './cluster/homeRouter.js';
 import { createNodeClients } from './cluster/nodeClients.js';
+import { createRedisPeerNodes } from './cluster/peerNodes.js';
 import { createRegistryDirectory } from './cluster/registry.js';
 import { createRedisRoomHomes } from './cluster/roomHomes.js';
 import { createSfuRouter } from './cluster/sfuRouter.js';
@@ -39,7 +40,7 @@ export async function connectSfuNodes(
 ): Promise<{
   sfu: SfuApi;
   source: SfuNodeSource;
-  onReconnect: (listener: () => void) => () => void;
+  onReconnect: (listener: (roomId?: string) => void) => () => void;
 }> {
   const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
   if (nodes.registry) {
@@ -80,7 +81,7 @@ async function connectRegistryNodes(
 ): Promise<{
   sfu: SfuApi;
   source: SfuNodeSource;
-  onReconnect: (listener: () => void) => () => void;
+  onReconnect: (listener: (roomId?: string) => void) => () => void;
 }> {
   const registryLog = log.child({ component: 'sfu-registry' });
   const client = createClient({ url: redis.url }) as RedisClientType;
@@ -103,7 +104,9 @@ async function connectRegistryNodes(
   });
   // Each room goes to its recorded home, placed by load (docs/operations.md, "Placement by load").
   const homes = createRedisRoomHomes(client, redis.prefix);
-  const router = createHomeRouter({ directory, homes, clients, log });
+  // Each peer's media sit on one node, recorded so every signaling node finds them.
+  const peers = createRedisPeerNodes(client, redis.prefix);
+  const router = createHomeRouter({ directory, homes, peers, clients, log });
   return {
     sfu: {
       ...router,

@@ -1,13 +1,18 @@
-// One SfuApi over the SFU nodes of the registry (SFU_NODES=registry). Each
-// room lives on one node, its home: chosen by load when the room opens
-// (placement.ts), recorded with compare-and-set (roomHomes.ts) so every
-// signaling node sends the room to the same node, and kept while that node
-// is live, draining or not. Room-scoped calls go to the home; node-wide ones
-// to every live node, answered as the fixed-list router answers them.
+// One SfuApi over the SFU nodes of the registry (SFU_NODES=registry). A room
+// has a home node — chosen by load when it opens (placement.ts), recorded
+// with compare-and-set (roomHomes.ts) and kept while that node is live — and
+// may span other nodes: each peer's media sit on one node, chosen when the
+// peer is attached (the room's nodes unless full or draining, else the
+// least-loaded serving node) and recorded the same way (peerNodes.ts). A
+// peer's calls go to its node; a consumer of a producer on another node gets
+// it through a pipe set up on demand (pipes.ts); the room's events from every
+// node it spans reach signaling as one numbered stream (roomEvents.ts), and
+// its listing is merged from all of them. Node-wide calls go to every live node.
 import {
   SfuError,
   type NodeRecord,
   type SfuApi,
+  type SfuEvent,
   type SfuEventListener,
   type SfuMethodName,
   type SfuRequest,
@@ -15,13 +20,18 @@ import {
 } from '../../sfu/api/index.js';
 import type { Logger } from '../core/logger.js';
 import type { NodeDirectory } from './nodeDirectory.js';
-import { CapacityExceededError, decideHome, homeTakesPeer } from './placement.js';
+import type { PeerNodes } from './peerNodes.js';
+import { createPipes } from './pipes.js';
+import { CapacityExceededError, decideHome, decidePeerNode } from './placement.js';
+import { createRoomEvents } from './roomEvents.js';
 import type { RoomHomes } from './roomHomes.js';
+import { createRoomSpan, type RoomSpan } from './roomSpan.js';
 import { createSfuRouter } from './sfuRouter.js';
 
 export interface HomeRouterOptions {
   directory: Pick<NodeDirectory, 'snapshot' | 'onChange'>;
   homes: RoomHomes;
+  peers: PeerNodes;
   /** The nodes' clients, opened on first use; their owner closes them. */
   clients: NodeClientPool;
   log: Logger;
@@ -31,8 +41,8 @@ export interface HomeRouterOptions {
 export interface NodeClientPool {
   /** The client of this live node. */
   get(node: NodeRecord): SfuApi;
-  /** Events of every node's client, present and future. */
-  onEvent(listener: SfuEventListener): () => void;
+  /** Events of every node's client, present and future, with the node they came from. */
+  onNodeEvent(listener: (nodeId: string, event: SfuEvent) => void): () => void;
   /** A client's connection came back: the rooms watched on it need resynchronising. */
   onReconnect(listener: () => void): () => void;
 }
@@ -40,15 +50,17 @@ export interface NodeClientPool {
 export interface HomeRouter extends SfuApi {
   /** The room's home as this router last knew it (tests, admin views). */
   homeOf(roomId: string): string | undefined;
+  /** The node a peer's media sit on, as recorded (admin views). */
+  nodesOfPeers(roomId: string): Promise<Map<string, string>>;
   /**
-   * Watched rooms are to be resynchronised: a node's connection came back
-   * (events meanwhile were lost), or a node restarted or left the registry
-   * (its rooms are gone: they are opened again, on it or elsewhere).
+   * Watched rooms are to be resynchronised: all of them (a node's connection
+   * came back, a node restarted or left) or the one named (its events from
+   * one of its nodes were missed).
    */
-  onReconnect(listener: () => void): () => void;
+  onReconnect(listener: (roomId?: string) => void): () => void;
 }
 
-/** Another writer replaced the home between our read and our write this many times: give up. */
+/** Another writer replaced a record between our read and our write this many times: give up. */
 const PLACE_ATTEMPTS = 5;
 
 const roomOf = (request: unknown): string | undefined => {
@@ -56,69 +68,110 @@ const roomOf = (request: unknown): string | undefined => {
   return typeof roomId === 'string' ? roomId : undefined;
 };
 
+const isCode = (error: unknown, ...codes: string[]) =>
+  error instanceof SfuError && codes.includes(error.code);
+
 export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
-  const { directory, homes, clients } = options;
+  const { directory, homes, clients, peers } = options;
   const log = options.log.child({ component: 'home-router' });
-  const reconnectListeners = new Set<() => void>();
+  const resyncListeners = new Set<(roomId?: string) => void>();
+  const listeners = new Set<SfuEventListener>();
   /** Live nodes as last seen, by id. */
   const live = new Map<string, NodeRecord>();
   /** Room → its home, as last resolved here (only while that incarnation is live). */
   const known = new Map<string, NodeRecord>();
-  /** Rooms this node watches (has peers in) → the client they are watched on. */
-  const watched = new Map<string, SfuApi | undefined>();
+  /** Rooms this node watches (has peers in): watched on every live node. */
+  const watched = new Set<string>();
+  /** Nodes each watched room is watched on. */
+  const watchedOn = new Map<string, Set<string>>();
   let closed = false;
 
-  function notifyReconnect(): void {
-    for (const listener of [...reconnectListeners]) listener();
+  const client = (nodeId: string): SfuApi | undefined => {
+    const node = live.get(nodeId);
+    return node ? clients.get(node) : undefined;
+  };
+  const resync = (roomId?: string) => {
+    for (const listener of [...resyncListeners]) listener(roomId);
+  };
+  const span: RoomSpan = createRoomSpan();
+  const pipes = createPipes({ client, log });
+  const events = createRoomEvents({
+    homeOf: (roomId) => known.get(roomId)?.nodeId,
+    localPeersOn: (roomId, nodeId) => span.peersOn(roomId, nodeId),
+    emit(event) {
+      for (const listener of [...listeners]) listener(event);
+    },
+    resync,
+    partLost(roomId, nodeId) {
+      span.forgetNode(roomId, nodeId);
+      pipes.partLost(roomId, nodeId, [...live.keys()]);
+    },
+    pipeClosed: (roomId, nodeId, event) => pipes.closed(roomId, nodeId, event),
+  });
+
+  const stopEvents = clients.onNodeEvent((nodeId, event) => {
+    if (!('epoch' in event)) {
+      for (const listener of [...listeners]) listener(event);
+      return;
+    }
+    if (!watched.has(event.roomId)) return;
+    if (event.type === 'producerOpened') span.noteProducer(event.roomId, event.producerId, nodeId);
+    if (event.type === 'producerClosed') span.forgetProducer(event.roomId, event.producerId);
+    events.receive(nodeId, event);
+  });
+  const stopReconnects = clients.onReconnect(() => resync());
+
+  /** Watches every watched room on every live node (a node that arrives, too). */
+  function watchEverywhere(roomId: string): void {
+    let on = watchedOn.get(roomId);
+    if (!on) watchedOn.set(roomId, (on = new Set()));
+    for (const node of live.values()) {
+      if (on.has(node.nodeId)) continue;
+      on.add(node.nodeId);
+      clients.get(node).watchRoom(roomId);
+    }
   }
-  const stopReconnects = clients.onReconnect(notifyReconnect);
 
   function see(nodes: readonly NodeRecord[]): void {
+    const before = new Map(live);
     live.clear();
     for (const node of nodes) live.set(node.nodeId, node);
+    for (const [nodeId, node] of before) {
+      if (live.get(nodeId)?.incarnation === node.incarnation) continue;
+      // Gone, or restarted empty: its parts of our rooms went with it.
+      for (const roomId of watched) {
+        watchedOn.get(roomId)?.delete(nodeId);
+        if (known.get(roomId)?.nodeId !== nodeId && span.hasPart(roomId, nodeId)) {
+          events.partLost(roomId, nodeId);
+        }
+      }
+    }
+    for (const roomId of watched) watchEverywhere(roomId);
   }
 
-  // A node that left the registry or restarted as a new incarnation took its
-  // rooms with it: the rooms watched on it are resynchronised (as after a
-  // reconnect), find their room gone, and are opened again — on the restarted
-  // node, or placed anew. Until a watched room has a live home again, every
-  // change of the live set asks once more.
+  // A home that left the registry or restarted took the room with it: the
+  // rooms watched on it are resynchronised, find their room gone, and are
+  // opened again — on the restarted node, or placed anew. Until a watched
+  // room has a live home again, every change of the live set asks once more.
   const stopWatching = directory.onChange((nodes) => {
     see(nodes);
     for (const [roomId, home] of [...known]) {
       if (live.get(home.nodeId)?.incarnation !== home.incarnation) known.delete(roomId);
     }
-    // Also when a node arrives: a room that could not be reopened anywhere may be now.
-    if ([...watched.keys()].some((roomId) => !known.has(roomId))) notifyReconnect();
+    if ([...watched].some((roomId) => !known.has(roomId))) resync();
   });
 
-  /** The room's events come from its home's client (watched again when that changes). */
-  function follow(roomId: string, api: SfuApi): void {
-    if (!watched.has(roomId)) return;
-    const before = watched.get(roomId);
-    if (before === api) return;
-    before?.unwatchRoom(roomId);
-    api.watchRoom(roomId);
-    watched.set(roomId, api);
+  async function liveNodes(): Promise<NodeRecord[]> {
+    const nodes = await directory.snapshot();
+    see(nodes);
+    return nodes;
   }
 
-  function remember(roomId: string, node: NodeRecord): SfuApi {
-    known.set(roomId, node);
-    const api = clients.get(node);
-    follow(roomId, api);
-    return api;
-  }
-
-  /**
-   * The room's home for opening it: kept when live, else placed by load and
-   * recorded with compare-and-set. `admitting`: a peer is about to enter, so
-   * a full home refuses (the room does not spread over nodes yet).
-   */
-  async function place(roomId: string, admitting: boolean): Promise<SfuApi> {
+  /** The room's home for opening it: kept when live, else placed by load (compare-and-set). */
+  async function place(roomId: string): Promise<NodeRecord> {
     let recorded = await homes.get(roomId);
     for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
-      const nodes = await directory.snapshot();
-      see(nodes);
+      const nodes = await liveNodes();
       const decision = decideHome(nodes, recorded);
       if (decision.kind === 'full') throw new CapacityExceededError(roomId);
       let home = decision.nodeId;
@@ -133,80 +186,350 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
           log.info({ room: roomId, from: decision.replaces, to: home }, 'room moved to a new home');
         }
       }
-      if (admitting && !homeTakesPeer(nodes, home)) throw new CapacityExceededError(roomId);
-      return remember(roomId, live.get(home) as NodeRecord);
+      const node = live.get(home) as NodeRecord;
+      known.set(roomId, node);
+      return node;
     }
     throw new SfuError('SFU_UNAVAILABLE', `the home of room ${roomId} kept changing`);
   }
 
   /** The live home of a room already open somewhere; none: the room has no media now. */
-  async function find(roomId: string): Promise<SfuApi> {
-    // Known here and still live (a node that leaves is forgotten at once): no Redis.
+  async function findHome(roomId: string): Promise<NodeRecord> {
     const cached = known.get(roomId);
-    if (cached) return clients.get(cached);
-    see(await directory.snapshot());
+    if (cached) return cached;
+    await liveNodes();
     const home = await homes.get(roomId);
     const node = home === undefined ? undefined : live.get(home);
     if (!node) throw new SfuError('ROOM_NOT_ON_NODE', `room ${roomId} has no live home`);
-    return remember(roomId, node);
+    known.set(roomId, node);
+    return node;
+  }
+
+  /** The node a peer's media sit on: recorded, else the home (peers placed before spanning). */
+  async function nodeOfPeer(roomId: string, peerId: string): Promise<string> {
+    let nodeId = span.nodeOf(roomId, peerId);
+    if (nodeId === undefined) {
+      nodeId = (await peers.get(roomId, peerId)) ?? (await findHome(roomId)).nodeId;
+      if (live.has(nodeId)) span.notePeer(roomId, peerId, nodeId);
+    }
+    if (!live.has(nodeId)) {
+      await liveNodes();
+      if (!live.has(nodeId)) {
+        throw new SfuError('ROOM_NOT_ON_NODE', `the media node of peer ${peerId} is gone`);
+      }
+    }
+    return nodeId;
+  }
+
+  /** Places a peer being attached: where it is if live, else by placement (compare-and-set). */
+  async function placePeer(roomId: string, peerId: string, home: string): Promise<string> {
+    let recorded = await peers.get(roomId, peerId);
+    for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
+      const nodes = await liveNodes();
+      const roomNodes = [home, ...new Set((await peers.all(roomId)).values())];
+      const decision = decidePeerNode(nodes, roomNodes, recorded);
+      if (decision.kind === 'full') throw new CapacityExceededError(roomId);
+      if (decision.kind === 'keep') return decision.nodeId;
+      const won = await peers.compareAndSet(roomId, peerId, decision.replaces, decision.nodeId);
+      if (won === decision.nodeId) {
+        if (decision.nodeId !== home) {
+          log.info({ room: roomId, peer: peerId, node: won }, 'peer placed off the room’s home');
+        }
+        return won;
+      }
+      recorded = won;
+      if (won !== undefined && live.has(won)) return won;
+    }
+    throw new SfuError('SFU_UNAVAILABLE', `the node of peer ${peerId} kept changing`);
+  }
+
+  function nodeClient(nodeId: string): SfuApi {
+    const api = client(nodeId);
+    if (!api) throw new SfuError('ROOM_NOT_ON_NODE', `SFU node ${nodeId} is not live`);
+    return api;
+  }
+
+  async function attachPeer(request: SfuRequest<'attachPeer'>): Promise<SfuResponse<'attachPeer'>> {
+    const { roomId, peerId, owner, leaseMs } = request;
+    for (let attempt = 1; ; attempt++) {
+      const home = known.get(roomId) ?? (await place(roomId));
+      const nodeId = await placePeer(roomId, peerId, home.nodeId);
+      const api = nodeClient(nodeId);
+      try {
+        // The room's part on that node (the home's is opened by openRoom).
+        if (nodeId !== home.nodeId) await api.call('openRoom', { roomId, owner, leaseMs });
+        const attached = await api.call('attachPeer', request);
+        span.notePeer(roomId, peerId, nodeId);
+        if (nodeId === home.nodeId) return attached;
+        // Signaling follows the room under its home's epoch.
+        const { epoch } = await clients.get(home).call('openRoom', { roomId, owner, leaseMs });
+        return { ...attached, epoch };
+      } catch (error) {
+        // The part closed under us (its last peer left at that moment): open it again.
+        if (!isCode(error, 'ROOM_NOT_FOUND') || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  async function closePeer(roomId: string, peerId: string): Promise<void> {
+    const nodeId = span.nodeOf(roomId, peerId) ?? (await peers.get(roomId, peerId));
+    const home = known.get(roomId)?.nodeId ?? (await homes.get(roomId));
+    const target = nodeId ?? home;
+    span.forgetPeer(roomId, peerId);
+    await peers.forget(roomId, peerId);
+    if (target === undefined) return;
+    const api = client(target);
+    if (!api) return; // its node is gone: so are its media
+    await api.call('closePeer', { roomId, peerId });
+    if (target === home) return;
+    // A part off the home closes with its last peer (its pipes go with it).
+    const left = await api.call('inspectRoom', { roomId });
+    if (left.exists && left.peers === 0) await api.call('closeRoom', { roomId });
+  }
+
+  /** The producer's node: known from events, listings and produce replies, else asked. */
+  async function nodeOfProducer(roomId: string, producerId: string): Promise<string | undefined> {
+    const knownNode = span.producerNode(roomId, producerId);
+    if (knownNode !== undefined) return knownNode;
+    await listProducers(roomId);
+    return span.producerNode(roomId, producerId);
+  }
+
+  async function consume(request: SfuRequest<'consume'>): Promise<SfuResponse<'consume'>> {
+    const { roomId, peerId, producerId } = request;
+    const to = await nodeOfPeer(roomId, peerId);
+    const from = (await nodeOfProducer(roomId, producerId)) ?? to;
+    if (from === to) return nodeClient(to).call('consume', request);
+    for (let attempt = 1; ; attempt++) {
+      await pipes.ensure(roomId, producerId, from, to);
+      try {
+        return await nodeClient(to).call('consume', request);
+      } catch (error) {
+        // What was piped closed (idle) just before: pipe it again, once.
+        if (!isCode(error, 'PRODUCER_NOT_FOUND') || attempt >= 2) throw error;
+        pipes.forgetPiped(roomId, producerId, to);
+      }
+    }
+  }
+
+  async function produce(request: SfuRequest<'produce'>): Promise<SfuResponse<'produce'>> {
+    const { roomId, peerId, kind } = request;
+    const nodeId = await nodeOfPeer(roomId, peerId);
+    const produced = await nodeClient(nodeId).call('produce', request);
+    span.noteProducer(roomId, produced.producerId, nodeId);
+    const home = known.get(roomId)?.nodeId;
+    if (kind === 'audio' && home !== undefined && home !== nodeId) {
+      // The home hears every voice, so the room has one active speaker.
+      pipes.ensure(roomId, produced.producerId, nodeId, home, true).catch((error: unknown) => {
+        log.warn({ err: error, room: roomId }, 'audio not piped to the room’s home');
+      });
+    }
+    return produced;
+  }
+
+  /** The room's producers on every node it spans, under its home's epoch. */
+  async function listProducers(roomId: string): Promise<SfuResponse<'listProducers'>> {
+    const home = await findHome(roomId);
+    const before = events.listingStarts(roomId);
+    const others = [...live.values()].filter((node) => node.nodeId !== home.nodeId);
+    const [homeListing, ...otherListings] = await Promise.all([
+      clients.get(home).call('listProducers', { roomId }),
+      ...others.map((node) =>
+        clients
+          .get(node)
+          .call('listProducers', { roomId })
+          .catch((error: unknown) => {
+            if (isCode(error, 'ROOM_NOT_FOUND')) return undefined;
+            throw error;
+          }),
+      ),
+    ]);
+    const parts = [{ nodeId: home.nodeId, listing: homeListing }];
+    others.forEach((node, i) => {
+      const listing = otherListings[i];
+      if (listing) parts.push({ nodeId: node.nodeId, listing });
+    });
+    const producers = parts.flatMap(({ nodeId, listing }) => {
+      span.notePart(roomId, nodeId);
+      for (const p of listing.producers) span.noteProducer(roomId, p.producerId, nodeId);
+      return listing.producers;
+    });
+    const at = events.listingDone(
+      roomId,
+      before,
+      homeListing.epoch,
+      parts.map(({ nodeId, listing }) => ({ nodeId, epoch: listing.epoch, seq: listing.seq })),
+    );
+    return { ...at, producers };
+  }
+
+  /** Every live node that has the room (the home's answer first). */
+  async function onEveryPart<M extends 'inspectRoom' | 'closeRoom'>(
+    method: M,
+    request: SfuRequest<M>,
+  ): Promise<Array<{ nodeId: string; reply: SfuResponse<M> }>> {
+    const nodes = await liveNodes();
+    const replies = await Promise.all(
+      nodes.map(async (node) => ({
+        nodeId: node.nodeId,
+        reply: await clients.get(node).call(method, request),
+      })),
+    );
+    const home = known.get(request.roomId)?.nodeId;
+    return replies.sort((a, b) => Number(b.nodeId === home) - Number(a.nodeId === home));
+  }
+
+  async function inspectRoom(roomId: string): Promise<SfuResponse<'inspectRoom'>> {
+    const parts = (await onEveryPart('inspectRoom', { roomId })).map((p) => p.reply);
+    const open = parts.filter((p) => p.exists);
+    const sum = (pick: (p: (typeof parts)[number]) => number | undefined) =>
+      open.reduce((n, p) => n + (pick(p) ?? 0), 0);
+    if (open.length === 0)
+      return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
+    return {
+      exists: true,
+      ...(open[0]?.epoch ? { epoch: open[0].epoch } : {}),
+      peers: sum((p) => p.peers),
+      transports: sum((p) => p.transports),
+      producers: sum((p) => p.producers),
+      consumers: sum((p) => p.consumers),
+      routers: sum((p) => p.routers ?? 1),
+      pipeTransports: sum((p) => p.pipeTransports),
+      pipedProducers: sum((p) => p.pipedProducers),
+    };
+  }
+
+  async function inspectConsumer(
+    request: SfuRequest<'inspectConsumer'>,
+  ): Promise<SfuResponse<'inspectConsumer'>> {
+    for (const node of await liveNodes()) {
+      try {
+        return await clients.get(node).call('inspectConsumer', request);
+      } catch (error) {
+        if (!isCode(error, 'CONSUMER_NOT_FOUND', 'ROOM_NOT_FOUND')) throw error;
+      }
+    }
+    throw new SfuError('CONSUMER_NOT_FOUND', `unknown consumer ${request.consumerId}`);
+  }
+
+  async function closeRoom(roomId: string): Promise<void> {
+    await onEveryPart('closeRoom', { roomId });
+    span.forgetRoom(roomId);
+    pipes.forgetRoom(roomId);
+    await peers.forgetRoom(roomId);
   }
 
   /** Every live node, as a fixed-list router for the node-wide calls. */
   async function everyNode(): Promise<SfuApi> {
-    const nodes = await directory.snapshot();
-    see(nodes);
+    const nodes = await liveNodes();
     if (nodes.length === 0) throw new SfuError('SFU_UNAVAILABLE', 'no SFU node is registered');
     return createSfuRouter(nodes.map((node) => clients.get(node)));
   }
 
-  async function call<M extends SfuMethodName>(
-    method: M,
+  async function route<M extends SfuMethodName>(
+    method: SfuMethodName,
     request: SfuRequest<M>,
-  ): Promise<SfuResponse<M>> {
-    if (closed) throw new SfuError('SFU_UNAVAILABLE', 'SFU router closed');
+  ): Promise<unknown> {
     const roomId = roomOf(request);
-    if (roomId !== undefined) {
-      const node = method === 'openRoom' ? await place(roomId, true) : await find(roomId);
-      return node.call(method, request);
+    if (roomId === undefined) {
+      if (method === 'renewLease') {
+        // Rooms with peers here keep their records as long as they keep their leases.
+        const rooms = [...watched];
+        await Promise.all([homes.refresh(rooms), peers.refresh(rooms)]).catch((error: unknown) =>
+          log.warn({ err: error }, 'refreshing room records failed'),
+        );
+      }
+      return (await everyNode()).call(method, request as never);
     }
-    if (method === 'renewLease') {
-      // Rooms with peers here keep their homes as long as they keep their leases.
-      await homes.refresh([...watched.keys()]).catch((error: unknown) => {
-        log.warn({ err: error }, 'refreshing room homes failed');
-      });
+    const r = request as never;
+    switch (method) {
+      case 'openRoom': {
+        const home = await place(roomId);
+        const opened = await clients.get(home).call('openRoom', r);
+        events.noteHomeEpoch(roomId, opened.epoch);
+        span.notePart(roomId, home.nodeId);
+        return opened;
+      }
+      case 'attachPeer':
+        return attachPeer(r);
+      case 'listProducers':
+        return listProducers(roomId);
+      case 'closeRoom':
+        await closeRoom(roomId);
+        return {};
+      case 'inspectRoom':
+        return inspectRoom(roomId);
+      case 'inspectConsumer':
+        return inspectConsumer(r);
+      case 'checkRtpCapabilities':
+        return clients.get(await findHome(roomId)).call(method, r);
+      case 'consume':
+        return consume(r);
+      case 'produce':
+        return produce(r);
+      case 'closePeer':
+        await closePeer(roomId, (request as { peerId: string }).peerId);
+        return {};
+      case 'openPipe':
+      case 'connectPipe':
+      case 'pipeProducer':
+      case 'acceptPipedProducer':
+      case 'closePipe':
+        // Pipes are this router's own business, between the nodes it knows.
+        throw new SfuError('INVALID_REQUEST', `${method} is addressed to one SFU node`);
+      default: {
+        const peerId = (request as { peerId?: unknown }).peerId;
+        if (typeof peerId !== 'string') throw new SfuError('INVALID_REQUEST', 'no peer named');
+        return nodeClient(await nodeOfPeer(roomId, peerId)).call(method, r);
+      }
     }
-    return (await everyNode()).call(method, request);
   }
 
   return {
-    call,
-    homeOf: (roomId) => known.get(roomId)?.nodeId,
-    onReconnect(listener) {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
+    async call<M extends SfuMethodName>(
+      method: M,
+      request: SfuRequest<M>,
+    ): Promise<SfuResponse<M>> {
+      if (closed) throw new SfuError('SFU_UNAVAILABLE', 'SFU router closed');
+      return (await route(method, request)) as SfuResponse<M>;
     },
-    onEvent: (listener) => clients.onEvent(listener),
+    homeOf: (roomId) => known.get(roomId)?.nodeId,
+    nodesOfPeers: (roomId) => peers.all(roomId),
+    onReconnect(listener) {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     watchRoom(roomId) {
       if (watched.has(roomId)) return;
-      watched.set(roomId, undefined);
-      const home = known.get(roomId);
-      if (home) {
-        follow(roomId, clients.get(home));
-        return;
-      }
-      // Not resolved here yet (opened by another signaling node): find it, then watch.
-      void find(roomId).catch((error: unknown) => {
-        log.debug({ err: error, room: roomId }, 'watching a room without a live home');
-      });
+      watched.add(roomId);
+      events.track(roomId);
+      // Its home is needed to follow its events; every live node may hold a part.
+      void liveNodes()
+        .then(() => {
+          if (watched.has(roomId)) watchEverywhere(roomId);
+          return findHome(roomId);
+        })
+        .catch((error: unknown) => {
+          log.debug({ err: error, room: roomId }, 'watching a room without a live home');
+        });
     },
     unwatchRoom(roomId) {
-      watched.get(roomId)?.unwatchRoom(roomId);
       watched.delete(roomId);
+      events.forget(roomId);
+      for (const nodeId of watchedOn.get(roomId) ?? []) client(nodeId)?.unwatchRoom(roomId);
+      watchedOn.delete(roomId);
+      span.forgetRoom(roomId);
+      pipes.forgetRoom(roomId);
     },
     async close() {
       closed = true;
       stopWatching();
       stopReconnects();
+      stopEvents();
     },
   };
 }

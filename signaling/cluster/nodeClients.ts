@@ -4,7 +4,7 @@
 // directory count its node gone at once (and live again when it reconnects);
 // a node that left the registry, or came back at another address, has its
 // client closed.
-import type { SfuEventListener } from '../../sfu/api/index.js';
+import type { SfuEvent } from '../../sfu/api/index.js';
 import type { NodeRecord } from '../../sfu/api/registry.js';
 import type { Logger } from '../core/logger.js';
 import { createRemoteSfu, type RemoteSfu, type ReconnectNotice } from '../sfu/remoteSfu.js';
@@ -15,12 +15,14 @@ export interface NodeClients {
   get(node: NodeRecord): RemoteSfu;
   /** The node ids with an open client. */
   open(): string[];
-  /** Events of every node's client, present and future. */
-  onEvent(listener: SfuEventListener): () => void;
+  /** Events of every node's client, present and future, with the node they came from. */
+  onNodeEvent(listener: NodeEventListener): () => void;
   /** A client's connection came back (its rooms need resynchronising). */
   onReconnect(listener: (nodeId: string, notice: ReconnectNotice) => void): () => void;
   close(): Promise<void>;
 }
+
+export type NodeEventListener = (nodeId: string, event: SfuEvent) => void;
 
 export interface NodeClientsOptions {
   directory: RegistryDirectory;
@@ -35,6 +37,7 @@ export interface NodeClientsOptions {
 }
 
 interface Entry {
+  nodeId: string;
   url: string;
   client: RemoteSfu;
   /** The incarnation whose record the client was opened for, or last greeted by. */
@@ -47,10 +50,13 @@ export function createNodeClients(options: NodeClientsOptions): NodeClients {
   const connect = options.connect ?? createRemoteSfu;
   const entries = new Map<string, Entry>();
   /** Each event listener's subscription on each open client. */
-  const eventListeners = new Map<SfuEventListener, Map<Entry, () => void>>();
+  const eventListeners = new Map<NodeEventListener, Map<Entry, () => void>>();
   const reconnectListeners = new Set<(nodeId: string, notice: ReconnectNotice) => void>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let closed = false;
+
+  const subscribe = (entry: Entry, listener: NodeEventListener) =>
+    entry.client.onEvent((event) => listener(entry.nodeId, event));
 
   function drop(nodeId: string, why: string): void {
     const entry = entries.get(nodeId);
@@ -106,6 +112,7 @@ export function createNodeClients(options: NodeClientsOptions): NodeClients {
         log,
       });
       const entry: Entry = {
+        nodeId: node.nodeId,
         url: node.internalUrl,
         client,
         incarnation: node.incarnation,
@@ -123,16 +130,16 @@ export function createNodeClients(options: NodeClientsOptions): NodeClients {
         }),
       );
       for (const [listener, perEntry] of eventListeners) {
-        perEntry.set(entry, client.onEvent(listener));
+        perEntry.set(entry, subscribe(entry, listener));
       }
       entries.set(node.nodeId, entry);
       log.info({ nodeId: node.nodeId, url: node.internalUrl }, 'connecting to SFU node');
       return client;
     },
     open: () => [...entries.keys()],
-    onEvent(listener) {
+    onNodeEvent(listener) {
       const perEntry = new Map<Entry, () => void>();
-      for (const entry of entries.values()) perEntry.set(entry, entry.client.onEvent(listener));
+      for (const entry of entries.values()) perEntry.set(entry, subscribe(entry, listener));
       eventListeners.set(listener, perEntry);
       return () => {
         eventListeners.delete(listener);

@@ -1,8 +1,9 @@
 // Where a room's media live, decided from a snapshot of the registry. Pure:
 // no I/O, no clock of its own (the caller passes `now`), so every rule here is
 // a row in a table test and two signaling nodes given the same snapshot decide
-// the same. A room lives on one SFU node (its home); which worker inside that
-// node takes its router stays the node's own choice.
+// the same. A room has a home node and may span others: each peer's media sit
+// on one node. Which worker inside a node takes a peer stays the node's own
+// choice.
 import type { NodeRecord } from '../../sfu/api/registry.js';
 
 /** How many consumers a node is sized for: workers × SFU_CONSUMERS_PER_WORKER. */
@@ -73,14 +74,45 @@ export function decideHome(
   return node ? { kind: 'place', nodeId: node.nodeId, replaces: recorded } : { kind: 'full' };
 }
 
+export type PeerDecision =
+  /** The peer's media stay where they are (its node is live). */
+  | { kind: 'keep'; nodeId: string }
+  /** The peer's media go to this node (record it first). */
+  | { kind: 'place'; nodeId: string; replaces: string | undefined }
+  /** No node can take the peer. */
+  | { kind: 'full' };
+
+const servingWithSpare = (node: NodeRecord | undefined): node is NodeRecord =>
+  node !== undefined && node.state === 'SERVING' && spareOf(node) > 0;
+
 /**
- * Whether one more peer may enter a room whose home is `home`. This round a
- * room does not spread over nodes, so a full home refuses the peer rather than
- * send it elsewhere. A draining home still takes peers of its meetings.
+ * Which SFU node carries a peer's media. A peer already placed on a live
+ * node stays (a resume, a rebuilt transport). A newcomer goes to the room's
+ * nodes — `roomNodes`, the home first, then the others by spare capacity —
+ * unless they are full or DRAINING; then to the least-loaded SERVING node,
+ * so the room spans one node more. When every SERVING node is full, a room
+ * node that drains but has room left still takes it: a meeting is not
+ * refused while its own nodes have space.
  */
-export function homeTakesPeer(live: readonly NodeRecord[], home: string): boolean {
-  const node = live.find((n) => n.nodeId === home);
-  return node !== undefined && spareOf(node) > 0;
+export function decidePeerNode(
+  live: readonly NodeRecord[],
+  roomNodes: readonly string[],
+  current: string | undefined,
+): PeerDecision {
+  const byId = new Map(live.map((node) => [node.nodeId, node]));
+  if (current !== undefined && byId.has(current)) return { kind: 'keep', nodeId: current };
+  const [home, ...others] = roomNodes.filter(
+    (id, i) => byId.has(id) && roomNodes.indexOf(id) === i,
+  );
+  const ordered = [
+    ...(home === undefined ? [] : [byId.get(home) as NodeRecord]),
+    ...others.map((id) => byId.get(id) as NodeRecord).sort(better),
+  ];
+  const chosen =
+    ordered.find(servingWithSpare) ??
+    pickNewHome(live) ??
+    ordered.find((node) => spareOf(node) > 0);
+  return chosen ? { kind: 'place', nodeId: chosen.nodeId, replaces: current } : { kind: 'full' };
 }
 
 /** No SFU node can take the room or the peer: the join fails with CAPACITY_EXCEEDED. */

@@ -220,9 +220,10 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
           return;
         case 'peerClosed': {
           // Our lease ran out under a peer still connected here (this node
-          // stalled): its media is gone, it rebuilds.
+          // stalled), or the SFU node carrying its media lost them (a room
+          // spanning nodes keeps going elsewhere): its media is gone, it rebuilds.
           const peer = ports.rooms.peer(room, event.peerId);
-          if (!peer || event.reason !== 'leaseExpired') return;
+          if (!peer || (event.reason !== 'leaseExpired' && event.reason !== 'workerDied')) return;
           // Its media is gone; the SFU may close the room too (our room lease
           // ran out with it): one rebuild after the burst covers both.
           peer.epoch = '';

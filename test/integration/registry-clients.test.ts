@@ -8,6 +8,7 @@ import { registryKeys, type NodeRecord } from '../../sfu/api/registry.js';
 import { createNodeClients } from '../../signaling/cluster/nodeClients.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import { createHomeRouter } from '../../signaling/cluster/homeRouter.js';
+import { createMemoryPeerNodes } from '../../signaling/cluster/peerNodes.js';
 import { createMemoryRoomHomes } from '../../signaling/cluster/roomHomes.js';
 import { createLogger } from '../../signaling/core/logger.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
@@ -46,7 +47,13 @@ describe('SFU nodes found through the registry', () => {
         log,
       });
       const clients = createNodeClients({ directory, secret, heartbeatMs: HEARTBEAT_MS, log });
-      const sfu = createHomeRouter({ directory, homes: createMemoryRoomHomes(), clients, log });
+      const sfu = createHomeRouter({
+        directory,
+        homes: createMemoryRoomHomes(),
+        peers: createMemoryPeerNodes(),
+        clients,
+        log,
+      });
       const changes: NodeRecord[][] = [];
       directory.onChange((nodes) => changes.push(nodes));
       try {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { registryKeys, type NodeRecord, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
 import { createHomeRouter, type HomeRouter } from '../../signaling/cluster/homeRouter.js';
+import { createRedisPeerNodes } from '../../signaling/cluster/peerNodes.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import {
   createMemoryRoomHomes,
@@ -141,11 +142,14 @@ describe('room homes', () => {
       const made = createHomeRouter({
         directory,
         homes: createRedisRoomHomes(redisOf, prefix),
+        peers: createRedisPeerNodes(redisOf, prefix),
         clients: {
           // The test's SFUs stand for the nodes' clients: one per node, always connected.
           get: (node): SfuApi => nodes[node.nodeId]!.sfu,
-          onEvent(listener) {
-            const stops = Object.values(nodes).map((n) => n.sfu.onEvent(listener));
+          onNodeEvent(listener) {
+            const stops = Object.entries(nodes).map(([nodeId, n]) =>
+              n.sfu.onEvent((event) => listener(nodeId, event)),
+            );
             return () => {
               for (const stop of stops) stop();
             };

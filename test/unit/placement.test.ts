@@ -3,7 +3,7 @@ import type { NodeRecord, NodeState } from '../../sfu/api/registry.js';
 import {
   capacityOf,
   decideHome,
-  homeTakesPeer,
+  decidePeerNode,
   liveNodes,
   loadOf,
   pickNewHome,
@@ -166,16 +166,93 @@ describe('placing rooms by load', () => {
     expect(decideHome(nodes, recorded)).toEqual(decision);
   });
 
-  it.each([
-    { case: 'home with room', nodes: [node('a', { consumers: [4, 3] })], takes: true },
-    { case: 'full home', nodes: [node('a', { consumers: [4, 4] })], takes: false },
+  const peerTable: Array<{
+    case: string;
+    nodes: NodeRecord[];
+    roomNodes: string[];
+    current?: string;
+    decision: ReturnType<typeof decidePeerNode>;
+  }> = [
     {
-      case: 'draining home with room',
-      nodes: [node('a', { state: 'DRAINING' })],
-      takes: true,
+      case: 'a peer already on a live node stays, even a full or draining one',
+      nodes: [node('a', { consumers: [4, 4], state: 'DRAINING' }), node('b')],
+      roomNodes: ['b', 'a'],
+      current: 'a',
+      decision: { kind: 'keep', nodeId: 'a' },
     },
-    { case: 'home gone', nodes: [node('b')], takes: false },
-  ])('a peer into its room’s home: $case → $takes', ({ nodes, takes }) => {
-    expect(homeTakesPeer(nodes, 'a')).toBe(takes);
+    {
+      case: 'a newcomer goes to the home while it has room',
+      nodes: [node('a', { consumers: [4, 3] }), node('b')],
+      roomNodes: ['a'],
+      decision: { kind: 'place', nodeId: 'a', replaces: undefined },
+    },
+    {
+      case: 'a full home sends it to another node of the room before a new one',
+      nodes: [node('a', { consumers: [4, 4] }), node('b', { consumers: [4, 3] }), node('c')],
+      roomNodes: ['a', 'b'],
+      decision: { kind: 'place', nodeId: 'b', replaces: undefined },
+    },
+    {
+      case: 'of the other room nodes, the one with most spare capacity',
+      nodes: [
+        node('a', { consumers: [4, 4] }),
+        node('b', { consumers: [4, 3] }),
+        node('c', { consumers: [1, 0] }),
+      ],
+      roomNodes: ['a', 'b', 'c'],
+      decision: { kind: 'place', nodeId: 'c', replaces: undefined },
+    },
+    {
+      case: 'a draining home: the room spans the least-loaded serving node',
+      nodes: [node('a', { state: 'DRAINING' }), node('b', { consumers: [3, 3] }), node('c')],
+      roomNodes: ['a'],
+      decision: { kind: 'place', nodeId: 'c', replaces: undefined },
+    },
+    {
+      case: 'a peer whose node left the registry is placed again',
+      nodes: [node('b')],
+      roomNodes: ['a', 'b'],
+      current: 'a',
+      decision: { kind: 'place', nodeId: 'b', replaces: 'a' },
+    },
+    {
+      case: 'every serving node full: a draining room node with room still takes it',
+      nodes: [
+        node('a', { state: 'DRAINING', consumers: [1, 0] }),
+        node('b', { consumers: [4, 4] }),
+      ],
+      roomNodes: ['a'],
+      decision: { kind: 'place', nodeId: 'a', replaces: undefined },
+    },
+    {
+      case: 'nothing has room: full',
+      nodes: [node('a', { consumers: [4, 4] }), node('b', { consumers: [4, 4] })],
+      roomNodes: ['a'],
+      decision: { kind: 'full' },
+    },
+    {
+      case: 'a draining node outside the room is never chosen',
+      nodes: [node('a', { consumers: [4, 4] }), node('b', { state: 'DRAINING' })],
+      roomNodes: ['a'],
+      decision: { kind: 'full' },
+    },
+    {
+      case: 'room nodes that left the registry are skipped',
+      nodes: [node('c')],
+      roomNodes: ['a', 'b'],
+      decision: { kind: 'place', nodeId: 'c', replaces: undefined },
+    },
+  ];
+  it.each(peerTable)('a peer’s node: $case', ({ nodes, roomNodes, current, decision }) => {
+    expect(decidePeerNode(nodes, roomNodes, current)).toEqual(decision);
+  });
+
+  it('decides the same whatever the order of the snapshot', () => {
+    const nodes = [node('c', { consumers: [1, 1] }), node('b', { consumers: [1, 1] })];
+    const full = node('a', { consumers: [4, 4] });
+    expect(decidePeerNode([full, ...nodes], ['a'], undefined)).toEqual(
+      decidePeerNode([...nodes].reverse().concat(full), ['a'], undefined),
+    );
+    expect(decidePeerNode([full, ...nodes], ['a'], undefined)).toMatchObject({ nodeId: 'b' });
   });
 });
