@@ -2,6 +2,7 @@
 // for the cluster tier: several nodes on loopback sharing one Redis and one
 // PostgreSQL database, each with a data folder of its own, as a deployment
 // runs them.
+import { SignJWT } from 'jose';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -158,7 +159,17 @@ export interface Deployment {
  */
 export async function startDeployment(
   services: { redis: TestRedis; postgres: PostgresServer },
-  options: { signalingNodes: number; sfuNodes: number; env?: Record<string, string> },
+  options: {
+    signalingNodes: number;
+    sfuNodes: number;
+    env?: Record<string, string>;
+    /**
+     * The SFU nodes register in Redis and signaling finds them there
+     * (SFU_NODES=registry) instead of a fixed list; `sfuEnv` goes to every
+     * SFU node (SFU_WORKERS, SFU_CONSUMERS_PER_WORKER…).
+     */
+    registry?: { heartbeatMs: number; sfuEnv?: Record<string, string> };
+  },
 ): Promise<Deployment> {
   const sfuSecret = newSfuSecret();
   const sfu: SfuNodeProcess[] = [];
@@ -169,14 +180,38 @@ export async function startDeployment(
     for (const node of sfu) await node.kill('SIGKILL');
   };
   try {
-    for (let i = 0; i < options.sfuNodes; i += 1) {
-      sfu.push(await startSfuNode({ secret: sfuSecret, env: { SFU_NODE_ID: `sfu-${i + 1}` } }));
+    if (options.registry) {
+      const heartbeat = String(options.registry.heartbeatMs);
+      cluster = await startCluster(
+        services,
+        {
+          SFU_NODES: 'registry',
+          SFU_SECRET: sfuSecret,
+          SFU_HEARTBEAT_MS: heartbeat,
+          ...options.env,
+        },
+        { fromBuild: true },
+      );
+      for (let i = 0; i < options.sfuNodes; i += 1) {
+        const env = {
+          SFU_NODE_ID: `sfu-${i + 1}`,
+          REDIS_URL: services.redis.url,
+          REDIS_PREFIX: cluster.env['REDIS_PREFIX'] as string,
+          SFU_HEARTBEAT_MS: heartbeat,
+          ...options.registry.sfuEnv,
+        };
+        sfu.push(await startSfuNode({ secret: sfuSecret, env }));
+      }
+    } else {
+      for (let i = 0; i < options.sfuNodes; i += 1) {
+        sfu.push(await startSfuNode({ secret: sfuSecret, env: { SFU_NODE_ID: `sfu-${i + 1}` } }));
+      }
+      cluster = await startCluster(
+        services,
+        { SFU_NODES: sfu.map((node) => node.url).join(','), SFU_SECRET: sfuSecret, ...options.env },
+        { fromBuild: true },
+      );
     }
-    cluster = await startCluster(
-      services,
-      { SFU_NODES: sfu.map((node) => node.url).join(','), SFU_SECRET: sfuSecret, ...options.env },
-      { fromBuild: true },
-    );
     for (let i = 0; i < options.signalingNodes; i += 1) signaling.push(await cluster.start());
   } catch (error) {
     await stop();
@@ -226,4 +261,15 @@ export async function startSfuNodePair(): Promise<{
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A staff token of the deployment's admin (signed with its shared JWT_SECRET). */
+export function adminToken(cluster: Cluster, subject = 'root'): Promise<string> {
+  return new SignJWT({ name: 'Админ', role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setAudience('veche')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(cluster.env['JWT_SECRET']));
 }

@@ -1,0 +1,223 @@
+// One room across two SFU node processes: two signaling nodes find the SFU
+// nodes in the registry; a room's home takes its first peers, and once the
+// home drains, newcomers' media go to the other node. Peers on different
+// nodes see and hear each other through a pipe set up on demand, and the
+// pipe goes when the last consumer on the far side leaves. A big room of
+// many peers on both nodes and their workers gets every published stream to
+// every receiver. Real processes on loopback: Redis, PostgreSQL, two SFU
+// nodes, two signaling nodes, Node WebRTC peers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SfuApi } from '../../sfu/api/index.js';
+import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
+import { runAdmin } from '../harness/adminCli.js';
+import { adminToken, startDeployment, type Deployment } from '../harness/node.js';
+import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startTestRedis, type TestRedis } from '../harness/redis.js';
+import { testLogger, waitFor } from '../harness/sfu.js';
+
+const HEARTBEAT_MS = 300;
+/** Every wait here is for media over loopback on two shared cores: generous. */
+const MEDIA_MS = 60_000;
+
+describe('a room spanning two SFU nodes', () => {
+  let redis: TestRedis;
+  let postgres: PostgresServer;
+  let deployment: Deployment;
+  /** The test's own view of each SFU node (the nodes' internal endpoint). */
+  const nodes = new Map<string, SfuApi>();
+  let admin: Record<string, string>;
+  const peers: NodePeer[] = [];
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    postgres = await startPostgres();
+    deployment = await startDeployment(
+      { redis, postgres },
+      {
+        signalingNodes: 2,
+        sfuNodes: 2,
+        env: { CLUSTER_HEARTBEAT_MS: '300' },
+        registry: { heartbeatMs: HEARTBEAT_MS, sfuEnv: { SFU_WORKERS: '2' } },
+      },
+    );
+    deployment.sfu.forEach((node, i) => {
+      nodes.set(
+        `sfu-${i + 1}`,
+        createRemoteSfu({ url: node.url, secret: deployment.sfuSecret, log: testLogger() }),
+      );
+    });
+    admin = {
+      VECHE_URL: deployment.signaling[0]!.url,
+      VECHE_TOKEN: await adminToken(deployment.cluster),
+    };
+    // Both nodes serve before the first room is placed.
+    await waitFor(
+      async () => {
+        const listed = await runAdmin(['nodes', '--json'], admin);
+        return (
+          listed.code === 0 &&
+          (JSON.parse(listed.stdout) as { nodes: unknown[] }).nodes.length === 2
+        );
+      },
+      'both SFU nodes registered',
+      30_000,
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const peer of peers.splice(0)) await peer.close().catch(() => undefined);
+    for (const node of nodes.values()) await node.close();
+    await deployment?.stop();
+    await redis?.stop();
+    await postgres?.stop();
+  });
+
+  async function join(room: string, name: string, signaling: number): Promise<NodePeer> {
+    const peer = await startNodePeer(deployment.signaling[signaling]!.url, room, name);
+    peers.push(peer);
+    return peer;
+  }
+
+  async function leave(peer: NodePeer): Promise<void> {
+    peers.splice(peers.indexOf(peer), 1);
+    await peer.close();
+  }
+
+  /** Which node has the room open, with how many peers and pipes on each. */
+  async function spread(room: string) {
+    const out: Record<string, { peers: number; pipes: number; routers: number }> = {};
+    for (const [id, sfu] of nodes) {
+      const seen = await sfu.call('inspectRoom', { roomId: room });
+      if (seen.exists) {
+        out[id] = {
+          peers: seen.peers,
+          pipes: seen.pipeTransports ?? 0,
+          routers: seen.routers ?? 1,
+        };
+      }
+    }
+    return out;
+  }
+
+  async function setState(nodeId: string, drain: boolean): Promise<void> {
+    const run = await runAdmin([drain ? 'drain' : 'undrain', nodeId], admin);
+    expect(run.code, run.stderr).toBe(0);
+    // Placement reads the registry: wait until the node's record says so.
+    await waitFor(
+      async () => {
+        const listed = await runAdmin(['nodes', '--json'], admin);
+        const all = (JSON.parse(listed.stdout) as { nodes: Array<{ id: string; state: string }> })
+          .nodes;
+        return all.find((n) => n.id === nodeId)?.state === (drain ? 'DRAINING' : 'SERVING');
+      },
+      `${nodeId} ${drain ? 'draining' : 'serving'} in the registry`,
+    );
+  }
+
+  /** Packets `to` got from `from`'s audio and video. */
+  const packetsFrom = (to: NodePeer, from: NodePeer) => {
+    const got = { audio: 0, video: 0 };
+    for (const s of to.received.values()) {
+      if (s.peerId === from.peerId && !s.closed) got[s.kind] += s.packets;
+    }
+    return got;
+  };
+  const hears = (to: NodePeer, from: NodePeer, atLeast = 20) => {
+    const got = packetsFrom(to, from);
+    return got.audio >= atLeast && got.video >= atLeast;
+  };
+
+  it('peers on different nodes see and hear each other through a pipe that goes with the last consumer', async () => {
+    const room = 'span-pair';
+    const alice = await join(room, 'Alice', 0);
+    await alice.startSending();
+    const first = await spread(room);
+    expect(Object.keys(first)).toHaveLength(1);
+    const home = Object.keys(first)[0]!;
+    const other = [...nodes.keys()].find((id) => id !== home)!;
+
+    // The home drains: it keeps its meeting, newcomers go to the other node.
+    await setState(home, true);
+    const bob = await join(room, 'Bob', 1);
+    await bob.startSending();
+    await waitFor(
+      async () => (await spread(room))[other]?.peers === 1,
+      'Bob’s media on the other node',
+    );
+    expect((await spread(room))[home]?.peers).toBe(1);
+
+    await waitFor(() => hears(bob, alice) && hears(alice, bob), 'media both ways', MEDIA_MS);
+    const both = await spread(room);
+    expect(both[home]!.pipes).toBeGreaterThanOrEqual(1);
+    expect(both[other]!.pipes).toBeGreaterThanOrEqual(1);
+    // Media keep flowing (counted again a moment later).
+    const before = packetsFrom(alice, bob);
+    await waitFor(() => packetsFrom(alice, bob).video > before.video + 20, 'still flowing');
+
+    // Bob leaves: the far part closes and no pipe is left on either node.
+    await leave(bob);
+    await waitFor(
+      async () => {
+        const after = await spread(room);
+        return after[other] === undefined && (after[home]?.pipes ?? 0) === 0;
+      },
+      'no pipes left once the far side’s last consumer left',
+      30_000,
+    );
+    expect((await spread(room))[home]?.peers).toBe(1);
+
+    // A newcomer on the other node is served through a new pipe.
+    const carol = await join(room, 'Carol', 0);
+    await waitFor(() => hears(carol, alice), 'Carol receives Alice', MEDIA_MS);
+    expect((await spread(room))[other]?.peers).toBe(1);
+    await leave(carol);
+    await leave(alice);
+    await setState(home, false);
+  }, 240_000);
+
+  it('two signaling nodes opening one room at once give it one home', async () => {
+    const room = 'span-race';
+    const [a, b] = await Promise.all([join(room, 'Ann', 0), join(room, 'Ben', 1)]);
+    const where = await spread(room);
+    expect(Object.keys(where)).toHaveLength(1);
+    expect(Object.values(where)[0]!.peers).toBe(2);
+    await leave(a);
+    await leave(b);
+  }, 120_000);
+
+  it('a room of 12 peers, 4 publishing, over both nodes: every receiver gets every stream', async () => {
+    const room = 'span-big';
+    const group: NodePeer[] = [];
+    const publishers: NodePeer[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const peer = await join(room, `Первый ${i + 1}`, i % 2);
+      group.push(peer);
+      if (i < 2) {
+        await peer.startSending();
+        publishers.push(peer);
+      }
+    }
+    const home = Object.keys(await spread(room))[0]!;
+    await setState(home, true);
+    for (let i = 0; i < 6; i += 1) {
+      const peer = await join(room, `Второй ${i + 1}`, i % 2);
+      group.push(peer);
+      if (i < 2) {
+        await peer.startSending();
+        publishers.push(peer);
+      }
+    }
+    await waitFor(
+      () => group.every((to) => publishers.every((from) => from === to || hears(to, from, 10))),
+      'every receiver gets every published stream',
+      MEDIA_MS * 2,
+    );
+    const where = await spread(room);
+    expect(Object.keys(where).sort()).toEqual([...nodes.keys()].sort());
+    expect(Object.values(where).reduce((n, w) => n + w.peers, 0)).toBe(12);
+    for (const peer of group) await leave(peer);
+    await setState(home, false);
+    await waitFor(async () => Object.keys(await spread(room)).length === 0, 'the room closed');
+  }, 300_000);
+});
