@@ -117,11 +117,12 @@ async function connectRegistryNodes(
         await client.quit();
       },
     },
-    // Admins see the registry's nodes; a room's media is on its recorded home.
+    // Admins see the registry's nodes, each room's home and each peer's media node.
     source: registryNodeSource(
       directory,
       (record) => clients.get(record),
       (room) => homes.get(room),
+      (room) => peers.all(room),
     ),
     // Events of a node were lost while it was away, or its rooms went with it: resynchronised.
     onReconnect: (listener) => router.onReconnect(listener),

@@ -35,14 +35,22 @@ export function createClusterAdmin(ports: ClusterAdminPorts): ClusterAdmin {
     return Promise.all(
       listed.map(async (room) => {
         const node = (await ports.nodes.nodeOfRoom(room.name)) ?? null;
-        return { ...room, participants: room.participants.map((p) => ({ ...p, node })) };
+        const placed = (await ports.nodes.nodesOfPeers?.(room.name)) ?? new Map<string, string>();
+        return {
+          ...room,
+          participants: room.participants.map((p) => ({
+            ...p,
+            node: placed.get(p.peerId) ?? node,
+          })),
+        };
       }),
     );
   }
 
   async function view(handle: SfuNodeHandle, live: readonly LiveRoomView[]): Promise<NodeView> {
     const record = handle.record;
-    const carried = live.filter((room) => room.participants[0]?.node === handle.id);
+    // A room spanning nodes counts on each node that carries any of its participants.
+    const carried = live.filter((room) => room.participants.some((p) => p.node === handle.id));
     const base = {
       id: handle.id,
       incarnation: record?.incarnation ?? null,
@@ -51,7 +59,10 @@ export function createClusterAdmin(ports: ClusterAdminPorts): ClusterAdmin {
       mediaAddress: record?.mediaAddress ?? null,
       pipeAddress: record?.pipeAddress ?? null,
       capacity: record ? record.workers.length * record.consumersPerWorker : null,
-      peers: carried.reduce((sum, room) => sum + room.participants.length, 0),
+      peers: carried.reduce(
+        (sum, room) => sum + room.participants.filter((p) => p.node === handle.id).length,
+        0,
+      ),
     };
     try {
       const load = await handle.sfu.call('getLoad', {});

@@ -1,7 +1,7 @@
 // Where the admin API learns which SFU nodes there are and how to reach each:
 // the one SFU inside this process, a fixed SFU_NODES list, or the cluster's
-// registry. Each source says which node carries a room's media, as that is
-// the node its participants' media is on (a room lives on one node).
+// registry. Each source says which node carries a room's media and, where a
+// room may span nodes (the registry), the node of each participant's media.
 import type { NodeRecord, SfuApi } from '../../sfu/api/index.js';
 import type { NodeDirectory } from '../cluster/nodeDirectory.js';
 
@@ -16,8 +16,13 @@ export interface SfuNodeHandle {
 
 export interface SfuNodeSource {
   nodes(): Promise<readonly SfuNodeHandle[]>;
-  /** The node a room's media is on (or would be placed on), when known. */
+  /** The node a room's media is on (its home, when it spans nodes), when known. */
   nodeOfRoom(room: string): Promise<string | undefined>;
+  /**
+   * The node each placed peer's media sit on, when a room may span nodes
+   * (the registry); peers not listed are on the room's node.
+   */
+  nodesOfPeers?(room: string): Promise<ReadonlyMap<string, string>>;
 }
 
 /** The id admins see for the SFU running inside this signaling process. */
@@ -58,12 +63,14 @@ export function fixedNodeSource(
 /**
  * The cluster's registry (SFU_NODES=registry): the live nodes with their own
  * records; `clientFor` gives the connection to a node (made once, kept by the
- * caller), `homeOf` the node a room was placed on.
+ * caller), `homeOf` the node a room was placed on, `nodesOfPeers` where
+ * each of its peers' media sit.
  */
 export function registryNodeSource(
   directory: Pick<NodeDirectory, 'snapshot'>,
   clientFor: (record: NodeRecord) => SfuApi,
   homeOf: (room: string) => Promise<string | undefined>,
+  nodesOfPeers: (room: string) => Promise<ReadonlyMap<string, string>>,
 ): SfuNodeSource {
   return {
     async nodes() {
@@ -75,5 +82,6 @@ export function registryNodeSource(
       }));
     },
     nodeOfRoom: homeOf,
+    nodesOfPeers,
   };
 }

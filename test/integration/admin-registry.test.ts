@@ -74,13 +74,32 @@ describe('admin view of the registry', () => {
     });
     const audit = createMemoryAuditSink();
     const admin = createClusterAdmin({
-      nodes: registryNodeSource(directory, clientFor, async (room) =>
-        room === 'north' ? 'sfu-b' : undefined,
+      nodes: registryNodeSource(
+        directory,
+        clientFor,
+        async (room) => (room === 'north' ? 'sfu-b' : undefined),
+        // The room spans both nodes: Ivan's media sit off its home.
+        async (room) => new Map(room === 'north' ? [['p-ivan', 'sfu-a']] : []),
       ),
       live: () => ({
         sfuLoad: async () => [],
         drain: async () => undefined,
-        rooms: async () => [],
+        rooms: async () => [
+          {
+            name: 'north',
+            participants: ['p-olga', 'p-ivan'].map((peerId) => ({
+              peerId,
+              name: peerId,
+              role: 'participant' as const,
+              guest: false,
+              disconnected: false,
+              node: null,
+            })),
+            lobby: 0,
+            locked: false,
+            started: null,
+          },
+        ],
         closeRoom: async () => false,
       }),
       audit,
@@ -98,6 +117,13 @@ describe('admin view of the registry', () => {
       state: 'SERVING',
     });
     expect(nodes[0]!.workers).toHaveLength(2);
+    // Each node counts the participants whose media it carries.
+    expect(nodes.map((n) => n.peers)).toEqual([1, 1]);
+    const [north] = await admin.rooms();
+    expect(north!.participants.map((p) => [p.peerId, p.node])).toEqual([
+      ['p-olga', 'sfu-b'],
+      ['p-ivan', 'sfu-a'],
+    ]);
 
     asked.length = 0;
     const drained = await admin.drainNode('sfu-b', true, { subject: 'root', ip: undefined });
