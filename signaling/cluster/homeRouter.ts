@@ -507,11 +507,13 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       if (watched.has(roomId)) return;
       watched.add(roomId);
       events.track(roomId);
-      // Its home is needed to follow its events; every live node may hold a part.
+      // Every live node may hold a part; its home is needed to follow its
+      // events (found, when not known here: opened by another signaling node).
+      const needsHome = !known.has(roomId);
       void liveNodes()
-        .then(() => {
+        .then(async () => {
           if (watched.has(roomId)) watchEverywhere(roomId);
-          return findHome(roomId);
+          if (needsHome) await findHome(roomId);
         })
         .catch((error: unknown) => {
           log.debug({ err: error, room: roomId }, 'watching a room without a live home');

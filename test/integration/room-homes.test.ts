@@ -275,6 +275,9 @@ describe('room homes', () => {
       // Another signaling node, asked about the room before anyone reopened it: no media now.
       await expect(
         (await router(prefix)).call('inspectRoom', { roomId: 'moved' }),
+      ).resolves.toMatchObject({ exists: false });
+      await expect(
+        (await router(prefix)).call('listProducers', { roomId: 'moved' }),
       ).rejects.toMatchObject({ code: 'ROOM_NOT_ON_NODE' });
       await r.call('openRoom', { roomId: 'moved', ...OWNER });
       expect(r.homeOf('moved')).toBe('b');
