@@ -9,9 +9,11 @@
 // `-- --sfu-node` puts the worker in a separate SFU node process reached
 // over its internal endpoint; `-- --compare` runs every row both ways, side
 // by side, with the RPC latency of the `consume` calls signaling made.
+// `-- --pipe` measures a pipe hop between two SFU nodes instead (pipeBench.ts).
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
+import { runPipeBench } from './pipeBench.js';
 import { modeLabel, modesFromArgs, p50p95, startBenchTarget, type BenchMode } from './target.js';
 
 const SIZES = (process.env['BENCH_RECEIVERS'] ?? '2,5,10,20').split(',').map(Number);
@@ -83,21 +85,26 @@ async function measure(mode: BenchMode, receivers: number) {
   }
 }
 
-const modes = modesFromArgs(process.argv.slice(2));
-const rows = [];
-for (const n of SIZES) for (const mode of modes) rows.push(await measure(mode, n));
-const pad = (v: string, n: number) => v.padStart(n);
-console.log(
-  `\nSFU forwarding, 1 sender (Opus 50 pkt/s + VP8 25 pkt/s), ${SECONDS} s per row, ${cpus().length} cores`,
-);
-console.log(
-  '| SFU          | receivers | consumers | worker CPU | consumers/core (extrapolated) | loss vs nominal | bench process CPU | consume RPC p50/p95 |',
-);
-console.log(
-  '|--------------|-----------|-----------|------------|-------------------------------|-----------------|-------------------|---------------------|',
-);
-for (const r of rows) {
+async function runForwardingBench(): Promise<void> {
+  const modes = modesFromArgs(process.argv.slice(2));
+  const rows = [];
+  for (const n of SIZES) for (const mode of modes) rows.push(await measure(mode, n));
+  const pad = (v: string, n: number) => v.padStart(n);
   console.log(
-    `| ${modeLabel[r.mode].padEnd(12)} | ${pad(String(r.receivers), 9)} | ${pad(String(r.consumers), 9)} | ${pad((r.workerCpu * 100).toFixed(1) + ' %', 10)} | ${pad(Number.isFinite(r.perCore) ? r.perCore.toFixed(0) : '∞', 29)} | ${pad((r.loss * 100).toFixed(1) + ' %', 15)} | ${pad((r.selfCpu * 100).toFixed(0) + ' %', 17)} | ${pad(r.consumeMs, 19)} |`,
+    `\nSFU forwarding, 1 sender (Opus 50 pkt/s + VP8 25 pkt/s), ${SECONDS} s per row, ${cpus().length} cores`,
   );
+  console.log(
+    '| SFU          | receivers | consumers | worker CPU | consumers/core (extrapolated) | loss vs nominal | bench process CPU | consume RPC p50/p95 |',
+  );
+  console.log(
+    '|--------------|-----------|-----------|------------|-------------------------------|-----------------|-------------------|---------------------|',
+  );
+  for (const r of rows) {
+    console.log(
+      `| ${modeLabel[r.mode].padEnd(12)} | ${pad(String(r.receivers), 9)} | ${pad(String(r.consumers), 9)} | ${pad((r.workerCpu * 100).toFixed(1) + ' %', 10)} | ${pad(Number.isFinite(r.perCore) ? r.perCore.toFixed(0) : '∞', 29)} | ${pad((r.loss * 100).toFixed(1) + ' %', 15)} | ${pad((r.selfCpu * 100).toFixed(0) + ' %', 17)} | ${pad(r.consumeMs, 19)} |`,
+    );
+  }
 }
+
+if (process.argv.includes('--pipe')) await runPipeBench();
+else await runForwardingBench();
