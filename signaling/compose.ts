@@ -36,6 +36,7 @@ import { createAdHocPolicy } from './rooms/entryPolicy.js';
 import { createDatabaseMeetingRecorder, type MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createMemoryStateStore, type RoomStateStore } from './rooms/stateStore.js';
 import { createStepStopper } from './composeStop.js';
+import { readSettingFile } from './composeFiles.js';
 import { connectSfuNodes } from './composeSfu.js';
 import { reportKeySourceOutage } from './composeAuth.js';
 
@@ -146,10 +147,17 @@ export async function compose(
       stopper.add('chat retention', async () => stopRetention());
     }
 
+    // REDIS_CA is read once, for every Redis client of this node.
+    const redis = config.redis && {
+      ...config.redis,
+      ...(config.redis.caFile
+        ? { ca: await readSettingFile('REDIS_CA', config.redis.caFile) }
+        : {}),
+    };
     let shared: SharedState | undefined;
-    if (config.redis && !overrides.store) {
+    if (redis && !overrides.store) {
       shared = await connectRedis(
-        { ...config.redis, ...(overrides.roomTtlMs ? { roomTtlMs: overrides.roomTtlMs } : {}) },
+        { ...redis, ...(overrides.roomTtlMs ? { roomTtlMs: overrides.roomTtlMs } : {}) },
         log,
       );
       const connection = shared;
@@ -160,7 +168,7 @@ export async function compose(
     let onSfuReconnect: ((listener: (roomId?: string) => void) => () => void) | undefined;
     let sfuNodeSource: SfuNodeSource | undefined;
     if (!sfu && config.sfuNodes) {
-      const nodes = await connectSfuNodes(config.sfuNodes, config.redis, log);
+      const nodes = await connectSfuNodes(config.sfuNodes, redis, log);
       stopper.add('sfu nodes', () => nodes.sfu.close());
       sfu = nodes.sfu;
       onSfuReconnect = nodes.onReconnect;

@@ -2,7 +2,6 @@
 // of SFU_NODES, as a fixed list (rooms placed by their name's hash) or found
 // in the registry (rooms placed by load, their home recorded in Redis), with
 // the admins' view of those nodes and the reconnect notice that resyncs rooms.
-import { readFile } from 'node:fs/promises';
 import { createClient, type RedisClientType } from 'redis';
 import type { SfuApi } from '../sfu/api/index.js';
 import { fixedNodeSource, registryNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
@@ -12,21 +11,14 @@ import { createRedisPeerNodes } from './cluster/peerNodes.js';
 import { createRegistryDirectory } from './cluster/registry.js';
 import { createRedisRoomHomes } from './cluster/roomHomes.js';
 import { createSfuRouter } from './cluster/sfuRouter.js';
+import { readSettingFile } from './composeFiles.js';
 import type { SfuNodesConfig, SignalingConfig } from './config.js';
 import type { Logger } from './core/logger.js';
+import { redisClientOptions } from './core/redisOptions.js';
 import { createRemoteSfu } from './sfu/remoteSfu.js';
 
-/** The CA of https:// SFU nodes; a file that cannot be read is a startup failure naming it. */
-async function readCa(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw Object.assign(new Error(`SFU_INTERNAL_CA ${file} cannot be read (${reason})`), {
-      code: 'CONFIG_FILE_UNREADABLE',
-    });
-  }
-}
+/** REDIS_URL's settings, with the PEM of REDIS_CA when given (read once by compose). */
+type RedisSettings = NonNullable<SignalingConfig['redis']> & { ca?: string };
 
 /**
  * Separate SFU nodes: one client per node, rooms placed on them by a stable
@@ -35,14 +27,14 @@ async function readCa(file: string): Promise<string> {
  */
 export async function connectSfuNodes(
   nodes: SfuNodesConfig,
-  redis: SignalingConfig['redis'],
+  redis: RedisSettings | undefined,
   log: Logger,
 ): Promise<{
   sfu: SfuApi;
   source: SfuNodeSource;
   onReconnect: (listener: (roomId?: string) => void) => () => void;
 }> {
-  const ca = nodes.caFile ? await readCa(nodes.caFile) : undefined;
+  const ca = nodes.caFile ? await readSettingFile('SFU_INTERNAL_CA', nodes.caFile) : undefined;
   if (nodes.registry) {
     if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
     return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log);
@@ -75,7 +67,7 @@ export async function connectSfuNodes(
 async function connectRegistryNodes(
   nodes: SfuNodesConfig,
   heartbeatMs: number,
-  redis: NonNullable<SignalingConfig['redis']>,
+  redis: RedisSettings,
   ca: string | undefined,
   log: Logger,
 ): Promise<{
@@ -84,7 +76,7 @@ async function connectRegistryNodes(
   onReconnect: (listener: (roomId?: string) => void) => () => void;
 }> {
   const registryLog = log.child({ component: 'sfu-registry' });
-  const client = createClient({ url: redis.url }) as RedisClientType;
+  const client = createClient(redisClientOptions(redis.url, redis.ca)) as RedisClientType;
   client.on('error', (error: unknown) =>
     registryLog.error({ err: error, redis: 'sfu registry' }, 'redis connection error'),
   );

@@ -51,6 +51,7 @@ const envSchema = z
       .string()
       .regex(/^[\w:.-]{1,64}$/)
       .default('veche:'),
+    REDIS_CA: optionalString,
     RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
     SFU_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
     SFU_NODES: optionalString,
@@ -98,6 +99,12 @@ const envSchema = z
       ['redis:', 'rediss:'].includes(new URL(env.REDIS_URL).protocol),
     { message: 'REDIS_URL must be redis://… or rediss://… (TLS)' },
   )
+  .refine(
+    (env) =>
+      env.REDIS_CA === undefined ||
+      (env.REDIS_URL !== undefined && new URL(env.REDIS_URL).protocol === 'rediss:'),
+    { message: 'REDIS_CA is the CA of a TLS Redis: set it with REDIS_URL=rediss://…' },
+  )
   .refine((env) => env.REDIS_URL === undefined || env.DATABASE_URL !== undefined, {
     message:
       'REDIS_URL needs DATABASE_URL: nodes that share rooms must share one PostgreSQL database (the embedded database in DATA_DIR serves a single process)',
@@ -140,8 +147,12 @@ export interface SignalingConfig {
    * and places each room on one of them. Undefined: the in-process SFU.
    */
   sfuNodes: SfuNodesConfig | undefined;
-  /** Shared room state and socket fan-out for several signaling nodes. */
-  redis: { url: string; prefix: string; heartbeatMs: number } | undefined;
+  /**
+   * Shared room state and socket fan-out for several signaling nodes. The URL
+   * carries the password and TLS (rediss://); `caFile` (REDIS_CA) is the PEM
+   * file of a private CA that signed the server's certificate.
+   */
+  redis: { url: string; prefix: string; heartbeatMs: number; caFile?: string } | undefined;
   port: number;
   host: string;
   publicUrl: string | undefined;
@@ -246,7 +257,12 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     sfuNodes: parseSfuNodes(e.SFU_NODES, e.SFU_SECRET, e.SFU_INTERNAL_CA, e.SFU_HEARTBEAT_MS),
     databaseUrl: e.DATABASE_URL,
     redis: e.REDIS_URL
-      ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, heartbeatMs: e.CLUSTER_HEARTBEAT_MS }
+      ? {
+          url: e.REDIS_URL,
+          prefix: e.REDIS_PREFIX,
+          heartbeatMs: e.CLUSTER_HEARTBEAT_MS,
+          ...(e.REDIS_CA ? { caFile: e.REDIS_CA } : {}),
+        }
       : undefined,
     port: e.PORT,
     host: e.HOST,

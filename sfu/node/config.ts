@@ -37,6 +37,7 @@ const envSchema = z
       .string()
       .regex(/^[\w:.-]{1,64}$/)
       .default('veche:'),
+    REDIS_CA: optionalString,
     SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     SFU_CONSUMERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(500),
     PIPE_LISTEN_IP: optionalString,
@@ -73,6 +74,12 @@ const envSchema = z
   )
   .refine(
     (env) =>
+      env.REDIS_CA === undefined ||
+      (env.REDIS_URL !== undefined && new URL(env.REDIS_URL).protocol === 'rediss:'),
+    { message: 'the CA of a TLS Redis: set it with REDIS_URL=rediss://…', path: ['REDIS_CA'] },
+  )
+  .refine(
+    (env) =>
       env.SFU_INTERNAL_PUBLIC_URL === undefined ||
       ['http:', 'https:'].includes(new URL(env.SFU_INTERNAL_PUBLIC_URL).protocol),
     { message: 'must be http://host:port or https://host:port', path: ['SFU_INTERNAL_PUBLIC_URL'] },
@@ -101,6 +108,8 @@ export interface SfuNodeConfig {
         url: string;
         prefix: string;
         heartbeatMs: number;
+        /** REDIS_CA: PEM file of the private CA that signed a rediss:// server's certificate. */
+        caFile: string | undefined;
         /** The internal URL signaling is told to use; undefined: the bound address. */
         publicUrl: string | undefined;
       }
@@ -147,6 +156,7 @@ export function loadSfuNodeConfig(env: Record<string, string | undefined>): SfuN
           url: e.REDIS_URL,
           prefix: e.REDIS_PREFIX,
           heartbeatMs: e.SFU_HEARTBEAT_MS,
+          caFile: e.REDIS_CA,
           publicUrl: e.SFU_INTERNAL_PUBLIC_URL
             ? new URL(e.SFU_INTERNAL_PUBLIC_URL).origin
             : undefined,

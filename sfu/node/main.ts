@@ -33,6 +33,22 @@ function readConfig(): SfuNodeConfig {
   }
 }
 
+/**
+ * REDIS_CA, read once at start (the configuration allows it with rediss://
+ * only); a file that cannot be read stops the node with one line naming it.
+ */
+function readRedisCa(config: SfuNodeConfig): string | undefined {
+  const file = config.registry?.caFile;
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    console.error(`REDIS_CA ${file} cannot be read (${reason})`);
+    process.exit(1);
+  }
+}
+
 /** Veche's version from package.json (the source tree and the build sit at different depths). */
 function readVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -56,6 +72,7 @@ const isLoopback = (host: string): boolean =>
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const redisCa = readRedisCa(config);
   const incarnation = randomUUID();
   const log = pino({
     level: config.logLevel,
@@ -120,9 +137,11 @@ async function main(): Promise<void> {
   if (config.registry) {
     const registryLog = log.child({ component: 'registry' });
     let started = false;
+    // The URL carries the password and TLS (rediss://); REDIS_CA, a private CA.
     redis = createClient({
       url: config.registry.url,
       socket: {
+        ...(redisCa === undefined ? {} : { tls: true as const, ca: redisCa }),
         // At start a refusal (wrong password, no Redis) stops the node with a
         // clear message; once registered, Redis going away is waited out.
         reconnectStrategy: (retries: number, cause: Error) =>

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, type RedisClientType } from 'redis';
 import type { ServerOptions } from 'socket.io';
 import type { Logger } from '../core/logger.js';
+import { redisClientOptions } from '../core/redisOptions.js';
 import { createRedisAttemptLimiter, type AttemptLimiter } from '../rooms/attemptLimiter.js';
 import { createRedisStateStore, type RedisStateStore } from '../rooms/redisStateStore.js';
 
@@ -26,11 +27,11 @@ function redisUnavailable(error: unknown): Error & { code: string } {
 }
 
 export async function connectRedis(
-  options: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number },
+  options: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number; ca?: string },
   log: Logger,
 ): Promise<SharedState> {
   const connect = async (role: string) => {
-    const client = createClient({ url: options.url }) as RedisClientType;
+    const client = createClient(redisClientOptions(options.url, options.ca)) as RedisClientType;
     // The first connection must succeed: a Redis that refuses us (a wrong
     // password, TLS where it has none) would otherwise be retried forever
     // while the node never starts. Later drops reconnect on their own.

@@ -14,7 +14,7 @@ export interface TestRedis {
   url: string;
   /** Key prefix unique to this run: tests never see each other's keys. */
   prefix: string;
-  /** With `tls`: the PEM of the CA that signed the server's certificate (NODE_EXTRA_CA_CERTS). */
+  /** With `tls`: the PEM file of the CA that signed the server's certificate (REDIS_CA). */
   caFile?: string;
   client(): Promise<RedisClientType>;
   stop(): Promise<void>;

@@ -65,8 +65,11 @@ export interface TestServerOptions {
   /** Where the server logs (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
   tls?: { certFile: string; keyFile: string };
-  /** Room state shared through this Redis (as REDIS_URL does), optionally with a short room TTL. */
-  redis?: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number };
+  /**
+   * Room state shared through this Redis (as REDIS_URL does), optionally with
+   * a short room TTL; `caFile` trusts the CA of a rediss:// server (REDIS_CA).
+   */
+  redis?: { url: string; prefix: string; heartbeatMs: number; roomTtlMs?: number; caFile?: string };
   /** How long anybody waits in a lobby before being turned away. */
   lobbyMaxWaitMs?: number;
   /** The passcode-guessing budget (shared through Redis by several servers). */
@@ -97,6 +100,7 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
           url: options.redis.url,
           prefix: options.redis.prefix,
           heartbeatMs: options.redis.heartbeatMs,
+          ...(options.redis.caFile ? { caFile: options.redis.caFile } : {}),
         }
       : undefined,
     port: 0,

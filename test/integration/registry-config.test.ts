@@ -20,8 +20,16 @@ describe('SFU node registry configuration', () => {
       url: 'rediss://veche:p%40ss@redis.internal:6380',
       prefix: 'veche:',
       heartbeatMs: 1000,
+      caFile: undefined,
       publicUrl: undefined,
     });
+    expect(
+      loadSfuNodeConfig({
+        SFU_SECRET: secret,
+        REDIS_URL: 'rediss://veche:p%40ss@redis.internal:6380',
+        REDIS_CA: '/etc/veche/redis-ca.pem',
+      }).registry?.caFile,
+    ).toBe('/etc/veche/redis-ca.pem');
   });
 
   it('takes the heartbeat, capacity, pipe addresses and advertised URL', () => {
@@ -49,6 +57,8 @@ describe('SFU node registry configuration', () => {
     [{ SFU_INTERNAL_PUBLIC_URL: 'ftp://sfu' }, /SFU_INTERNAL_PUBLIC_URL/],
     [{ SFU_HEARTBEAT_MS: '10' }, /SFU_HEARTBEAT_MS/],
     [{ SFU_CONSUMERS_PER_WORKER: '0' }, /SFU_CONSUMERS_PER_WORKER/],
+    [{ REDIS_CA: '/ca.pem' }, /REDIS_CA: the CA of a TLS Redis/],
+    [{ REDIS_URL: 'redis://redis:6379', REDIS_CA: '/ca.pem' }, /REDIS_CA: the CA of a TLS Redis/],
   ])('refuses %o', (env, message) => {
     expect(() => loadSfuNodeConfig({ SFU_SECRET: secret, ...env })).toThrow(message);
   });

@@ -263,38 +263,6 @@ describe('SFU node registry', () => {
     );
   });
 
-  it(
-    'the node registers over TLS (rediss://) with a password, trusting a private CA',
-    async () => {
-      const secured = await startTestRedis({ password: 'registry-tls-pass-41c', tls: true });
-      try {
-        expect(secured.url).toMatch(/^rediss:/);
-        const directory = createRegistryDirectory({
-          redis: await secured.client(),
-          prefix: secured.prefix,
-          heartbeatMs: HEARTBEAT_MS,
-          log: createLogger('silent'),
-        });
-        const node = await startSfuNode({
-          secret,
-          env: { ...nodeEnv('reg-tls', secured), NODE_EXTRA_CA_CERTS: secured.caFile! },
-        });
-        try {
-          await waitFor(
-            async () => (await directory.snapshot()).some((n) => n.nodeId === 'reg-tls'),
-            'the node is registered over TLS',
-          );
-        } finally {
-          await node.kill('SIGTERM');
-          await directory.close();
-        }
-      } finally {
-        await secured.stop();
-      }
-    },
-    PROCESS_TEST_MS,
-  );
-
   it("an old incarnation's stop leaves a newer incarnation's record alone", async () => {
     const client = await redis.client();
     const prefix = `${redis.prefix}overlap:`;

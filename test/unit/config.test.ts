@@ -100,6 +100,34 @@ describe('configuration', () => {
     );
   });
 
+  it('trusts a private CA for a TLS Redis (REDIS_CA), and only for rediss://', () => {
+    const env = {
+      SFU_NODES: 'registry',
+      SFU_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://veche@db.example/veche',
+    };
+    expect(
+      loadConfig({ ...env, REDIS_URL: 'rediss://:pw@redis.example:6380' }).redis?.caFile,
+    ).toBeUndefined();
+    expect(
+      loadConfig({
+        ...env,
+        REDIS_URL: 'rediss://:pw@redis.example:6380',
+        REDIS_CA: '/etc/veche/redis-ca.pem',
+      }).redis,
+    ).toEqual({
+      url: 'rediss://:pw@redis.example:6380',
+      prefix: 'veche:',
+      heartbeatMs: 10_000,
+      caFile: '/etc/veche/redis-ca.pem',
+    });
+    for (const without of [{ REDIS_URL: 'redis://redis.example:6379' }, {}]) {
+      expect(() => loadConfig({ ...env, ...without, REDIS_CA: '/ca.pem' })).toThrow(
+        /REDIS_CA is the CA of a TLS Redis: set it with REDIS_URL=rediss:/,
+      );
+    }
+  });
+
   it.each([
     [{ SFU_NODES: 'http://sfu-1:7100' }, /SFU_NODES needs SFU_SECRET/],
     [{ SFU_NODES: 'http://sfu-1:7100', SFU_SECRET: 'short' }, /SFU_SECRET needs at least 32/],
