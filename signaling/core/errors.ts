@@ -34,6 +34,7 @@ const fromSfu: Record<SfuErrorCode, ProtocolError> = {
   PORT_IN_USE: { code: 'SFU_ERROR', message: 'the media server is unavailable' },
   TIMEOUT: { code: 'SFU_ERROR', message: 'the media server did not answer in time' },
   ROOM_NOT_ON_NODE: { code: 'SFU_ERROR', message: 'the room has no media right now' },
+  PIPE_STALE: { code: 'SFU_ERROR', message: 'the room has no media right now' },
   PAYLOAD_TOO_LARGE: { code: 'BAD_REQUEST', message: 'the media server refused this request' },
   UNAUTHENTICATED: { code: 'SFU_ERROR', message: 'the media server is unavailable' },
   INTERNAL: { code: 'SFU_ERROR', message: 'media server error' },
