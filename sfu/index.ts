@@ -5,3 +5,5 @@ export type { SfuOptions } from './core/options.js';
 export type { SfuLogger } from './core/logger.js';
 export type { WorkerPoolDeps } from './core/workerPool.js';
 export type { InProcessSfuDeps } from './core/inProcessSfu.js';
+export { DEFAULT_PIPE_PORT_RANGE, embeddedPipeOptions } from './core/options.js';
+export type { PipeOptions } from './core/options.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
-import { createInProcessSfu } from '../sfu/index.js';
+import { createInProcessSfu, embeddedPipeOptions } from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
 import { createClusterAdmin } from './admin/clusterAdmin.js';
@@ -184,6 +184,8 @@ export async function compose(
             announcedAddress: config.sfu.announcedAddress,
             workerLogLevel: 'warn',
             initialAvailableOutgoingBitrate: 1_000_000,
+            // One node has no other to pipe to: loopback and the default range.
+            pipe: embeddedPipeOptions(),
           },
           log.child({ component: 'sfu' }),
         ),

@@ -100,9 +100,11 @@ export const sfuEventSchema = z.discriminatedUnion('type', [
   }),
   /**
    * This node's end of the room's pipe toward `remoteNodeId` closed by
-   * itself — the whole pipe, or what it carried of `producerId` (its producer
-   * closed, its last consumer here went, a worker died). The other node's end
-   * is to be closed too (`closePipe` there with this node as the remote).
+   * itself — what it carried of `producerId` (its producer closed, its last
+   * consumer here went), or then the whole pipe, which carried nothing any
+   * more. The other node's end is to be closed too (`closePipe` there with
+   * this node as the remote). A closing room or a dying worker reports
+   * `roomClosed` / `roomMediaLost` instead.
    */
   z.object({
     type: z.literal('pipeClosed'),

@@ -321,6 +321,9 @@ export const sfuMethods = {
    * (idempotent). `observe`: the room's active-speaker observers hear it
    * (the room's home hears every audio producer), and it stays while its
    * origin does; otherwise it closes when its last consumer here goes.
+   * It is never paused here: a pause at the origin stops what the pipe
+   * carries (its consumers here are not told `producerPaused`; the origin's
+   * `producerPaused`/`producerResumed` events say it).
    */
   acceptPipedProducer: {
     request: z.object({

@@ -13,6 +13,9 @@ import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
 import { missingCodecs } from './capabilities.js';
 import { createLeases } from './leases.js';
+import { isWorkerGone, messageOf } from './mediasoupErrors.js';
+import { workerLoads } from './load.js';
+import { createPipeHandlers } from './pipeHandlers.js';
 import { createRoom, createRoomEmitter, type Room } from './room.js';
 import { createWorkerPool, type WorkerPoolDeps, type WorkerPool } from './workerPool.js';
 
@@ -26,12 +29,6 @@ export interface InProcessSfuDeps extends WorkerPoolDeps {
 const REAP_INTERVAL_MS = 1000;
 /** The lease of an owner that opens a room without saying how long (SFU_LEASE_SECONDS' default). */
 const DEFAULT_LEASE_MS = 45_000;
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
-/** mediasoup's error when the worker (or the object) closed under a request. */
-const isWorkerGone = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'InvalidStateError';
 
 type Handlers = { [M in SfuMethodName]: (req: SfuRequest<M>) => Promise<SfuResponse<M>> };
 
@@ -321,7 +318,15 @@ export async function createInProcessSfu(
       const r = rooms.get(roomId);
       if (!r || r.closed)
         return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
-      return { exists: true, epoch: r.epoch, ...r.counts() };
+      const { pipeTransports, pipedProducers } = r.pipes.counts();
+      return {
+        exists: true,
+        epoch: r.epoch,
+        ...r.counts(),
+        routers: 1,
+        pipeTransports,
+        pipedProducers,
+      };
     },
     async getRtpCapabilities() {
       capabilities ??= pool.pickWorker().then(async ({ worker }) => {
@@ -337,53 +342,15 @@ export async function createInProcessSfu(
       }
     },
     async getLoad() {
-      const cpu = await Promise.all(
-        pool.all().map((pooled) =>
-          pooled.worker.getResourceUsage().then(
-            (usage) => usage.ru_utime + usage.ru_stime,
-            () => undefined,
-          ),
-        ),
-      );
-      const workers = await Promise.all(
-        pool.all().map(async (pooled, i) => {
-          let roomCount = 0;
-          let transports = 0;
-          let producers = 0;
-          let consumers = 0;
-          const traffic: Promise<{ bytesIn: number; bytesOut: number }>[] = [];
-          for (const r of rooms.values()) {
-            if (r.closed || r.router.closed) continue;
-            if (r.workerPid !== pooled.worker.pid) continue;
-            const c = r.counts();
-            roomCount += 1;
-            transports += c.transports;
-            producers += c.producers;
-            consumers += c.consumers;
-            traffic.push(r.traffic());
-          }
-          let bytesIn = 0;
-          let bytesOut = 0;
-          for (const t of await Promise.all(traffic)) {
-            bytesIn += t.bytesIn;
-            bytesOut += t.bytesOut;
-          }
-          return {
-            index: pooled.index,
-            pid: pooled.worker.pid,
-            rooms: roomCount,
-            transports,
-            producers,
-            consumers,
-            bytesIn,
-            bytesOut,
-            draining: pool.isDraining(pooled.index),
-            ...(cpu[i] === undefined ? {} : { cpuMs: cpu[i] }),
-          };
-        }),
-      );
-      return { workers, state: nodeState };
+      return { workers: await workerLoads(pool, rooms.values()), state: nodeState };
     },
+    ...createPipeHandlers({
+      live: liveRoom,
+      open: (roomId) => {
+        const r = rooms.get(roomId);
+        return r && !r.closed ? r : undefined;
+      },
+    }),
     async setWorkerDraining({ workerIndex, draining }) {
       pool.setDraining(workerIndex, draining);
       return { workerIndex, draining: pool.isDraining(workerIndex) };

@@ -11,4 +11,25 @@ export interface SfuOptions {
   workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   /** Outgoing bitrate estimate a new transport starts with. */
   initialAvailableOutgoingBitrate: number;
+  /** Pipe transports toward other SFU nodes (a room that spans nodes). */
+  pipe: PipeOptions;
 }
+
+export interface PipeOptions {
+  /** Local address pipe transports bind to (PIPE_LISTEN_IP). */
+  listenIp: string;
+  /** Address other nodes send to, if not listenIp (PIPE_ANNOUNCED_ADDRESS). */
+  announcedAddress: string | undefined;
+  /** UDP ports pipe transports take theirs from (PIPE_PORT_RANGE), inclusive. */
+  portRange: { min: number; max: number };
+}
+
+/** PIPE_PORT_RANGE's default, and what an embedded SFU (which never pipes) is given. */
+export const DEFAULT_PIPE_PORT_RANGE = { min: 44000, max: 44999 } as const;
+
+/** An embedded SFU's pipe settings: it has no other node to pipe to, so loopback. */
+export const embeddedPipeOptions = (): PipeOptions => ({
+  listenIp: '127.0.0.1',
+  announcedAddress: undefined,
+  portRange: { ...DEFAULT_PIPE_PORT_RANGE },
+});

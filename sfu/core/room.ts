@@ -10,6 +10,7 @@ import type { PooledWorker } from './workerPool.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
+import { createRoomPipes, type RoomPipes } from './pipes.js';
 import { createSpeakers } from './speakers.js';
 
 interface PeerMedia {
@@ -56,6 +57,8 @@ export interface Room {
   /** The sequence number of the last event this room sent in its epoch. */
   readonly seq: number;
   readonly closed: boolean;
+  /** Pipes toward other nodes: their producers are consumed here like the room's own. */
+  readonly pipes: RoomPipes;
   existingPeer(peerId: string): PeerMedia;
   /** The peer, created without media when new (attachPeer, or a rebuilt room's peers). */
   ensurePeer(peerId: string): void;
@@ -78,6 +81,7 @@ export interface Room {
     label: string,
   ): void;
   addConsumer(peerId: string, transport: types.Transport, consumer: types.Consumer): void;
+  /** One of the room's producers: its peers', or one piped in from another node. */
   findProducer(producerId: string): { peerId: string; producer: types.Producer } | undefined;
   findConsumer(consumerId: string): types.Consumer | undefined;
   /** Closes the peer and its media, and reports `peerClosed` with the reason if it existed. */
@@ -85,7 +89,7 @@ export interface Room {
   /** Closes the room and reports `roomClosed` with the reason. */
   close(reason: CloseReason): void;
   counts(): { peers: number; transports: number; producers: number; consumers: number };
-  /** Bytes received and sent by the room's transports so far (open transports only). */
+  /** Bytes received and sent by the room's transports, pipes included (open ones only). */
   traffic(): Promise<{ bytesIn: number; bytesOut: number }>;
 }
 
@@ -134,6 +138,22 @@ export async function createRoom(params: {
   // Set while the room closes everything itself, so children do not report
   // one event each for what the room reports once.
   let closingReason: CloseReason | undefined;
+  const pipes = createRoomPipes({
+    roomId,
+    router,
+    options: options.pipe,
+    logger: params.logger,
+    emit,
+    speakers,
+    localProducer(producerId) {
+      for (const [peerId, media] of peers) {
+        const producer = media.producers.get(producerId);
+        if (producer) return { info: producerInfo(peerId, producer), producer };
+      }
+      return undefined;
+    },
+    silent: () => closed || closingReason !== undefined || router.closed,
+  });
 
   router.observer.once('close', () => {
     if (!closed) {
@@ -202,6 +222,7 @@ export async function createRoom(params: {
     get closed() {
       return closed;
     },
+    pipes,
     existingPeer,
     ensurePeer(peerId) {
       if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
@@ -312,6 +333,7 @@ export async function createRoom(params: {
       const media = peers.get(peerId);
       adopt(media, transport, consumer);
       media.consumers.set(consumer.id, consumer);
+      pipes.consumerAdded(consumer);
       const closeEvent = (reason: CloseReason) => {
         if (closingReason) return;
         emit({
@@ -344,7 +366,7 @@ export async function createRoom(params: {
         const producer = media.producers.get(producerId);
         if (producer) return { peerId, producer };
       }
-      return undefined;
+      return pipes.findPipedIn(producerId);
     },
     findConsumer(consumerId) {
       for (const media of peers.values()) {
@@ -386,9 +408,9 @@ export async function createRoom(params: {
     },
     async traffic() {
       const all = [...peers.values()].flatMap((media) => [...media.transports.values()]);
-      const stats = await Promise.all(
-        all.map((t) => (t.closed ? Promise.resolve([]) : t.getStats().catch(() => []))),
-      );
+      const read = (t: types.WebRtcTransport | types.PipeTransport) =>
+        t.closed ? Promise.resolve([]) : t.getStats().catch(() => []);
+      const stats = await Promise.all([...all, ...pipes.transports()].map(read));
       let bytesIn = 0;
       let bytesOut = 0;
       for (const list of stats) {

@@ -4,12 +4,26 @@
 import { availableParallelism, hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_PIPE_PORT_RANGE, type PipeOptions } from '../core/options.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/**
+ * A `min-max` UDP port range (inclusive, 1–65535, min ≤ max), or undefined
+ * when the text is not one.
+ */
+export function parsePortRange(text: string): { min: number; max: number } | undefined {
+  const match = /^(\d{1,5})\s*-\s*(\d{1,5})$/.exec(text.trim());
+  if (!match) return undefined;
+  const min = Number(match[1]);
+  const max = Number(match[2]);
+  if (min < 1 || max > 65535 || min > max) return undefined;
+  return { min, max };
+}
+
 const secret = (name: string) =>
   z.string().min(32, `${name} needs at least 32 characters`).max(1024);
 
@@ -40,6 +54,15 @@ const envSchema = z
     REDIS_CA: optionalString,
     SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     SFU_CONSUMERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(500),
+    PIPE_PORT_RANGE: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => parsePortRange(v) !== undefined, {
+          message:
+            'must be min-max, two UDP ports from 1 to 65535 with min ≤ max (e.g. 44000-44999)',
+        })
+        .optional(),
+    ),
     PIPE_LISTEN_IP: optionalString,
     PIPE_ANNOUNCED_ADDRESS: optionalString,
     SFU_INTERNAL_PUBLIC_URL: optionalString.pipe(z.url().optional()),
@@ -115,8 +138,8 @@ export interface SfuNodeConfig {
       }
     | undefined;
   consumersPerWorker: number;
-  /** Where other nodes reach this node's pipe transports (used by pipes between nodes). */
-  pipe: { listenIp: string; announcedAddress: string | undefined };
+  /** Where other nodes reach this node's pipe transports (pipes between nodes). */
+  pipe: PipeOptions;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +189,9 @@ export function loadSfuNodeConfig(env: Record<string, string | undefined>): SfuN
     pipe: {
       listenIp: e.PIPE_LISTEN_IP ?? (e.PIPE_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1'),
       announcedAddress: e.PIPE_ANNOUNCED_ADDRESS,
+      portRange: (e.PIPE_PORT_RANGE && parsePortRange(e.PIPE_PORT_RANGE)) || {
+        ...DEFAULT_PIPE_PORT_RANGE,
+      },
     },
   };
 }

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
         announcedAddress: config.media.announcedAddress,
         workerLogLevel: 'warn',
         initialAvailableOutgoingBitrate: 1_000_000,
+        pipe: config.pipe,
       },
       log.child({ component: 'sfu' }),
     ),

@@ -4,7 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { createSchemaCheckedSfu, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
-import { createInProcessSfu, type InProcessSfuDeps } from '../../sfu/index.js';
+import { createInProcessSfu, embeddedPipeOptions, type InProcessSfuDeps } from '../../sfu/index.js';
 
 export const testLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
@@ -54,6 +54,7 @@ export async function startTestSfu(
         announcedAddress: undefined,
         workerLogLevel: 'warn',
         initialAvailableOutgoingBitrate: 1_000_000,
+        pipe: embeddedPipeOptions(),
       },
       testLogger(),
       deps,

@@ -90,6 +90,9 @@ describe('in-process SFU with a real mediasoup worker', () => {
       transports: 2,
       producers: 2,
       consumers: 2,
+      routers: 1,
+      pipeTransports: 0,
+      pipedProducers: 0,
     });
 
     // Alice leaves: Bob's consumers close because their producers closed.

@@ -42,4 +42,34 @@ describe('SFU node configuration', () => {
     expect(tls.media).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '203.0.113.5' });
     expect(tls.nodeId).toBe('sfu-a');
   });
+
+  it('takes the pipe settings: a min-max port range, checked, and where other nodes reach it', () => {
+    const defaults = loadSfuNodeConfig({ SFU_SECRET: secret });
+    expect(defaults.pipe).toEqual({
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+      portRange: { min: 44000, max: 44999 },
+    });
+    const set = loadSfuNodeConfig({
+      SFU_SECRET: secret,
+      PIPE_PORT_RANGE: ' 50000 - 50099 ',
+      PIPE_ANNOUNCED_ADDRESS: '198.51.100.7',
+    });
+    expect(set.pipe).toEqual({
+      listenIp: '0.0.0.0',
+      announcedAddress: '198.51.100.7',
+      portRange: { min: 50000, max: 50099 },
+    });
+    expect(
+      loadSfuNodeConfig({ SFU_SECRET: secret, PIPE_PORT_RANGE: '7-7' }).pipe.portRange,
+    ).toEqual({ min: 7, max: 7 });
+    for (const bad of ['44000', '45000-44000', '0-10', '1-70000', 'a-b', '44000-44999-1']) {
+      expect(() => loadSfuNodeConfig({ SFU_SECRET: secret, PIPE_PORT_RANGE: bad })).toThrow(
+        /PIPE_PORT_RANGE: must be min-max/,
+      );
+    }
+    expect(() => loadSfuNodeConfig({ SFU_SECRET: secret, PIPE_LISTEN_IP: 'pipes.local' })).toThrow(
+      /PIPE_LISTEN_IP: must be an IP address/,
+    );
+  });
 });

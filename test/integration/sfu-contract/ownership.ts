@@ -140,6 +140,9 @@ export function ownershipCases(ctx: ContractContext) {
       transports: 0,
       producers: 0,
       consumers: 0,
+      routers: 1,
+      pipeTransports: 0,
+      pipedProducers: 0,
     });
     expect(await sfu.call('renewLease', lease)).toEqual({ rooms: 1, peers: 1 });
     expect(await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease })).toEqual({

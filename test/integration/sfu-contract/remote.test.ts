@@ -46,7 +46,26 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       await sfu.waitUntilConnected();
       return { sfu, close: () => sfu.close() };
     },
-    { checksSchemas: true },
+    {
+      checksSchemas: true,
+      // The other node of a room that spans two: a process of its own, its
+      // pipes on a range of their own.
+      startPeer: async () => {
+        const other = await startSfuNode({
+          secret: SECRET,
+          env: { PIPE_PORT_RANGE: '45000-45999' },
+        });
+        const sfu = createRemoteSfu({ url: other.url, secret: SECRET, log: testLogger() });
+        await sfu.waitUntilConnected();
+        return {
+          sfu,
+          close: async () => {
+            await sfu.close();
+            await other.kill('SIGKILL');
+          },
+        };
+      },
+    },
   );
 
   describe('its internal endpoint', () => {

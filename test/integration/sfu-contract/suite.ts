@@ -11,8 +11,9 @@ import {
 } from '../../../sfu/api/index.js';
 import { waitFor } from '../../harness/sfu.js';
 import { ownershipCases } from './ownership.js';
+import { pipeCases } from './pipes.js';
 import { expectSfuError, opusParameters } from './support/contract.js';
-import { startMediaPeer, type MediaPeer } from './support/mediaPeer.js';
+import { startMediaPeer } from './support/mediaPeer.js';
 
 /** How long the first packets may take to flow (ICE, DTLS and SRTP set up first). */
 const MEDIA_FLOW_MS = 30_000;
@@ -25,6 +26,11 @@ export interface ContractTarget {
 export interface ContractOptions {
   /** Requests are checked against the method schemas (all but the bare in-process SFU). */
   checksSchemas: boolean;
+  /**
+   * A second, independent SFU of the same kind (its own workers, or its own
+   * node process): the other node of a room that spans two.
+   */
+  startPeer: () => Promise<ContractTarget>;
 }
 
 /**
@@ -51,18 +57,27 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
   describe('SfuApi contract', () => {
     let target: ContractTarget;
     let sfu: SfuApi;
+    let other: ContractTarget;
+    let otherSfu: SfuApi;
     const events: SfuEvent[] = [];
+    const otherEvents: SfuEvent[] = [];
     const called = new Set<string>();
-    const peers: MediaPeer[] = [];
-    const eventsOf = (roomId: string) => events.filter((e) => 'roomId' in e && e.roomId === roomId);
+    const peers: { close(): void }[] = [];
+    const inRoom = (list: SfuEvent[], roomId: string) =>
+      list.filter((e) => 'roomId' in e && e.roomId === roomId);
+    const eventsOf = (roomId: string) => inRoom(events, roomId);
 
     beforeAll(async () => {
       target = await start();
       sfu = recording(target.sfu, called);
       sfu.onEvent((event) => events.push(event));
+      other = await options.startPeer();
+      otherSfu = recording(other.sfu, called);
+      otherSfu.onEvent((event) => otherEvents.push(event));
     });
     afterAll(async () => {
       for (const peer of peers) peer.close();
+      await other?.close();
       await target?.close();
     });
 
@@ -84,6 +99,9 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
         transports: 0,
         producers: 0,
         consumers: 0,
+        routers: 1,
+        pipeTransports: 0,
+        pipedProducers: 0,
       });
       await sfu.call('closeRoom', { roomId });
       await sfu.call('closeRoom', { roomId }); // closing twice is fine
@@ -111,6 +129,9 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
         transports: 4,
         producers: 2,
         consumers: 2,
+        routers: 1,
+        pipeTransports: 0,
+        pipedProducers: 0,
       });
 
       // Who talks: the level observer and the dominant speaker name alice.
@@ -202,6 +223,9 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
         transports: 2,
         producers: 0,
         consumers: 0,
+        routers: 1,
+        pipeTransports: 0,
+        pipedProducers: 0,
       });
       await sfu.call('closePeer', { roomId, peerId: 'bob' });
       await sfu.call('closeRoom', { roomId });
@@ -456,6 +480,14 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
         await expectSfuError(sfu.call('noSuchMethod' as never, {} as never), 'INVALID_REQUEST');
         expect((await sfu.call('getLoad', {})).workers.length).toBeGreaterThan(0);
       });
+
+    pipeCases({
+      a: () => sfu,
+      b: () => otherSfu,
+      eventsOfA: eventsOf,
+      eventsOfB: (roomId) => inRoom(otherEvents, roomId),
+      peers,
+    });
 
     ownershipCases({ sfu: () => sfu, events, eventsOf });
 

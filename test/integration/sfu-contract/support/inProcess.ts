@@ -1,7 +1,7 @@
 // The in-process SFU as a contract target: one real mediasoup worker on a
 // random port, bare or behind the schema-checked wrapper.
 import { createSchemaCheckedSfu } from '../../../../sfu/api/index.js';
-import { createInProcessSfu } from '../../../../sfu/index.js';
+import { createInProcessSfu, embeddedPipeOptions } from '../../../../sfu/index.js';
 import { testLogger } from '../../../harness/sfu.js';
 import type { ContractTarget } from '../suite.js';
 
@@ -14,6 +14,7 @@ export async function startInProcess(checked: boolean): Promise<ContractTarget> 
       announcedAddress: undefined,
       workerLogLevel: 'warn',
       initialAvailableOutgoingBitrate: 1_000_000,
+      pipe: embeddedPipeOptions(),
     },
     testLogger(),
     // Leases expire in whole seconds; reaping often keeps the lease tests short.

@@ -1,11 +1,27 @@
 // A real WebRTC peer (msc-node: ICE, DTLS, SRTP) talking to an SfuApi
 // directly, without signaling: its transports connect and produce through
-// the SfuApi calls, and it counts the RTP its consumers receive. It sends
-// Opus with the ssrc-audio-level extension (speech: loud phrases and pauses)
-// and VP8 keyframes.
-import { MediaStreamTrack, RtpHeader, RtpPacket, type types as msc } from 'msc-node';
+// the SfuApi calls, and it counts the RTP (and VP8 keyframes) its consumers
+// receive. It sends Opus with the ssrc-audio-level extension (speech: loud
+// phrases and pauses) and VP8 keyframes.
+import {
+  MediaStreamTrack,
+  RtpHeader,
+  RtpPacket,
+  type RTCRtpReceiver,
+  type types as msc,
+} from 'msc-node';
 import type { RtpCapabilities, SfuApi } from '../../../../sfu/api/index.js';
-import { AUDIO_LEVEL_URI, newDevice, OPUS_PT, VP8_PT } from '../../../harness/mscDevice.js';
+import { AUDIO_LEVEL_URI, newDevice, OPUS_PT } from '../../../harness/mscDevice.js';
+import { isVp8Keyframe, vp8Packet } from './vp8.js';
+
+export interface ConsumedStream {
+  consumerId: string;
+  bytes(): number;
+  /** VP8 keyframes received so far. */
+  keyframes(): number;
+  /** Asks the SFU for a keyframe (RTCP PLI), as a decoder that lost its picture does. */
+  requestKeyframe(): Promise<void>;
+}
 
 export interface MediaPeer {
   readonly peerId: string;
@@ -15,7 +31,7 @@ export interface MediaPeer {
   /** Starts sending Opus (speech-like levels) and VP8; resolves with the producer ids. */
   startSending(): Promise<{ audio: string; video: string }>;
   /** Consumes a producer, resumes it, and counts what arrives. */
-  consume(producerId: string): Promise<{ consumerId: string; bytes: () => number }>;
+  consume(producerId: string): Promise<ConsumedStream>;
   close(): void;
 }
 
@@ -32,25 +48,6 @@ function opusPacket(seq: number, levelId: number): RtpPacket {
     extensions: [{ id: levelId, payload: Buffer.from([0x80 | dBov]) }],
   });
   return new RtpPacket(header, Buffer.from([0xf8, 0xff, 0xfe, ...new Array<number>(40).fill(1)]));
-}
-
-function vp8KeyframePacket(picture: number): RtpPacket {
-  const header = new RtpHeader({
-    payloadType: VP8_PT,
-    sequenceNumber: picture & 0xffff,
-    timestamp: (picture * 3000) >>> 0,
-    ssrc: 2000,
-    marker: true,
-  });
-  // Payload descriptor (start of partition 0, 15-bit picture id, TL0PICIDX,
-  // TID), then a 16x16 keyframe header.
-  const pictureId = picture & 0x7fff;
-  const descriptor = [0x90, 0xe0, 0x80 | (pictureId >> 8), pictureId & 0xff, picture & 0xff, 0];
-  const frame = [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x10, 0x00, 0x10, 0x00];
-  return new RtpPacket(
-    header,
-    Buffer.from([...descriptor, ...frame, ...new Array<number>(60).fill(3)]),
-  );
 }
 
 export async function startMediaPeer(
@@ -114,7 +111,11 @@ export async function startMediaPeer(
       timer = setInterval(() => {
         seq += 1;
         audioTrack.writeRtp(opusPacket(seq, levelId));
-        if (seq % 2 === 0) videoTrack.writeRtp(vp8KeyframePacket(seq / 2));
+        if (seq % 2 === 0) {
+          videoTrack.writeRtp(
+            vp8Packet({ ssrc: 2000, seq: seq / 2, picture: seq / 2, keyframe: true }),
+          );
+        }
       }, 20);
       return { audio: audio.id, video: video.id };
     },
@@ -133,11 +134,26 @@ export async function startMediaPeer(
         rtpParameters: reply.rtpParameters as unknown as msc.RtpParameters,
       });
       let bytes = 0;
+      let keyframes = 0;
       (consumer.track as unknown as MediaStreamTrack).onReceiveRtp.subscribe((rtp) => {
         bytes += rtp.payload.length;
+        if (reply.kind === 'video' && isVp8Keyframe(rtp.payload)) keyframes += 1;
       });
       await sfu.call('resumeConsumer', { roomId, peerId, consumerId: reply.consumerId });
-      return { consumerId: reply.consumerId, bytes: () => bytes };
+      const mediaSsrc = reply.rtpParameters.encodings?.[0]?.ssrc;
+      return {
+        consumerId: reply.consumerId,
+        bytes: () => bytes,
+        keyframes: () => keyframes,
+        async requestKeyframe() {
+          // msc-node declares the browser's receiver type; the object is werift's.
+          const receiver = consumer.rtpReceiver as unknown as RTCRtpReceiver | undefined;
+          if (mediaSsrc === undefined || !receiver) {
+            throw new Error('the consumer has no stream to ask a keyframe of');
+          }
+          await receiver.sendRtcpPLI(mediaSsrc);
+        },
+      };
     },
     close() {
       if (timer) clearInterval(timer);
