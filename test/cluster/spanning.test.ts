@@ -220,4 +220,40 @@ describe('a room spanning two SFU nodes', () => {
     await setState(home, false);
     await waitFor(async () => Object.keys(await spread(room)).length === 0, 'the room closed');
   }, 300_000);
+
+  // Last: it kills one of the deployment's SFU nodes.
+  it('the node carrying part of a room dies: its participants’ media come back on the other, the rest go on', async () => {
+    const room = 'span-loss';
+    const dora = await join(room, 'Dora', 0);
+    await dora.startSending();
+    const home = Object.keys(await spread(room))[0]!;
+    const far = [...nodes.keys()].find((id) => id !== home)!;
+    await setState(home, true);
+    const egor = await join(room, 'Egor', 1);
+    await egor.startSending();
+    await waitFor(() => hears(dora, egor) && hears(egor, dora), 'media both ways', MEDIA_MS);
+    await setState(home, false);
+
+    const farProcess = deployment.sfu[[...nodes.keys()].indexOf(far)]!;
+    await farProcess.kill('SIGKILL');
+    // Egor's media are rebuilt on the home, without a new join.
+    await waitFor(() => egor.mediaResets > 0, 'Egor told to rebuild his media', MEDIA_MS);
+    await waitFor(
+      async () => (await nodes.get(home)!.call('inspectRoom', { roomId: room })).peers === 2,
+      'Egor’s media on the surviving node',
+      MEDIA_MS,
+    );
+    const before = { dora: packetsFrom(egor, dora), egor: packetsFrom(dora, egor) };
+    await waitFor(
+      () =>
+        packetsFrom(egor, dora).video > before.dora.video + 20 &&
+        packetsFrom(dora, egor).video > before.egor.video + 20,
+      'media both ways again',
+      MEDIA_MS,
+    );
+    // Dora, on the surviving home, was never asked to rebuild.
+    expect(dora.mediaResets).toBe(0);
+    await leave(egor);
+    await leave(dora);
+  }, 240_000);
 });
