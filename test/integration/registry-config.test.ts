@@ -10,7 +10,11 @@ describe('SFU node registry configuration', () => {
     const plain = loadSfuNodeConfig({ SFU_SECRET: secret });
     expect(plain.registry).toBeUndefined();
     expect(plain.consumersPerWorker).toBe(500);
-    expect(plain.pipe).toEqual({ listenIp: '127.0.0.1', announcedAddress: undefined });
+    expect(plain.pipe).toEqual({
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+      portRange: { min: 44000, max: 44999 },
+    });
 
     const config = loadSfuNodeConfig({
       SFU_SECRET: secret,
@@ -48,7 +52,11 @@ describe('SFU node registry configuration', () => {
       publicUrl: 'https://sfu-1.internal:7100',
     });
     expect(config.consumersPerWorker).toBe(300);
-    expect(config.pipe).toEqual({ listenIp: '0.0.0.0', announcedAddress: '10.0.0.5' });
+    expect(config.pipe).toEqual({
+      listenIp: '0.0.0.0',
+      announcedAddress: '10.0.0.5',
+      portRange: { min: 44000, max: 44999 },
+    });
   });
 
   it.each([
