@@ -2,7 +2,8 @@
 // no room for a newcomer's consumers, the newcomer's media goes on a router
 // of the room on another worker, and media crosses between the two routers
 // (pipeToRouter) both ways; the speaker observers on the room's first router
-// hear both. A router left without peers closes.
+// hear both. A router left without peers closes; a worker that dies takes the
+// whole room (rebuilt); pipes toward another node work from any router.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
 import { startMediaPeer, type MediaPeer } from './sfu-contract/support/mediaPeer.js';
@@ -112,5 +113,57 @@ describe('a room on several workers of one SFU', () => {
       transports: 0,
     });
     await sfu.call('closeRoom', { roomId });
+  }, 90_000);
+
+  it('pipes media of a peer on any of its routers to another node, and back to it', async () => {
+    const roomId = 'spread-piped';
+    const { bob } = await spreadRoom(roomId);
+    const fromBob = await bob.startSending();
+    const other = await startTestSfu(1);
+    try {
+      const here = { sfu: t.sfu, node: 'node-here' };
+      const there = { sfu: other.sfu, node: 'node-there' };
+      await there.sfu.call('openRoom', { roomId });
+      const ends = await Promise.all([
+        here.sfu.call('openPipe', { roomId, remoteNodeId: there.node }),
+        there.sfu.call('openPipe', { roomId, remoteNodeId: here.node }),
+      ]);
+      await here.sfu.call('connectPipe', {
+        roomId,
+        remoteNodeId: there.node,
+        pipeId: ends[0].pipeId,
+        remote: ends[1].local,
+      });
+      await there.sfu.call('connectPipe', {
+        roomId,
+        remoteNodeId: here.node,
+        pipeId: ends[1].pipeId,
+        remote: ends[0].local,
+      });
+      const pipe = async (from: typeof here, to: typeof here, producerId: string) => {
+        const piped = await from.sfu.call('pipeProducer', {
+          roomId,
+          remoteNodeId: to.node,
+          producerId,
+        });
+        await to.sfu.call('acceptPipedProducer', { roomId, remoteNodeId: from.node, ...piped });
+      };
+      const dave = await startMediaPeer(there.sfu, roomId, 'dave');
+      peers.push(dave);
+      const fromDave = await dave.startSending();
+      // Bob's video leaves from his router (not the room's first), dave's arrives on it.
+      await pipe(here, there, fromBob.video);
+      await pipe(there, here, fromDave.video);
+      const atDave = await dave.consume(fromBob.video);
+      const atBob = await bob.consume(fromDave.video);
+      await waitFor(
+        () => atDave.bytes() > 0 && atBob.bytes() > 0,
+        'bob, on the room’s second worker, and dave, on another node, receive each other',
+        MEDIA_FLOW_MS,
+      );
+      await here.sfu.call('closeRoom', { roomId });
+    } finally {
+      await other.close();
+    }
   }, 90_000);
 });
