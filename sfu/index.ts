@@ -5,5 +5,9 @@ export type { SfuOptions } from './core/options.js';
 export type { SfuLogger } from './core/logger.js';
 export type { WorkerPoolDeps } from './core/workerPool.js';
 export type { InProcessSfuDeps } from './core/inProcessSfu.js';
-export { DEFAULT_PIPE_PORT_RANGE, embeddedPipeOptions } from './core/options.js';
+export {
+  DEFAULT_CONSUMERS_PER_WORKER,
+  DEFAULT_PIPE_PORT_RANGE,
+  embeddedPipeOptions,
+} from './core/options.js';
 export type { PipeOptions } from './core/options.js';

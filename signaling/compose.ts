@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createSchemaCheckedSfu, type SfuApi } from '../sfu/api/index.js';
-import { createInProcessSfu, embeddedPipeOptions } from '../sfu/index.js';
+import {
+  createInProcessSfu,
+  DEFAULT_CONSUMERS_PER_WORKER,
+  embeddedPipeOptions,
+} from '../sfu/index.js';
 import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
 import { createClusterAdmin } from './admin/clusterAdmin.js';
@@ -186,6 +190,7 @@ export async function compose(
             initialAvailableOutgoingBitrate: 1_000_000,
             // One node has no other to pipe to: loopback and the default range.
             pipe: embeddedPipeOptions(),
+            consumersPerWorker: DEFAULT_CONSUMERS_PER_WORKER,
           },
           log.child({ component: 'sfu' }),
         ),

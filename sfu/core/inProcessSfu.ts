@@ -88,6 +88,17 @@ export async function createInProcessSfu(
     emit({ type: 'workerDied', workerIndex: index, pid, replaced }),
   );
 
+  /** Consumers every open room puts on each worker, by pid (where a newcomer fits). */
+  function workerConsumers(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const r of rooms.values()) {
+      if (r.closed) continue;
+      for (const [pid, share] of r.shares())
+        counts.set(pid, (counts.get(pid) ?? 0) + share.consumers);
+    }
+    return counts;
+  }
+
   function room(roomId: string): Room {
     const found = rooms.get(roomId);
     if (!found || found.closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} is not open`);
@@ -136,6 +147,8 @@ export async function createInProcessSfu(
       createRoom({
         id: roomId,
         pooled,
+        pool,
+        workerConsumers,
         options,
         logger,
         emit,
@@ -253,12 +266,9 @@ export async function createInProcessSfu(
     async consume({ roomId, peerId, transportId, producerId, rtpCapabilities }) {
       const r = room(roomId);
       const transport = r.transport(peerId, transportId);
-      const found = r.findProducer(producerId);
-      if (!found) throw new SfuError('PRODUCER_NOT_FOUND', `unknown producer ${producerId}`);
       const caps = toMediasoup<types.RtpCapabilities>(rtpCapabilities);
-      if (!r.router.canConsume({ producerId, rtpCapabilities: caps })) {
-        throw new SfuError('CANNOT_CONSUME', `peer cannot receive producer ${producerId}`);
-      }
+      // Found (its own, or piped in from another node), and on this peer's router.
+      await r.prepareConsume(peerId, producerId, caps);
       // Created paused: the client resumes once its consumer exists, so no
       // keyframe is lost before it can be decoded.
       const consumer = await transport.consume({ producerId, rtpCapabilities: caps, paused: true });
@@ -323,7 +333,7 @@ export async function createInProcessSfu(
         exists: true,
         epoch: r.epoch,
         ...r.counts(),
-        routers: 1,
+        routers: r.routerCount(),
         pipeTransports,
         pipedProducers,
       };

@@ -13,7 +13,15 @@ export interface SfuOptions {
   initialAvailableOutgoingBitrate: number;
   /** Pipe transports toward other SFU nodes (a room that spans nodes). */
   pipe: PipeOptions;
+  /**
+   * Consumers one worker is sized for (SFU_CONSUMERS_PER_WORKER): a room
+   * whose workers have no room for a newcomer's consumers grows onto another.
+   */
+  consumersPerWorker: number;
 }
+
+/** SFU_CONSUMERS_PER_WORKER's default, until the capacity benchmark says otherwise. */
+export const DEFAULT_CONSUMERS_PER_WORKER = 500;
 
 export interface PipeOptions {
   /** Local address pipe transports bind to (PIPE_LISTEN_IP). */

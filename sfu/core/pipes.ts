@@ -44,10 +44,24 @@ export interface RoomPipesParams {
   logger: SfuLogger;
   emit: (event: RoomEventInput) => void;
   speakers: Speakers;
-  /** One of the room's own producers (its peers'), described as listProducers does. */
-  localProducer(producerId: string): { info: ProducerInfo; producer: types.Producer } | undefined;
+  /**
+   * One of the room's own producers (its peers'), described as listProducers
+   * does, as it is on `router` (where the pipes are).
+   */
+  localProducer(
+    producerId: string,
+  ): Promise<{ info: ProducerInfo; producer: types.Producer } | undefined>;
+  /** Whether one of the room's peers has this producer. */
+  ownsProducer(producerId: string): boolean;
   /** The room is closing or its router is gone: closes then are not reported here. */
   silent(): boolean;
+}
+
+/** A producer this node may send through a pipe, and the pipe it came in by when relayed. */
+interface Sendable {
+  info: ProducerInfo;
+  producer: types.Producer;
+  from: { end: PipeEnd; entry: PipedIn } | undefined;
 }
 
 // The contract's RTP objects are mediasoup's, checked at the boundary.
@@ -141,8 +155,8 @@ export function createRoomPipes(params: RoomPipesParams): RoomPipes {
   }
 
   /** A producer this node may send toward `remoteNodeId`: its own, or one relayed from a third node. */
-  function sendable(producerId: string, remoteNodeId: string) {
-    const local = params.localProducer(producerId);
+  async function sendable(producerId: string, remoteNodeId: string): Promise<Sendable> {
+    const local = await params.localProducer(producerId);
     if (local) return { ...local, from: undefined };
     const relayed = pipedIn(producerId);
     if (!relayed) throw new SfuError('PRODUCER_NOT_FOUND', `unknown producer ${producerId}`);
@@ -152,10 +166,7 @@ export function createRoomPipes(params: RoomPipesParams): RoomPipes {
     return { info: relayed.entry.info, producer: relayed.entry.producer, from: relayed };
   }
 
-  async function makePipeConsumer(
-    end: PipeEnd,
-    source: ReturnType<typeof sendable>,
-  ): Promise<types.Consumer> {
+  async function makePipeConsumer(end: PipeEnd, source: Sendable): Promise<types.Consumer> {
     const producerId = source.producer.id;
     let consumer: types.Consumer;
     try {
@@ -230,8 +241,9 @@ export function createRoomPipes(params: RoomPipesParams): RoomPipes {
       await end.connect(remote);
     },
     async send(remoteNodeId, producerId) {
+      endToward(remoteNodeId);
+      const source = await sendable(producerId, remoteNodeId);
       const end = endToward(remoteNodeId);
-      const source = sendable(producerId, remoteNodeId);
       const consumer =
         end.sending.get(producerId) ??
         (await shared(end.sendingSoon, producerId, () => makePipeConsumer(end, source)));
@@ -245,7 +257,7 @@ export function createRoomPipes(params: RoomPipesParams): RoomPipes {
       const id = info.producerId;
       let entry = end.receiving.get(id);
       if (!entry) {
-        if (!end.receivingSoon.has(id) && (params.localProducer(id) || pipedIn(id))) {
+        if (!end.receivingSoon.has(id) && (params.ownsProducer(id) || pipedIn(id))) {
           throw new SfuError('INVALID_REQUEST', `producer ${id} is already in room ${roomId}`);
         }
         entry = await shared(end.receivingSoon, id, () => makePipedIn(end, info, rtpParameters));

@@ -1,57 +1,31 @@
-// One room's media: a router on one worker and, per peer, the transports,
-// producers and consumers it owns. Each object is removed from its map when it
-// closes, whatever closed it (the client, its parent, or a dying worker).
+// One room's media on this node: its routers (one per worker it spans, see
+// roomRouters.ts) and, per peer, the transports, producers and consumers it
+// owns, all on the router the peer was placed on. Each object is removed from
+// its map when it closes, whatever closed it (the client, its parent, or a
+// dying worker).
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { SfuError } from '../api/errors.js';
-import type { CloseReason, RoomEventInput, SfuEvent } from '../api/events.js';
-import type { ProducerInfo, TransportDirection } from '../api/methods.js';
-import type { PooledWorker } from './workerPool.js';
+import type { CloseReason, SfuEvent } from '../api/events.js';
+import type { ProducerInfo } from '../api/methods.js';
+import type { PooledWorker, WorkerPool } from './workerPool.js';
 import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
-import { mediaCodecs } from './mediaCodecs.js';
+import { newPeerMedia, snapshotOf, type PeerMedia, type PeerSnapshot } from './peerMedia.js';
 import { createRoomPipes, type RoomPipes } from './pipes.js';
+import { createRoomEmitter, reportConsumer, reportProducer, type Reporting } from './roomEvents.js';
+import { createRoomRouters, type RoomRouter } from './roomRouters.js';
+import { roomShares, type WorkerShare } from './roomShares.js';
 import { createSpeakers } from './speakers.js';
 
-interface PeerMedia {
-  /** Set by closePeer: whatever an in-flight request creates for it afterwards is closed. */
-  closed: boolean;
-  readonly transports: Map<string, types.WebRtcTransport>;
-  readonly producers: Map<string, types.Producer>;
-  readonly consumers: Map<string, types.Consumer>;
-}
-
-/** What a peer holds in the room, as attachPeer answers it. */
-export interface PeerSnapshot {
-  transports: { transportId: string; direction: TransportDirection }[];
-  producers: ProducerInfo[];
-  consumers: {
-    consumerId: string;
-    producerId: string;
-    kind: 'audio' | 'video';
-    paused: boolean;
-    producerPaused: boolean;
-  }[];
-}
-
-/**
- * Stamps a room's events with its epoch and the next sequence number. Every
- * room-scoped event goes through one of these, so `seq` counts 1, 2, 3 …
- * within an epoch with no gap.
- */
-export function createRoomEmitter(epoch: string, emit: (event: SfuEvent) => void) {
-  let seq = 0;
-  return {
-    emit: (event: RoomEventInput): void => emit({ ...event, epoch, seq: ++seq } as SfuEvent),
-    /** The number of the last event sent (0 before the first). */
-    lastSeq: () => seq,
-  };
-}
+export { createRoomEmitter } from './roomEvents.js';
+export type { PeerSnapshot } from './peerMedia.js';
+export type { WorkerShare } from './roomShares.js';
 
 export interface Room {
   readonly id: string;
+  /** The room's first router (its home on this node): capabilities, observers, pipes. */
   readonly router: types.Router;
-  readonly workerPid: number;
   /** This room's media generation (new for every router). */
   readonly epoch: string;
   /** The sequence number of the last event this room sent in its epoch. */
@@ -66,7 +40,7 @@ export interface Room {
   snapshot(peerId: string): PeerSnapshot;
   producers(): ProducerInfo[];
   transport(peerId: string, transportId: string): types.WebRtcTransport;
-  /** Creates the peer's media on its first transport. */
+  /** Creates the peer's media on its first transport (and places it on a router then). */
   createTransport(peerId: string, direction: 'send' | 'recv'): Promise<types.WebRtcTransport>;
   closeTransport(peerId: string, transportId: string): void;
   /**
@@ -81,21 +55,36 @@ export interface Room {
     label: string,
   ): void;
   addConsumer(peerId: string, transport: types.Transport, consumer: types.Consumer): void;
-  /** One of the room's producers: its peers', or one piped in from another node. */
-  findProducer(producerId: string): { peerId: string; producer: types.Producer } | undefined;
+  /**
+   * Makes one of the room's producers (its peers', or one piped in from
+   * another node) consumable on the peer's router: PRODUCER_NOT_FOUND,
+   * CANNOT_CONSUME for a receiver that cannot take it.
+   */
+  prepareConsume(
+    peerId: string,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<void>;
   findConsumer(consumerId: string): types.Consumer | undefined;
   /** Closes the peer and its media, and reports `peerClosed` with the reason if it existed. */
   closePeer(peerId: string, reason?: CloseReason): void;
   /** Closes the room and reports `roomClosed` with the reason. */
   close(reason: CloseReason): void;
   counts(): { peers: number; transports: number; producers: number; consumers: number };
-  /** Bytes received and sent by the room's transports, pipes included (open ones only). */
-  traffic(): Promise<{ bytesIn: number; bytesOut: number }>;
+  /** How many routers the room has on this node. */
+  routerCount(): number;
+  /** What the room puts on each worker, by worker pid. */
+  shares(): Map<number, WorkerShare>;
 }
 
 export async function createRoom(params: {
   id: string;
+  /** The worker of the room's first router. */
   pooled: PooledWorker;
+  /** The node's workers, for the routers the room grows onto. */
+  pool: Pick<WorkerPool, 'all' | 'isDraining'>;
+  /** Consumers every room of the node carries now, by worker pid. */
+  workerConsumers: () => Map<number, number>;
   options: SfuOptions;
   logger: SfuLogger;
   emit: (event: SfuEvent) => void;
@@ -110,7 +99,7 @@ export async function createRoom(params: {
    */
   onMediaLost?: (lost: { peerIds: string[]; nextEpoch: string }) => void;
 }): Promise<Room> {
-  const { id: roomId, pooled, options } = params;
+  const { id: roomId, options } = params;
   // The room's media generation and its event counter (see SfuEvent).
   const epoch = params.epoch ?? randomUUID();
   const events = createRoomEmitter(epoch, params.emit);
@@ -118,26 +107,36 @@ export async function createRoom(params: {
   /** Labels given at produce, by producer id. */
   const labels = new Map<string, string>();
   const log = params.logger.child({ room: roomId });
-  const router = await pooled.worker.createRouter({ mediaCodecs });
-  let speakers: Awaited<ReturnType<typeof createSpeakers>>;
-  try {
-    speakers = await createSpeakers({ roomId, router, logger: log, emit });
-  } catch (error) {
-    router.close();
-    throw error;
-  }
-  const newPeer = (): PeerMedia => ({
-    closed: false,
-    transports: new Map(),
-    producers: new Map(),
-    consumers: new Map(),
-  });
   const peers = new Map<string, PeerMedia>();
-  for (const peerId of params.peerIds ?? []) peers.set(peerId, newPeer());
+  for (const peerId of params.peerIds ?? []) peers.set(peerId, newPeerMedia());
   let closed = false;
   // Set while the room closes everything itself, so children do not report
   // one event each for what the room reports once.
   let closingReason: CloseReason | undefined;
+  const reporting: Reporting = { roomId, emit, closing: () => closingReason };
+
+  const routers = await createRoomRouters({
+    roomId,
+    first: params.pooled,
+    pool: params.pool,
+    consumersPerWorker: options.consumersPerWorker,
+    workerConsumers: params.workerConsumers,
+    roomProducers: () => {
+      let count = pipes.counts().pipedProducers;
+      for (const media of peers.values()) count += media.producers.size;
+      return count;
+    },
+    pipe: options.pipe,
+    onLost: () => mediaLost(),
+  });
+  const router = routers.first.router;
+  let speakers: Awaited<ReturnType<typeof createSpeakers>>;
+  try {
+    speakers = await createSpeakers({ roomId, router, logger: log, emit });
+  } catch (error) {
+    routers.close();
+    throw error;
+  }
   const pipes = createRoomPipes({
     roomId,
     router,
@@ -145,37 +144,38 @@ export async function createRoom(params: {
     logger: params.logger,
     emit,
     speakers,
-    localProducer(producerId) {
-      for (const [peerId, media] of peers) {
-        const producer = media.producers.get(producerId);
-        if (producer) return { info: producerInfo(peerId, producer), producer };
-      }
-      return undefined;
+    async localProducer(producerId) {
+      const found = ownProducer(producerId);
+      if (!found) return undefined;
+      // The pipes toward other nodes are on the first router.
+      const producer = await routers.bring(found.producer, found.on, routers.first);
+      return { info: producerInfo(found.peerId, found.producer), producer };
     },
-    silent: () => closed || closingReason !== undefined || router.closed,
+    ownsProducer: (producerId) => ownProducer(producerId) !== undefined,
+    silent: () => closed || closingReason !== undefined || routers.failing(),
   });
 
-  router.observer.once('close', () => {
-    if (!closed) {
-      // Only a dying worker closes a router behind the room's back.
-      closed = true;
-      closingReason = 'workerDied';
-      const peerIds = [...peers.keys()];
-      peers.clear();
-      const nextEpoch = params.onMediaLost ? randomUUID() : undefined;
-      log.warn({ nextEpoch }, 'room media lost: worker died');
-      // The rebuild starts before anyone hears of the loss, so a listener
-      // that reopens the room at once joins it instead of racing it.
-      params.onClosed();
-      if (nextEpoch) params.onMediaLost?.({ peerIds, nextEpoch });
-      emit({
-        type: 'roomMediaLost',
-        roomId,
-        reason: 'workerDied',
-        ...(nextEpoch ? { nextEpoch } : {}),
-      });
-    }
-  });
+  /** Only a dying worker closes one of the room's routers behind its back. */
+  function mediaLost(): void {
+    if (closed) return;
+    closed = true;
+    closingReason = 'workerDied';
+    routers.close();
+    const peerIds = [...peers.keys()];
+    peers.clear();
+    const nextEpoch = params.onMediaLost ? randomUUID() : undefined;
+    log.warn({ nextEpoch }, 'room media lost: worker died');
+    // The rebuild starts before anyone hears of the loss, so a listener
+    // that reopens the room at once joins it instead of racing it.
+    params.onClosed();
+    if (nextEpoch) params.onMediaLost?.({ peerIds, nextEpoch });
+    emit({
+      type: 'roomMediaLost',
+      roomId,
+      reason: 'workerDied',
+      ...(nextEpoch ? { nextEpoch } : {}),
+    });
+  }
 
   function existingPeer(peerId: string): PeerMedia {
     const media = peers.get(peerId);
@@ -211,10 +211,47 @@ export async function createRoom(params: {
     };
   }
 
+  function ownProducer(producerId: string) {
+    for (const [peerId, media] of peers) {
+      const producer = media.producers.get(producerId);
+      if (producer && media.router) return { peerId, producer, on: media.router };
+    }
+    return undefined;
+  }
+
+  /** The peer's router: chosen once, when its first transport is made. */
+  async function placed(peerId: string, media: PeerMedia): Promise<RoomRouter> {
+    if (media.router) return media.router;
+    media.placed ??= routers.place(peerId).then((chosen) => {
+      // Closed while it was placed: the router is not held for it.
+      if (media.closed) routers.leave(peerId, chosen);
+      else media.router = chosen;
+      return chosen;
+    });
+    try {
+      return await media.placed;
+    } catch (error) {
+      media.placed = undefined; // a later transport tries again
+      throw error;
+    }
+  }
+
+  /** The room's own audio is heard by the observers on its first router. */
+  function observe(peerId: string, producer: types.Producer, on: RoomRouter): void {
+    if (producer.kind !== 'audio') return;
+    routers.bring(producer, on, routers.first).then(
+      (heard) => speakers.addAudioProducer(peerId, heard),
+      (error: unknown) => {
+        if (!producer.closed && !closed) {
+          log.warn({ err: error, producer: producer.id }, 'cannot observe audio on another worker');
+        }
+      },
+    );
+  }
+
   return {
     id: roomId,
     router,
-    workerPid: pooled.worker.pid,
     epoch,
     get seq() {
       return events.lastSeq();
@@ -226,26 +263,10 @@ export async function createRoom(params: {
     existingPeer,
     ensurePeer(peerId) {
       if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
-      if (!peers.has(peerId)) peers.set(peerId, newPeer());
+      if (!peers.has(peerId)) peers.set(peerId, newPeerMedia());
     },
     hasPeer: (peerId) => peers.has(peerId),
-    snapshot(peerId) {
-      const media = existingPeer(peerId);
-      return {
-        transports: [...media.transports.values()].map((t) => ({
-          transportId: t.id,
-          direction: (t.appData as { direction: TransportDirection }).direction,
-        })),
-        producers: [...media.producers.values()].map((p) => producerInfo(peerId, p)),
-        consumers: [...media.consumers.values()].map((c) => ({
-          consumerId: c.id,
-          producerId: c.producerId,
-          kind: c.kind,
-          paused: c.paused,
-          producerPaused: c.producerPaused,
-        })),
-      };
-    },
+    snapshot: (peerId) => snapshotOf(existingPeer(peerId), (p) => producerInfo(peerId, p)),
     producers() {
       const all: ProducerInfo[] = [];
       for (const [peerId, media] of peers) {
@@ -262,11 +283,13 @@ export async function createRoom(params: {
       if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
       let media = peers.get(peerId);
       if (!media) {
-        media = newPeer();
+        media = newPeerMedia();
         peers.set(peerId, media);
       }
-      const transport = await router.createWebRtcTransport({
-        webRtcServer: pooled.webRtcServer,
+      const on = await placed(peerId, media);
+      if (media.closed) throw new SfuError('PEER_NOT_FOUND', 'peer closed');
+      const transport = await on.router.createWebRtcTransport({
+        webRtcServer: on.pooled.webRtcServer,
         enableUdp: true,
         enableTcp: true,
         preferUdp: true,
@@ -280,7 +303,7 @@ export async function createRoom(params: {
       transport.observer.once('close', () => {
         owner.transports.delete(transport.id);
         // A closing router (the room, or a dying worker) reports once for all.
-        if (!closingReason && !router.closed) {
+        if (!closingReason && !on.router.closed) {
           emit({
             type: 'transportClosed',
             roomId,
@@ -306,27 +329,10 @@ export async function createRoom(params: {
       adopt(media, transport, producer);
       media.producers.set(producer.id, producer);
       labels.set(producer.id, label);
-      speakers.addAudioProducer(peerId, producer);
-      emit({ type: 'producerOpened', roomId, ...producerInfo(peerId, producer) });
-      const producerId = producer.id;
-      producer.observer.on('pause', () => {
-        if (!closingReason) emit({ type: 'producerPaused', roomId, peerId, producerId });
-      });
-      producer.observer.on('resume', () => {
-        if (!closingReason) emit({ type: 'producerResumed', roomId, peerId, producerId });
-      });
-      producer.observer.once('close', () => {
+      if (media.router) observe(peerId, producer, media.router);
+      reportProducer(reporting, producerInfo(peerId, producer), producer, () => {
         media.producers.delete(producer.id);
         labels.delete(producer.id);
-        if (!closingReason) {
-          emit({
-            type: 'producerClosed',
-            roomId,
-            peerId,
-            producerId: producer.id,
-            reason: 'producerClosed',
-          });
-        }
       });
     },
     addConsumer(peerId, transport, consumer) {
@@ -334,39 +340,26 @@ export async function createRoom(params: {
       adopt(media, transport, consumer);
       media.consumers.set(consumer.id, consumer);
       pipes.consumerAdded(consumer);
-      const closeEvent = (reason: CloseReason) => {
-        if (closingReason) return;
-        emit({
-          type: 'consumerClosed',
-          roomId,
-          peerId,
-          consumerId: consumer.id,
-          producerId: consumer.producerId,
-          reason,
-        });
-      };
-      consumer.on('producerclose', () => closeEvent('producerClosed'));
-      consumer.on('transportclose', () => closeEvent('transportClosed'));
-      consumer.on('producerpause', () =>
-        emit({ type: 'consumerPaused', roomId, peerId, consumerId: consumer.id, byProducer: true }),
-      );
-      consumer.on('producerresume', () =>
-        emit({
-          type: 'consumerResumed',
-          roomId,
-          peerId,
-          consumerId: consumer.id,
-          byProducer: true,
-        }),
-      );
+      reportConsumer(reporting, peerId, consumer);
       consumer.observer.once('close', () => media.consumers.delete(consumer.id));
     },
-    findProducer(producerId) {
-      for (const [peerId, media] of peers) {
-        const producer = media.producers.get(producerId);
-        if (producer) return { peerId, producer };
+    async prepareConsume(peerId, producerId, rtpCapabilities) {
+      const media = existingPeer(peerId);
+      const to = media.router;
+      if (!to) throw new SfuError('TRANSPORT_NOT_FOUND', `peer ${peerId} has no transport`);
+      const own = ownProducer(producerId);
+      const piped = own ? undefined : pipes.findPipedIn(producerId);
+      const found = own ?? (piped ? { producer: piped.producer, on: routers.first } : undefined);
+      if (!found) throw new SfuError('PRODUCER_NOT_FOUND', `unknown producer ${producerId}`);
+      if (!found.on.router.canConsume({ producerId, rtpCapabilities })) {
+        throw new SfuError('CANNOT_CONSUME', `peer cannot receive producer ${producerId}`);
       }
-      return pipes.findPipedIn(producerId);
+      try {
+        await routers.bring(found.producer, found.on, to);
+      } catch (error) {
+        if (found.producer.closed) throw new SfuError('PRODUCER_NOT_FOUND', 'producer closed');
+        throw error;
+      }
     },
     findConsumer(consumerId) {
       for (const media of peers.values()) {
@@ -383,13 +376,14 @@ export async function createRoom(params: {
       // this peer's producers elsewhere report producerClosed through events.
       for (const transport of media.transports.values()) transport.close();
       peers.delete(peerId);
+      if (media.router) routers.leave(peerId, media.router);
       if (!closed) emit({ type: 'peerClosed', roomId, peerId, reason });
     },
     close(reason) {
       if (closed) return;
       closed = true;
       closingReason = reason;
-      router.close();
+      routers.close();
       peers.clear();
       params.onClosed();
       // Told last: a listener that acts on it finds the room gone.
@@ -406,20 +400,7 @@ export async function createRoom(params: {
       }
       return { peers: peers.size, transports, producers, consumers };
     },
-    async traffic() {
-      const all = [...peers.values()].flatMap((media) => [...media.transports.values()]);
-      const read = (t: types.WebRtcTransport | types.PipeTransport) =>
-        t.closed ? Promise.resolve([]) : t.getStats().catch(() => []);
-      const stats = await Promise.all([...all, ...pipes.transports()].map(read));
-      let bytesIn = 0;
-      let bytesOut = 0;
-      for (const list of stats) {
-        for (const s of list) {
-          bytesIn += s.bytesReceived;
-          bytesOut += s.bytesSent;
-        }
-      }
-      return { bytesIn, bytesOut };
-    },
+    routerCount: () => routers.all().length,
+    shares: () => roomShares(peers.values(), routers, pipes),
   };
 }

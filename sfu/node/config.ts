@@ -4,7 +4,11 @@
 import { availableParallelism, hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_PIPE_PORT_RANGE, type PipeOptions } from '../core/options.js';
+import {
+  DEFAULT_CONSUMERS_PER_WORKER,
+  DEFAULT_PIPE_PORT_RANGE,
+  type PipeOptions,
+} from '../core/options.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -53,7 +57,12 @@ const envSchema = z
       .default('veche:'),
     REDIS_CA: optionalString,
     SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
-    SFU_CONSUMERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(500),
+    SFU_CONSUMERS_PER_WORKER: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(DEFAULT_CONSUMERS_PER_WORKER),
     PIPE_PORT_RANGE: optionalString.pipe(
       z
         .string()

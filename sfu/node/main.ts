@@ -96,6 +96,7 @@ async function main(): Promise<void> {
         workerLogLevel: 'warn',
         initialAvailableOutgoingBitrate: 1_000_000,
         pipe: config.pipe,
+        consumersPerWorker: config.consumersPerWorker,
       },
       log.child({ component: 'sfu' }),
     ),

@@ -4,7 +4,12 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { createSchemaCheckedSfu, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
-import { createInProcessSfu, embeddedPipeOptions, type InProcessSfuDeps } from '../../sfu/index.js';
+import {
+  createInProcessSfu,
+  DEFAULT_CONSUMERS_PER_WORKER,
+  embeddedPipeOptions,
+  type InProcessSfuDeps,
+} from '../../sfu/index.js';
 
 export const testLogger = () => pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
@@ -26,6 +31,8 @@ export interface TestSfuOptions extends InProcessSfuDeps {
   workers?: number;
   /** A fixed first media port (default: any free port). */
   rtcPort?: number;
+  /** Consumers one worker is sized for (a small figure spreads a room over workers). */
+  consumersPerWorker?: number;
 }
 
 export async function startTestSfu(
@@ -34,6 +41,7 @@ export async function startTestSfu(
   const {
     workers = 1,
     rtcPort = 0,
+    consumersPerWorker = DEFAULT_CONSUMERS_PER_WORKER,
     ...deps
   } = typeof workersOrOptions === 'number' ? { workers: workersOrOptions } : workersOrOptions;
   const started: types.Worker[] = [];
@@ -55,6 +63,7 @@ export async function startTestSfu(
         workerLogLevel: 'warn',
         initialAvailableOutgoingBitrate: 1_000_000,
         pipe: embeddedPipeOptions(),
+        consumersPerWorker,
       },
       testLogger(),
       deps,

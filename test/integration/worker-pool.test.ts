@@ -6,7 +6,11 @@ import type { types } from 'mediasoup';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SfuError } from '../../sfu/api/index.js';
 import type { SfuLogger } from '../../sfu/core/logger.js';
-import { embeddedPipeOptions, type SfuOptions } from '../../sfu/core/options.js';
+import {
+  DEFAULT_CONSUMERS_PER_WORKER,
+  embeddedPipeOptions,
+  type SfuOptions,
+} from '../../sfu/core/options.js';
 import { createWorkerPool, type WorkerPool } from '../../sfu/core/workerPool.js';
 import { freePort } from '../harness/ports.js';
 import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
@@ -19,6 +23,7 @@ const options: SfuOptions = {
   workerLogLevel: 'warn',
   initialAvailableOutgoingBitrate: 1_000_000,
   pipe: embeddedPipeOptions(),
+  consumersPerWorker: DEFAULT_CONSUMERS_PER_WORKER,
 };
 
 interface LogLine {

@@ -1,7 +1,11 @@
 // The in-process SFU as a contract target: one real mediasoup worker on a
 // random port, bare or behind the schema-checked wrapper.
 import { createSchemaCheckedSfu } from '../../../../sfu/api/index.js';
-import { createInProcessSfu, embeddedPipeOptions } from '../../../../sfu/index.js';
+import {
+  createInProcessSfu,
+  DEFAULT_CONSUMERS_PER_WORKER,
+  embeddedPipeOptions,
+} from '../../../../sfu/index.js';
 import { testLogger } from '../../../harness/sfu.js';
 import type { ContractTarget } from '../suite.js';
 
@@ -15,6 +19,7 @@ export async function startInProcess(checked: boolean): Promise<ContractTarget> 
       workerLogLevel: 'warn',
       initialAvailableOutgoingBitrate: 1_000_000,
       pipe: embeddedPipeOptions(),
+      consumersPerWorker: DEFAULT_CONSUMERS_PER_WORKER,
     },
     testLogger(),
     // Leases expire in whole seconds; reaping often keeps the lease tests short.
