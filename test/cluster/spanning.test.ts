@@ -38,7 +38,11 @@ describe('a room spanning two SFU nodes', () => {
         signalingNodes: 2,
         sfuNodes: 2,
         env: { CLUSTER_HEARTBEAT_MS: '300' },
-        registry: { heartbeatMs: HEARTBEAT_MS, sfuEnv: { SFU_WORKERS: '2' } },
+        registry: {
+          heartbeatMs: HEARTBEAT_MS,
+          // Two workers a node, each sized small, so a big room spreads over both.
+          sfuEnv: { SFU_WORKERS: '2', SFU_CONSUMERS_PER_WORKER: '30' },
+        },
       },
     );
     deployment.sfu.forEach((node, i) => {
@@ -186,36 +190,35 @@ describe('a room spanning two SFU nodes', () => {
     await leave(b);
   }, 120_000);
 
-  it('a room of 12 peers, 4 publishing, over both nodes: every receiver gets every stream', async () => {
+  it('a room of 12 peers, 4 publishing, over both nodes and their workers: every receiver gets every stream', async () => {
     const room = 'span-big';
     const group: NodePeer[] = [];
     const publishers: NodePeer[] = [];
-    for (let i = 0; i < 6; i += 1) {
-      const peer = await join(room, `Первый ${i + 1}`, i % 2);
+    // Each newcomer is placed once the room's load is settled: it receives
+    // every stream published so far before the next one joins.
+    const add = async (name: string, signaling: number, publishes: boolean) => {
+      const peer = await join(room, name, signaling);
       group.push(peer);
-      if (i < 2) {
+      if (publishes) {
         await peer.startSending();
         publishers.push(peer);
       }
-    }
+      await waitFor(
+        () => group.every((to) => publishers.every((from) => from === to || hears(to, from, 5))),
+        `${name} and everyone else receive every stream so far`,
+        MEDIA_MS,
+      );
+    };
+    for (let i = 0; i < 6; i += 1) await add(`Первый ${i + 1}`, i % 2, i < 2);
     const home = Object.keys(await spread(room))[0]!;
     await setState(home, true);
-    for (let i = 0; i < 6; i += 1) {
-      const peer = await join(room, `Второй ${i + 1}`, i % 2);
-      group.push(peer);
-      if (i < 2) {
-        await peer.startSending();
-        publishers.push(peer);
-      }
-    }
-    await waitFor(
-      () => group.every((to) => publishers.every((from) => from === to || hears(to, from, 10))),
-      'every receiver gets every published stream',
-      MEDIA_MS * 2,
-    );
+    for (let i = 0; i < 6; i += 1) await add(`Второй ${i + 1}`, i % 2, i < 2);
     const where = await spread(room);
     expect(Object.keys(where).sort()).toEqual([...nodes.keys()].sort());
     expect(Object.values(where).reduce((n, w) => n + w.peers, 0)).toBe(12);
+    // A worker is sized for 30 consumers here: the far node's part of the
+    // room outgrew one worker and spread onto its second.
+    expect(Math.max(...Object.values(where).map((w) => w.routers))).toBe(2);
     for (const peer of group) await leave(peer);
     await setState(home, false);
     await waitFor(async () => Object.keys(await spread(room)).length === 0, 'the room closed');
