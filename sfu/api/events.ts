@@ -13,6 +13,8 @@ export const closeReasonSchema = z.enum([
   'leaseExpired',
   /** No owner holds the room any more. */
   'noOwner',
+  /** The node drains with migration: the room is to be opened, and its peers placed, elsewhere. */
+  'migrated',
 ]);
 export type CloseReason = z.infer<typeof closeReasonSchema>;
 

@@ -350,10 +350,14 @@ export const sfuMethods = {
   /**
    * The whole node drains (DRAINING in its registry record: no new rooms or
    * peers are placed on it; what it carries keeps running) or serves again.
+   * `migrate` (with draining): the node also closes every room it carries
+   * (`roomClosed` with reason `migrated`), so signaling opens each elsewhere
+   * and its participants rebuild their media there; a draining node keeps
+   * only what it still has. `rooms`: how many it still carries.
    */
   setNodeDraining: {
-    request: z.object({ draining: z.boolean() }),
-    response: z.object({ state: nodeStateSchema }),
+    request: z.object({ draining: z.boolean(), migrate: z.boolean().optional() }),
+    response: z.object({ state: nodeStateSchema, rooms: z.number().int().optional() }),
   },
 } as const;
 
