@@ -172,7 +172,7 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     let recorded = await homes.get(roomId);
     for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
       const nodes = await liveNodes();
-      const decision = decideHome(nodes, recorded);
+      const decision = decideHome(nodes, recorded, await stillHas(roomId, recorded));
       if (decision.kind === 'full') throw new CapacityExceededError(roomId);
       let home = decision.nodeId;
       if (decision.kind === 'place') {
@@ -191,6 +191,21 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       return node;
     }
     throw new SfuError('SFU_UNAVAILABLE', `the home of room ${roomId} kept changing`);
+  }
+
+  /**
+   * Whether a DRAINING node still has the room (a migrating node closed it:
+   * it is to be opened elsewhere). Asked only of draining nodes; a serving
+   * node, or one that does not answer, counts as having it.
+   */
+  async function stillHas(roomId: string, nodeId: string | undefined): Promise<boolean> {
+    const node = nodeId === undefined ? undefined : live.get(nodeId);
+    if (!node || node.state !== 'DRAINING') return true;
+    try {
+      return (await clients.get(node).call('inspectRoom', { roomId })).exists;
+    } catch {
+      return true;
+    }
   }
 
   /** The live home of a room already open somewhere; none: the room has no media now. */
@@ -227,7 +242,7 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
       const nodes = await liveNodes();
       const roomNodes = [home, ...new Set((await peers.all(roomId)).values())];
-      const decision = decidePeerNode(nodes, roomNodes, recorded);
+      const decision = decidePeerNode(nodes, roomNodes, recorded, await stillHas(roomId, recorded));
       if (decision.kind === 'full') throw new CapacityExceededError(roomId);
       if (decision.kind === 'keep') return decision.nodeId;
       const won = await peers.compareAndSet(roomId, peerId, decision.replaces, decision.nodeId);

@@ -59,19 +59,23 @@ export type HomeDecision =
   | { kind: 'full' };
 
 /**
- * Where a room's media go. A room with a live home keeps it, DRAINING or not:
- * its meeting goes on there; only new rooms avoid draining nodes. A home
- * whose node left the registry is replaced like a room that had none.
+ * Where a room's media go. A room with a live home keeps it, DRAINING or not,
+ * while that home still has the room (`recordedHasRoom`): its meeting goes on
+ * there; only new rooms avoid draining nodes. A draining home that no longer
+ * has the room (it migrated its rooms away, or the record outlived the
+ * meeting) is replaced, like a home whose node left the registry.
  */
 export function decideHome(
   live: readonly NodeRecord[],
   recorded: string | undefined,
+  recordedHasRoom = true,
 ): HomeDecision {
-  if (recorded !== undefined && live.some((node) => node.nodeId === recorded)) {
+  const node = live.find((n) => n.nodeId === recorded);
+  if (recorded !== undefined && node && (node.state === 'SERVING' || recordedHasRoom)) {
     return { kind: 'keep', nodeId: recorded };
   }
-  const node = pickNewHome(live);
-  return node ? { kind: 'place', nodeId: node.nodeId, replaces: recorded } : { kind: 'full' };
+  const next = pickNewHome(live);
+  return next ? { kind: 'place', nodeId: next.nodeId, replaces: recorded } : { kind: 'full' };
 }
 
 export type PeerDecision =
@@ -87,7 +91,8 @@ const servingWithSpare = (node: NodeRecord | undefined): node is NodeRecord =>
 
 /**
  * Which SFU node carries a peer's media. A peer already placed on a live
- * node stays (a resume, a rebuilt transport). A newcomer goes to the room's
+ * node stays (a resume, a rebuilt transport) — on a DRAINING node only while
+ * it still has the room (`currentHasRoom`: a migrating node closed it). A newcomer goes to the room's
  * nodes — `roomNodes`, the home first, then the others by spare capacity —
  * unless they are full or DRAINING; then to the least-loaded SERVING node,
  * so the room spans one node more. When every SERVING node is full, a room
@@ -98,9 +103,13 @@ export function decidePeerNode(
   live: readonly NodeRecord[],
   roomNodes: readonly string[],
   current: string | undefined,
+  currentHasRoom = true,
 ): PeerDecision {
   const byId = new Map(live.map((node) => [node.nodeId, node]));
-  if (current !== undefined && byId.has(current)) return { kind: 'keep', nodeId: current };
+  const now = current === undefined ? undefined : byId.get(current);
+  if (current !== undefined && now && (now.state === 'SERVING' || currentHasRoom)) {
+    return { kind: 'keep', nodeId: current };
+  }
   const [home, ...others] = roomNodes.filter(
     (id, i) => byId.has(id) && roomNodes.indexOf(id) === i,
   );

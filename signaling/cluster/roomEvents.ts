@@ -99,11 +99,19 @@ export function createRoomEvents(ports: RoomEventsPorts): RoomEvents {
     return true;
   }
 
-  /** The part on a node other than the home lost its media: its peers here rebuild. */
-  function partGone(roomId: string, stream: RoomStream, nodeId: string): void {
+  /**
+   * The part on a node other than the home lost its media (a worker died, the
+   * node left or migrated its rooms away): its peers here rebuild.
+   */
+  function partGone(
+    roomId: string,
+    stream: RoomStream,
+    nodeId: string,
+    reason: 'workerDied' | 'migrated' = 'workerDied',
+  ): void {
     ports.partLost(roomId, nodeId);
     for (const peerId of ports.localPeersOn(roomId, nodeId)) {
-      stamp(stream, { type: 'peerClosed', roomId, peerId, reason: 'workerDied' });
+      stamp(stream, { type: 'peerClosed', roomId, peerId, reason });
     }
     // Producers of other signaling nodes' peers there went too.
     ports.resync(roomId);
@@ -130,8 +138,10 @@ export function createRoomEvents(ports: RoomEventsPorts): RoomEvents {
         // The home hears everyone; a part hears only its own peers.
         return;
       case 'roomMediaLost':
-      case 'roomClosed':
         partGone(roomId, stream, nodeId);
+        return;
+      case 'roomClosed':
+        partGone(roomId, stream, nodeId, event.reason === 'migrated' ? 'migrated' : 'workerDied');
         return;
       default:
         if (stream.epoch === undefined) {

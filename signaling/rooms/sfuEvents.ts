@@ -38,6 +38,12 @@ export interface SfuEventFollower {
   onNodeEvent(event: SfuEvent): void;
 }
 
+/**
+ * Why a peer's media may be gone under a connected participant: our lease ran
+ * out, its SFU node lost its part of the room, or that node migrated it away.
+ */
+const MEDIA_GONE: ReadonlySet<string> = new Set(['leaseExpired', 'workerDied', 'migrated']);
+
 const localPeers = (ports: SfuEventPorts, room: string): PeerState[] => [
   ...(ports.rooms.room(room)?.peers.values() ?? []),
 ];
@@ -149,9 +155,9 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
     deferred.set(room, timer);
   }
 
-  async function reopenIfMeeting(room: string): Promise<void> {
+  async function reopenIfMeeting(room: string, reason: string): Promise<void> {
     try {
-      if (await ports.store.read(room)) await resetRoom(room, 'roomClosed');
+      if (await ports.store.read(room)) await resetRoom(room, reason);
     } catch (error) {
       ports.log.error({ err: error, room }, 'could not check a closed room');
     }
@@ -223,7 +229,7 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
           // stalled), or the SFU node carrying its media lost them (a room
           // spanning nodes keeps going elsewhere): its media is gone, it rebuilds.
           const peer = ports.rooms.peer(room, event.peerId);
-          if (!peer || (event.reason !== 'leaseExpired' && event.reason !== 'workerDied')) return;
+          if (!peer || !MEDIA_GONE.has(event.reason)) return;
           // Its media is gone; the SFU may close the room too (our room lease
           // ran out with it): one rebuild after the burst covers both.
           peer.epoch = '';
@@ -251,7 +257,9 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
           // Usually the meeting ended and its connections are being closed.
           // A room closed under a meeting that goes on (closed by mistake,
           // or ending raced a new start) is opened again for its peers here.
-          if (localPeers(ports, room).length > 0) void reopenIfMeeting(room);
+          // A node draining with migration closes its rooms the same way: they
+          // are opened on another node.
+          if (localPeers(ports, room).length > 0) void reopenIfMeeting(room, event.reason);
           return;
         case 'consumerPaused':
         case 'consumerResumed':
