@@ -4,6 +4,7 @@
 // ends the wait for clients; the steps after it still run, so shared state
 // (Redis, the database) is left tidy.
 import type { Composition } from './compose.js';
+import type { DrainOutcome } from './socket/drain.js';
 
 export interface StopOnSignalsOptions {
   /** How long to wait for clients to move on (SIGNALING_DRAIN_SECONDS). */
@@ -23,7 +24,13 @@ export function stopOnSignals(
 
   async function stop(signal: string): Promise<void> {
     log.info({ signal }, 'shutting down');
-    const drained = await node.drain({ deadlineMs: options.drainMs, signal: impatient.signal });
+    let drained: DrainOutcome | undefined;
+    try {
+      drained = await node.drain({ deadlineMs: options.drainMs, signal: impatient.signal });
+    } catch (error) {
+      // Stopping matters more than moving clients first: they come back as after a drop.
+      log.error({ err: error }, 'drain failed');
+    }
     let ok = false;
     try {
       ok = await node.close();
@@ -35,10 +42,14 @@ export function stopOnSignals(
     log.info(
       {
         code,
-        drain: drained.end,
-        clients: drained.clients,
-        movedOn: drained.clients - drained.remaining,
-        cutOff: drained.remaining,
+        ...(drained
+          ? {
+              drain: drained.end,
+              clients: drained.clients,
+              movedOn: drained.clients - drained.remaining,
+              cutOff: drained.remaining,
+            }
+          : {}),
       },
       'exiting',
     );
