@@ -36,6 +36,7 @@ import { startLeaseRenewal } from './rooms/leaseRenewal.js';
 import type { RedisStateStore } from './rooms/redisStateStore.js';
 import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
+import { createDrain, type DrainOptions, type DrainOutcome } from './socket/drain.js';
 import { createConnectionLifecycle } from './socket/lifecycle.js';
 import { createNotifier } from './socket/notifier.js';
 import { createKeyedRateLimiter } from './socket/rateLimiter.js';
@@ -92,6 +93,12 @@ export interface SignalingServer {
   readonly live: LiveAdmin;
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /**
+   * Takes this node out of service before it stops: not ready, new
+   * connections refused, its clients asked to resume on another node;
+   * resolves when they are gone or at the deadline (socket/drain.ts).
+   */
+  drain(options: DrainOptions): Promise<DrainOutcome>;
   close(): Promise<void>;
 }
 
@@ -103,6 +110,15 @@ interface SocketData {
 export function createSignalingServer(options: SignalingOptions): SignalingServer {
   const { sfu, log } = options;
   const rooms = createRoomRegistry();
+  const localCounts = () => {
+    let peers = 0;
+    let roomCount = 0;
+    for (const room of rooms.rooms()) {
+      roomCount += 1;
+      peers += room.peers.size;
+    }
+    return { rooms: roomCount, peers };
+  };
   const servedNames = createServedNames(options.publicUrl);
   const httpServer = createWebServer({
     servedNames,
@@ -113,20 +129,16 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     log,
     health: async () => {
       const load = await sfu.call('getLoad', {});
-      let peers = 0;
-      let roomCount = 0;
-      for (const room of rooms.rooms()) {
-        roomCount += 1;
-        peers += room.peers.size;
-      }
       return {
         status: 'ok',
         protocolVersion: PROTOCOL_VERSION,
-        rooms: roomCount,
-        peers,
+        ...localCounts(),
         workers: load.workers.length,
+        draining: drain.draining,
       };
     },
+    // Alive but draining is not ready: the balancer sends new connections elsewhere.
+    ready: () => ({ ready: !drain.draining, draining: drain.draining }),
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
@@ -144,6 +156,13 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       },
     },
   );
+  const drain = createDrain({
+    // This node's own connections: with the Redis adapter io.local stays local.
+    connections: () => io.of('/').sockets.size,
+    participants: () => localCounts().peers,
+    askAllToMove: () => void io.local.emit('serverDraining', {}),
+    log,
+  });
   // Per client address: new connections (each one may try a passcode and a token).
   const connections = createKeyedRateLimiter(
     options.connectionLimit?.perSecond ?? 2,
@@ -162,6 +181,10 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       error.data = { code };
       next(error);
     };
+    if (drain.draining) {
+      refuse('SERVER_DRAINING', 'this node is shutting down: connect again to reach another one');
+      return;
+    }
     if (!connections.take(ip)) {
       refuse('RATE_LIMITED', 'too many connections');
       return;
@@ -278,15 +301,18 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
         graceMs: options.reconnectGraceMs,
       })
     : undefined;
-  io.on('connection', (socket) =>
+  io.on('connection', (socket) => {
     attachConnection(socket, services, {
       identity: socket.data.identity,
       ip: socket.data.ip,
       perAddress: requestsPerAddress,
       lobbyWaits,
       lifecycle,
-    }),
-  );
+    });
+    socket.on('disconnect', () => drain.connectionClosed());
+    // Let in just before the drain began, after the others were told: told now.
+    if (drain.draining) socket.emit('serverDraining', {});
+  });
 
   return {
     live: createLiveAdmin({ sfu, rooms, store: options.store, audit: options.audit, membership }),
@@ -303,6 +329,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
         });
       });
     },
+    drain: (drainOptions) => drain.run(drainOptions),
     async close() {
       unsubscribe();
       stopReconnects?.();

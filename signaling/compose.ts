@@ -41,6 +41,7 @@ import { createDatabaseMeetingRecorder, type MeetingRecorder } from './rooms/mee
 import { createMemoryStateStore, type RoomStateStore } from './rooms/stateStore.js';
 import { createStepStopper } from './composeStop.js';
 import { readSettingFile } from './composeFiles.js';
+import type { DrainOptions, DrainOutcome } from './socket/drain.js';
 import { connectSfuNodes } from './composeSfu.js';
 import { reportKeySourceOutage } from './composeAuth.js';
 
@@ -89,6 +90,11 @@ export interface Composition {
   readonly log: Logger;
   /** Listens on `config.port` / `config.host`. */
   listen(): Promise<{ port: number; url: string }>;
+  /**
+   * Before `close`: moves this node's clients to other nodes and resolves
+   * when they are gone, at the deadline, or when `signal` aborts.
+   */
+  drain(options: DrainOptions): Promise<DrainOutcome>;
   /**
    * Stops everything this composition started, in order. Each step is
    * logged; a failing step does not stop the others. Resolves to false when
@@ -288,6 +294,7 @@ export async function compose(
         );
         return listening;
       },
+      drain: (options) => server.drain(options),
       close: () => stopper.stop(),
     };
   } catch (error) {

@@ -53,6 +53,8 @@ const envSchema = z
       .default('veche:'),
     REDIS_CA: optionalString,
     RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+    /** How long a stopping node waits for its clients to move to other nodes (0: not at all). */
+    SIGNALING_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     SFU_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
     SFU_NODES: optionalString,
     SFU_SECRET: optionalString.pipe(
@@ -142,6 +144,11 @@ export interface SignalingConfig {
   reconnectGraceMs: number;
   /** How long the SFU keeps this node's rooms and peers without a renewal (ms). */
   sfuLeaseMs: number;
+  /**
+   * On SIGTERM/SIGINT: how long the node waits for its clients to reconnect
+   * elsewhere before it stops anyway (ms).
+   */
+  drainMs: number;
   /**
    * Separate SFU nodes (SFU_NODES): this node then runs no workers of its own
    * and places each room on one of them. Undefined: the in-process SFU.
@@ -254,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/\s+/).filter(Boolean),
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     sfuLeaseMs: e.SFU_LEASE_SECONDS * 1000,
+    drainMs: e.SIGNALING_DRAIN_SECONDS * 1000,
     sfuNodes: parseSfuNodes(e.SFU_NODES, e.SFU_SECRET, e.SFU_INTERNAL_CA, e.SFU_HEARTBEAT_MS),
     databaseUrl: e.DATABASE_URL,
     redis: e.REDIS_URL

@@ -1,11 +1,12 @@
 // The signaling process: reads and validates its configuration, composes the
-// node (compose.ts), listens, and stops cleanly on SIGINT/SIGTERM. Embedded
-// mode: in-process SFU, PGlite in DATA_DIR, in-memory room state.
-// DATABASE_URL and REDIS_URL switch to a real PostgreSQL and to room state
-// shared with other nodes.
+// node (compose.ts), listens, and on SIGINT/SIGTERM drains and stops cleanly
+// (stopSignals.ts). Embedded mode: in-process SFU, PGlite in DATA_DIR,
+// in-memory room state. DATABASE_URL and REDIS_URL switch to a real
+// PostgreSQL and to room state shared with other nodes.
 import { compose, type Composition } from './compose.js';
 import { ConfigError, loadConfig, type SignalingConfig } from './config.js';
 import { startupFailure } from './composeErrors.js';
+import { stopOnSignals } from './stopSignals.js';
 
 function readConfig(): SignalingConfig {
   try {
@@ -37,22 +38,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    node.log.info({ signal }, 'shutting down');
-    let ok = false;
-    try {
-      ok = await node.close();
-    } catch (error) {
-      node.log.error({ err: error }, 'shutdown failed');
-    }
-    if (!ok) node.log.error({}, 'shutdown incomplete; see the steps above');
-    process.exit(ok ? 0 : 1);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(node, { drainMs: config.drainMs, exit: (code) => process.exit(code) });
 }
 
 await main();

@@ -89,6 +89,19 @@ export function renderProtocolDoc(): string {
     '  30 requests/s per connection (burst 60; `resumeConsumer` has its own bucket of 100/s, burst 400),',
   );
   out.push('  and a larger budget per client address.');
+  out.push(
+    '- **Refused connections** end in socket.io `connect_error` with `data.code`: `UNAUTHENTICATED`,',
+  );
+  out.push(
+    '  `RATE_LIMITED`, or `SERVER_DRAINING` (this node is shutting down: connect again, the same address',
+  );
+  out.push('  leads to another node).');
+  out.push(
+    '- **Moving to another node**: on `serverDraining` a client drops its connection, reconnects and',
+  );
+  out.push(
+    '  resumes (`join` with its `resumeToken` and `keepMedia`) exactly as after a network drop.',
+  );
   out.push('');
   out.push(
     'Media flow: `join` → `createTransport` (send and recv) → `connectTransport` → `ready` → the server',

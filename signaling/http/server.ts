@@ -1,4 +1,5 @@
-// The HTTP side: health, the web client, and security headers on every answer.
+// The HTTP side: health and readiness, the web client, and security headers on
+// every answer.
 import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -25,6 +26,8 @@ export interface HttpOptions {
   routes: readonly RouteHandler[];
   tls: { certFile: string; keyFile: string } | undefined;
   health: () => Promise<Record<string, unknown>>;
+  /** Whether a balancer should send this node new connections (`/readyz`: 200, else 503). */
+  ready: () => { ready: boolean } & Record<string, unknown>;
   /** Names this server answers to; anything else gets 421 (DNS rebinding). */
   servedNames: ServedNames;
   log: Logger;
@@ -83,6 +86,16 @@ export function createWebServer(options: HttpOptions) {
       res
         .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
         .end(body);
+      return;
+    }
+    if (url.pathname === '/readyz') {
+      const readiness = options.ready();
+      res
+        .writeHead(readiness.ready ? 200 : 503, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+        })
+        .end(JSON.stringify(readiness));
       return;
     }
     if (await serveStatic(url.pathname, res)) return;

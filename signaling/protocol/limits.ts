@@ -11,7 +11,7 @@ import { isVisibleText, normalizeText } from './text.js';
 export const MEDIA_CAPABILITIES_PATH = '/media/capabilities';
 
 /** Major.minor. A client with another major version must reload. */
-export const PROTOCOL_VERSION = '2.3';
+export const PROTOCOL_VERSION = '2.4';
 export const protocolMajor = (version: string): number => Number.parseInt(version, 10);
 
 /** Largest request payload accepted, in bytes of JSON. */
@@ -105,6 +105,11 @@ export const ERROR_CODES = [
   'SFU_ERROR',
   /** No media server has room for this meeting or this participant now; try again later. */
   'CAPACITY_EXCEEDED',
+  /**
+   * A connection refused by a signaling node that is shutting down: connect
+   * again (the deployment's address leads to another node). Since protocol 2.4.
+   */
+  'SERVER_DRAINING',
   /** A bug or an unexpected failure on the server. */
   'INTERNAL',
 ] as const;

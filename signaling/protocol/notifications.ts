@@ -36,6 +36,13 @@ export const notifications = {
   speaking: z.object({ peerIds: z.array(idSchema) }),
   /** The room's media server went away: rebuild transports and producers. */
   mediaReset: z.object({ reason: z.string(), routerRtpCapabilities: rtpCapabilitiesSchema }),
+  /**
+   * This signaling node is shutting down: drop the connection and reconnect
+   * now, then resume (`join` with the resume token, keeping the media) as
+   * after a network drop; the deployment's address leads to another node.
+   * Since protocol 2.4.
+   */
+  serverDraining: z.object({}),
 
   /** To hosts and co-hosts: the lobby queue, oldest first. */
   lobbyChanged: z.object({ lobby: z.array(lobbyEntrySchema) }),

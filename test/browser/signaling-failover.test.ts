@@ -3,7 +3,10 @@
 // (a TCP balancer), their media on one SFU node. The node of one is killed
 // with SIGKILL; their browser reconnects through the same address to the
 // other node, resumes its place and keeps its media — the same tracks play on
-// both sides, frames never stop for long.
+// both sides, frames never stop for long. Then the node both are on is
+// stopped with SIGTERM: it drains, the balancer follows its readiness check,
+// and both pages move through the same address to a new node with no error
+// shown and the same tracks playing.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesRendered, joinAs, openRoomPage, remoteVideoTrack } from '../harness/browser.js';
@@ -46,6 +49,8 @@ describe.skipIf(buildProblem !== undefined)('a signaling node dies under a meeti
           CLUSTER_HEARTBEAT_MS: '300',
           RECONNECT_GRACE_SECONDS: '30',
           SFU_LEASE_SECONDS: '30',
+          // A stopped node that exits did so because its clients moved, not by its deadline.
+          SIGNALING_DRAIN_SECONDS: '600',
           PUBLIC_URL: `http://127.0.0.1:${proxy.port}`,
         },
       },
@@ -109,5 +114,59 @@ describe.skipIf(buildProblem !== undefined)('a signaling node dies under a meeti
       borisForAnna: await remoteVideoTrack(anna, 'Boris'),
       annaForBoris: await remoteVideoTrack(boris, 'Anna'),
     }).toEqual(before);
+  });
+
+  it('a node stopped with SIGTERM sends both participants to another node, no error shown, media kept', async () => {
+    const nodeA = deployment.signaling[0]!;
+    const nodeC = await deployment.cluster.start();
+    const before = {
+      borisForAnna: await remoteVideoTrack(anna, 'Boris'),
+      annaForBoris: await remoteVideoTrack(boris, 'Anna'),
+    };
+    expect(before.borisForAnna).toBeDefined();
+    const notices = [
+      await anna.getByTestId('notice').count(),
+      await boris.getByTestId('notice').count(),
+    ];
+
+    const exited = new Promise<number | null>((resolve) => nodeA.child.once('exit', resolve));
+    nodeA.child.kill('SIGTERM');
+    // The balancer's readiness check: until it sees node A not ready, new
+    // connections still go there (and are refused); then they go to node C.
+    await waitFor(
+      async () =>
+        (await fetch(`${nodeA.url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) !== 200,
+      'node A says it is not ready',
+      30_000,
+    );
+    proxy.route(portOf(nodeC.url));
+    // Node A leaves once both pages have moved: it does not wait for its deadline.
+    expect(await exited).toBe(0);
+    for (const [page, other] of [
+      [anna, 'Boris'],
+      [boris, 'Anna'],
+    ] as const) {
+      await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 60_000 });
+      await waitFor(
+        async () => (await framesRendered(page, other, 500)) >= 3,
+        `${other} plays after the move`,
+        30_000,
+      );
+      expect(await page.getByTestId('join-error').count()).toBe(0);
+    }
+    expect([
+      await anna.getByTestId('notice').count(),
+      await boris.getByTestId('notice').count(),
+    ]).toEqual(notices);
+    expect({
+      borisForAnna: await remoteVideoTrack(anna, 'Boris'),
+      annaForBoris: await remoteVideoTrack(boris, 'Anna'),
+    }).toEqual(before);
+    expect((await (await fetch(`${nodeC.url}/healthz`)).json()) as unknown).toMatchObject({
+      peers: 2,
+    });
   });
 });

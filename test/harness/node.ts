@@ -21,7 +21,13 @@ export interface NodeProcess {
   child: ChildProcess;
   /** Lines the process wrote (JSON logs), for diagnosing failures. */
   output: string[];
+  /** Sends one signal and waits for the process to exit (SIGTERM: it drains first). */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops the node without waiting for its clients to move on: SIGTERM, and
+   * once it drains (not ready), a second SIGTERM that ends the wait.
+   */
+  stop(): Promise<void>;
 }
 
 export interface NodeOptions {
@@ -84,6 +90,23 @@ export async function startNode(
       child.kill(signal);
       await exited;
     },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      while (child.exitCode === null && child.signalCode === null) {
+        const ready = await fetch(`${url}/readyz`).then(
+          (res) => res.ok,
+          () => false,
+        );
+        if (!ready) {
+          child.kill('SIGTERM');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await exited;
+    },
   };
 }
 
@@ -132,7 +155,7 @@ export async function startCluster(
       return node;
     },
     async stop() {
-      for (const node of nodes) await node.kill();
+      for (const node of nodes) await node.stop();
       await rm(root, { recursive: true, force: true });
     },
   };
@@ -256,7 +279,7 @@ export async function startSfuNodePair(): Promise<{
     sfu,
     secret,
     async stop() {
-      await signaling.kill();
+      await signaling.stop();
       await sfu.kill();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -28,6 +28,10 @@ export type ResumeOutcome = 'kept' | 'fresh';
 export interface NodePeer {
   /** The signaling connection now (a resume replaces it). */
   readonly client: TestClient;
+  /** The signaling node that connection goes to. */
+  readonly url: string;
+  /** The reply to the latest join or resume: the room as the server showed it then. */
+  readonly lastJoin: JoinedReply;
   readonly peerId: string;
   /** Inbound streams by consumer id (closed ones stay, marked). */
   received: Map<string, ReceivedStream>;
@@ -137,10 +141,11 @@ type RouterCapabilities = JoinedReply['routerRtpCapabilities'];
 
 /**
  * A participant in Node that behaves as the web client does: it joins, builds
- * its media, and when its signaling connection drops it reconnects (to
- * another node if given) and resumes with its resume token, asking to keep
- * its media; it keeps transports, producers and consumers when the reply
- * says `kept`, and rebuilds them on `fresh` or a `mediaReset`.
+ * its media, and when its signaling connection drops (or its node, shutting
+ * down, asks it to move) it reconnects (to another node if given) and
+ * resumes with its resume token, asking to keep its media; it keeps
+ * transports, producers and consumers when the reply says `kept`, and
+ * rebuilds them on `fresh` or a `mediaReset`.
  */
 export async function startNodePeer(
   url: string,
@@ -153,6 +158,7 @@ export async function startNodePeer(
   let closed = false;
   const joined = await client.join(room, displayName);
   let resumeToken = joined.resumeToken;
+  let lastJoin = joined;
   const received = new Map<string, ReceivedStream>();
   const producerIds: NodePeer['producerIds'] = {};
   const resumes: ResumeOutcome[] = [];
@@ -284,6 +290,11 @@ export async function startNodePeer(
         rebuilds += 1;
       });
     });
+    // A node that shuts down asks us to move: we break the connection as a
+    // network drop would, and the disconnect below takes us elsewhere.
+    on.socket.on('serverDraining', () => {
+      if (on === client && !closed && !held) on.socket.io.engine.close();
+    });
     on.socket.on('disconnect', () => {
       if (on === client && !closed && !held) void reconnect();
     });
@@ -330,6 +341,7 @@ export async function startNodePeer(
       client = next;
       currentUrl = urls[index]!;
       resumeToken = reply.resumeToken;
+      lastJoin = reply;
       if (reply.resumed && reply.media === 'kept') {
         // Producers that closed while we were away: their consumerClosed
         // went to no one; the reply lists every producer left.
@@ -356,6 +368,12 @@ export async function startNodePeer(
   return {
     get client() {
       return client;
+    },
+    get url() {
+      return currentUrl;
+    },
+    get lastJoin() {
+      return lastJoin;
     },
     peerId: joined.peerId,
     received,

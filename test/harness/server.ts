@@ -94,6 +94,7 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     databaseUrl: undefined,
     reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
     sfuLeaseMs: options.sfuLeaseMs ?? Math.max(45_000, options.reconnectGraceMs ?? 30_000),
+    drainMs: 30_000,
     sfuNodes: undefined,
     redis: options.redis
       ? {

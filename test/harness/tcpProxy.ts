@@ -6,6 +6,8 @@ import { createServer, connect, type Socket } from 'node:net';
 
 export interface TcpProxy {
   readonly port: number;
+  /** Connections accepted so far. */
+  readonly accepted: number;
   /** Where new connections go from now on (open ones stay where they are). */
   route(upstreamPort: number): void;
   close(): Promise<void>;
@@ -13,12 +15,14 @@ export interface TcpProxy {
 
 export async function startTcpProxy(upstreamPort: number): Promise<TcpProxy> {
   let upstream = upstreamPort;
+  let accepted = 0;
   const open = new Set<Socket>();
   const track = (socket: Socket) => {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
   };
   const server = createServer((client) => {
+    accepted += 1;
     const target = connect(upstream, '127.0.0.1');
     track(client);
     track(target);
@@ -35,6 +39,9 @@ export async function startTcpProxy(upstreamPort: number): Promise<TcpProxy> {
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
+    get accepted() {
+      return accepted;
+    },
     route(next) {
       upstream = next;
     },

@@ -153,6 +153,15 @@ describe('configuration', () => {
     );
   });
 
+  it('waits SIGNALING_DRAIN_SECONDS for clients to move on when stopping (0: not at all)', () => {
+    expect(loadConfig({}).drainMs).toBe(30_000);
+    expect(loadConfig({ SIGNALING_DRAIN_SECONDS: '120' }).drainMs).toBe(120_000);
+    expect(loadConfig({ SIGNALING_DRAIN_SECONDS: '0' }).drainMs).toBe(0);
+    for (const bad of ['-1', '2.5', 'soon', '3601']) {
+      expect(() => loadConfig({ SIGNALING_DRAIN_SECONDS: bad })).toThrow(/SIGNALING_DRAIN_SECONDS/);
+    }
+  });
+
   it('never shows the SFU secret in a configuration error', () => {
     const secret = 'not-to-be-seen-'.repeat(3);
     let message = '';

@@ -1,7 +1,9 @@
 // Typed requests and notifications over the signaling socket.io connection.
 // A request resolves with the reply's data or rejects with a SignalingError
 // carrying the server's error code (or TIMEOUT). Credentials travel in the
-// handshake `auth` object, read afresh at every (re)connection.
+// handshake `auth` object, read afresh at every (re)connection. A signaling
+// node that shuts down moves us to another one: we reconnect through the
+// same address as after a network drop, and the room resumes its place.
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
@@ -35,7 +37,10 @@ export class SignalingError extends Error {
 export type ConnectionEvent =
   | { type: 'connect' }
   | { type: 'disconnect'; reason: string; willReconnect: boolean }
-  /** The server refused the connection (bad credentials, rate limit): no retry. */
+  /**
+   * The server refused the connection (bad credentials, rate limit): no
+   * retry. A node that is shutting down is not a refusal: we try again.
+   */
   | { type: 'refused'; error: SignalingError };
 
 export interface SignalingClient {
@@ -69,6 +74,16 @@ export function connectSignaling(auth: () => HandshakeAuth = () => ({})): Signal
   return createSignalingClient(socket);
 }
 
+/**
+ * Before trying a draining node's address again: its balancer may not have
+ * noticed yet. Short, growing, and spread so that a node's clients do not
+ * all arrive at once.
+ */
+export function drainRetryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(5000, 250 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
 /** socket.io's connect_error: middleware refusals carry `data.code`. */
 function refusalOf(error: Error & { data?: unknown }): SignalingError {
   const data = error.data as { code?: unknown } | undefined;
@@ -86,11 +101,28 @@ export function createSignalingClient(socket: TypedSocket): SignalingClient {
     for (const reject of [...pending]) reject(error);
   };
 
+  let drainRetries = 0;
+  let drainRetry: ReturnType<typeof setTimeout> | undefined;
+
+  // The node is shutting down: the connection breaks as on a network drop
+  // (never a goodbye, which would mean leaving the room) and socket.io
+  // reconnects through the same address, which leads to another node.
+  socket.on('serverDraining', () => socket.io.engine.close());
+  socket.on('connect', () => {
+    drainRetries = 0;
+  });
+
   socket.on('connect_error', (error) => {
     // While active, socket.io retries by itself (server unreachable); a
-    // refusal by the server's middleware is final.
+    // refusal by the server's middleware is final, unless the node refused
+    // us only because it is shutting down.
     if (socket.active) return;
     const refusal = refusalOf(error);
+    if (refusal.code === 'SERVER_DRAINING') {
+      drainRetries += 1;
+      drainRetry = setTimeout(() => void socket.connect(), drainRetryDelayMs(drainRetries));
+      return;
+    }
     failPending(refusal);
     for (const handler of [...connectionHandlers]) handler({ type: 'refused', error: refusal });
   });
@@ -142,6 +174,7 @@ export function createSignalingClient(socket: TypedSocket): SignalingClient {
       return socket.connected;
     },
     close() {
+      clearTimeout(drainRetry);
       connectionHandlers.clear();
       socket.removeAllListeners();
       socket.disconnect();
