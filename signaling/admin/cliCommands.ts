@@ -9,7 +9,7 @@ import { liveRoomSchema, nodeViewSchema, type LiveRoomView, type NodeView } from
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   nodes                     SFU nodes: state, workers, load, rooms and participants
   rooms                     live rooms across the cluster, with each participant's media node
-  drain <node> [--migrate]  no new rooms or participants on the node (--migrate: not in this release)
+  drain <node> [--migrate]  no new rooms or participants on the node (--migrate: move its rooms and participants to other nodes)
   undrain <node>            the node takes new rooms and participants again
   close-room <room>         end the meeting in a room for everyone
 environment: VECHE_URL (default http://localhost:3000), VECHE_TOKEN (an admin's staff token; required)`;

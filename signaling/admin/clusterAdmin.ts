@@ -2,7 +2,7 @@
 // (drain, undrain), and the rooms meeting on any signaling node with the SFU
 // node each participant's media is on. Node changes are audited with the
 // admin as actor.
-import type { AdminActor, ClusterAdmin, LiveAdmin, LiveRoomView, NodeView } from '../api/live.js';
+import type { ClusterAdmin, LiveAdmin, LiveRoomView, NodeView } from '../api/live.js';
 import type { AuditSink } from '../audit/sink.js';
 import type { RoomControl } from '../rooms/control.js';
 import { describeRoom } from './liveAdmin.js';
@@ -89,18 +89,23 @@ export function createClusterAdmin(ports: ClusterAdminPorts): ClusterAdmin {
   return {
     nodes,
     rooms,
-    async drainNode(id: string, on: boolean, actor: AdminActor) {
+    canMigrate: ports.nodes.canMigrate === true,
+    async drainNode(id, on, actor, options = {}) {
       const handle = (await ports.nodes.nodes()).find((h) => h.id === id);
       if (!handle) return undefined;
-      await handle.sfu.call('setNodeDraining', { draining: on });
+      const migrate = on && options.migrate === true;
+      const answer = await handle.sfu.call(
+        'setNodeDraining',
+        migrate ? { draining: true, migrate: true } : { draining: on },
+      );
       await ports.audit.record({
         // The same actions as a worker's drain; the target says which: node:<id> or worker:<index>.
-        action: on ? 'sfu.drain' : 'sfu.undrain',
+        action: migrate ? 'sfu.migrate' : on ? 'sfu.drain' : 'sfu.undrain',
         actor: actor.subject,
         target: `node:${id}`,
         room: undefined,
         at: new Date(),
-        details: {},
+        details: migrate && answer.rooms !== undefined ? { rooms: answer.rooms } : {},
         ip: actor.ip,
       });
       return (await nodes()).find((n) => n.id === id);

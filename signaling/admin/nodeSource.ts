@@ -23,6 +23,8 @@ export interface SfuNodeSource {
    * (the registry); peers not listed are on the room's node.
    */
   nodesOfPeers?(room: string): Promise<ReadonlyMap<string, string>>;
+  /** Rooms closed on a migrating node are opened on other nodes (placement by load). */
+  readonly canMigrate?: boolean;
 }
 
 /** The id admins see for the SFU running inside this signaling process. */
@@ -83,5 +85,6 @@ export function registryNodeSource(
     },
     nodeOfRoom: homeOf,
     nodesOfPeers,
+    canMigrate: true,
   };
 }

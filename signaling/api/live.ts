@@ -68,8 +68,23 @@ export interface LiveAdmin {
 /** The admins' view of the whole cluster: its SFU nodes and the rooms meeting on any of them. */
 export interface ClusterAdmin {
   nodes(): Promise<NodeView[]>;
-  /** Drains (on) or undrains a node; undefined when there is no such node. */
-  drainNode(id: string, on: boolean, actor: AdminActor): Promise<NodeView | undefined>;
+  /**
+   * Drains (on) or undrains a node; undefined when there is no such node.
+   * `migrate` (with on): the node also closes its rooms so that they are
+   * opened, and their participants' media rebuilt, on other nodes.
+   */
+  drainNode(
+    id: string,
+    on: boolean,
+    actor: AdminActor,
+    options?: { migrate?: boolean },
+  ): Promise<NodeView | undefined>;
+  /**
+   * Whether a drain can move participants: only SFU nodes found in the
+   * registry are placed by load; an embedded SFU or a fixed list would open
+   * the rooms again on the same node.
+   */
+  readonly canMigrate: boolean;
   /** Live rooms of every signaling node (those this one can see), with each participant's SFU node. */
   rooms(): Promise<LiveRoomView[]>;
 }

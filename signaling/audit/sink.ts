@@ -20,6 +20,8 @@ export type AuditAction =
   | 'meeting.end'
   | 'sfu.drain'
   | 'sfu.undrain'
+  /** An SFU node drained with migration: its rooms and participants moved to other nodes. */
+  | 'sfu.migrate'
   | 'booking.create'
   | 'booking.update'
   | 'booking.cancel'

@@ -65,10 +65,10 @@ describe('admin CLI', () => {
     });
   });
 
-  it('drains and undrains the node; drain with --migrate is refused for now', async () => {
+  it('drains and undrains the node; an embedded node cannot migrate its participants', async () => {
     const migrating = await runAdmin(['drain', 'embedded', '--migrate'], as(adminToken));
     expect(migrating.code).toBe(1);
-    expect(migrating.stderr).toContain('MIGRATION_NOT_YET');
+    expect(migrating.stderr).toContain('MIGRATION_NEEDS_REGISTRY');
     expect((await server.sfu.sfu.call('getLoad', {})).state).toBe('SERVING');
 
     const drained = await runAdmin(['drain', 'embedded'], as(adminToken));

@@ -89,13 +89,13 @@ describe('admin API: SFU nodes and rooms across the cluster', () => {
     expect(node).toMatchObject({ id: 'embedded', state: 'SERVING' });
     expect(node!.workers.map((w) => w.index)).toEqual([0, 1]);
 
-    // Moving participants is not in this release: refused, and nothing changes.
+    // An embedded SFU has nowhere to move its participants: refused, and nothing changes.
     const migrating = await api('root', 'POST', '/api/admin/nodes/embedded/drain', {
       migrate: true,
     });
     expect(migrating).toMatchObject({
       status: 409,
-      body: { error: { code: 'CONFLICT', details: { reason: 'MIGRATION_NOT_YET' } } },
+      body: { error: { code: 'CONFLICT', details: { reason: 'MIGRATION_NEEDS_REGISTRY' } } },
     });
     expect((await sfu.sfu.call('getLoad', {})).state).toBe('SERVING');
 

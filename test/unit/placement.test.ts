@@ -247,6 +247,24 @@ describe('placing rooms by load', () => {
     expect(decidePeerNode(nodes, roomNodes, current)).toEqual(decision);
   });
 
+  it('a draining node that migrated the room away keeps neither the room nor its peers', () => {
+    const nodes = [node('a', { state: 'DRAINING' }), node('b', { consumers: [1, 0] })];
+    // Still there: the meeting goes on where it is.
+    expect(decideHome(nodes, 'a', true)).toEqual({ kind: 'keep', nodeId: 'a' });
+    expect(decidePeerNode(nodes, ['a'], 'a', true)).toEqual({ kind: 'keep', nodeId: 'a' });
+    // Closed there (migrated): placed anew, over the old record.
+    expect(decideHome(nodes, 'a', false)).toEqual({ kind: 'place', nodeId: 'b', replaces: 'a' });
+    expect(decidePeerNode(nodes, ['a'], 'a', false)).toEqual({
+      kind: 'place',
+      nodeId: 'b',
+      replaces: 'a',
+    });
+    // A serving node keeps them whatever is asked (it is not migrating).
+    const serving = [node('a'), node('b')];
+    expect(decideHome(serving, 'a', false)).toEqual({ kind: 'keep', nodeId: 'a' });
+    expect(decidePeerNode(serving, ['a'], 'a', false)).toEqual({ kind: 'keep', nodeId: 'a' });
+  });
+
   it('decides the same whatever the order of the snapshot', () => {
     const nodes = [node('c', { consumers: [1, 1] }), node('b', { consumers: [1, 1] })];
     const full = node('a', { consumers: [4, 4] });

@@ -20,12 +20,15 @@ const workerParams = z.object({ index: z.coerce.number().int().min(0).max(1023) 
 const roomParams = z.object({ name: roomNameSchema });
 const nodeParams = z.object({ id: z.string().min(1).max(255) });
 const drainBody = z.object({
-  /** Move the node's participants elsewhere too: not in this release. */
+  /** Move the node's participants to other nodes too (they rebuild their media there). */
   migrate: z.boolean().default(false),
 });
 
-/** The stable reason a drain with migration is refused today (details.reason of the 409). */
-export const MIGRATION_NOT_YET = 'MIGRATION_NOT_YET';
+/**
+ * Why a drain with migration is refused where it cannot move anyone
+ * (details.reason of the 409): the SFU is embedded or a fixed SFU_NODES list.
+ */
+export const MIGRATION_NEEDS_REGISTRY = 'MIGRATION_NEEDS_REGISTRY';
 const sfuSchema = z.object({ workers: z.array(sfuWorkerSchema) });
 
 export function adminRoutes({ live, cluster }: ApiContext): Route[] {
@@ -41,7 +44,7 @@ export function adminRoutes({ live, cluster }: ApiContext): Route[] {
       path: `/api/admin/nodes/{id}/${on ? 'drain' : 'undrain'}`,
       operationId: on ? 'drainSfuNode' : 'undrainSfuNode',
       summary: on
-        ? 'Drain an SFU node: no new rooms or participants are placed on it, what it carries keeps running (admins). `migrate: true` (moving its participants) is refused with 409 until drain with migration arrives'
+        ? 'Drain an SFU node: no new rooms or participants are placed on it, what it carries keeps running (admins). `migrate: true` also moves its rooms and participants to other nodes, where their media are rebuilt without a reload (409 `MIGRATION_NEEDS_REGISTRY` unless the SFU nodes come from the registry)'
         : 'Let an SFU node take new rooms and participants again (admins)',
       tag: 'admin',
       params: nodeParams,
@@ -52,16 +55,22 @@ export function adminRoutes({ live, cluster }: ApiContext): Route[] {
         : ['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND'],
       async handle({ identity, params, body, ip }) {
         requireAdmin(identity, on ? 'drain SFU nodes' : 'undrain SFU nodes');
-        if (on && (body as z.infer<typeof drainBody> | undefined)?.migrate) {
-          throw new ApiError(
-            'CONFLICT',
-            'moving participants off a node comes with drain with migration, in a later release; drain without migrate stops new placements',
-            { reason: MIGRATION_NOT_YET },
-          );
-        }
         const admin = clusterAdmin();
         if (!admin) throw notFound('SFU nodes are not administered by this server');
-        const node = await admin.drainNode(params.id, on, { subject: identity.subject, ip });
+        const migrate = on && (body as z.infer<typeof drainBody> | undefined)?.migrate === true;
+        if (migrate && !admin.canMigrate) {
+          throw new ApiError(
+            'CONFLICT',
+            'moving participants needs SFU nodes found in the registry (SFU_NODES=registry); drain without migrate stops new placements',
+            { reason: MIGRATION_NEEDS_REGISTRY },
+          );
+        }
+        const node = await admin.drainNode(
+          params.id,
+          on,
+          { subject: identity.subject, ip },
+          { migrate },
+        );
         if (!node) throw notFound(`no SFU node ${params.id}`);
         return json(200, node);
       },
