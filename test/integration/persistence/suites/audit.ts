@@ -16,6 +16,9 @@ import { startApi, users, type TestApi } from '../support/api.js';
 import type { Backend } from '../support/backend.js';
 import { booking, createRoom, NOW } from '../support/fixtures.js';
 
+/** These run the CLIs as processes (each opens the database itself): generous on a busy machine. */
+const CLI_TEST_MS = 120_000;
+
 const { alice } = users;
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -255,59 +258,67 @@ export function auditSuite(backend: () => Backend) {
         expect(result.ok || result.reason).toMatch(/chain head/);
       });
 
-      it('audit:checkpoint writes the signed head to the file and the log; audit:verify checks against it', async () => {
+      it(
+        'audit:checkpoint writes the signed head to the file and the log; audit:verify checks against it',
+        async () => {
+          const { db, env } = await backend().onDisk();
+          await filled(db, 4);
+          await db.close();
+          // The key is generated in DATA_DIR when the environment has none.
+          const dataDir = env.DATA_DIR ?? tempDir();
+          const withDir = { ...env, DATA_DIR: dataDir };
+          const written = await cli('checkpointCli', withDir);
+          expect(written.code, written.output).toBe(0);
+          const file = join(dataDir, 'audit-checkpoints.log');
+          const lines = readFileSync(file, 'utf8').trim().split('\n');
+          expect(lines).toHaveLength(1);
+          expect(JSON.parse(lines[0]!)).toMatchObject({ lastId: 4 });
+          expect(written.output).toContain((JSON.parse(lines[0]!) as { mac: string }).mac);
+          expect(statSync(join(dataDir, 'audit-checkpoint.key')).mode & 0o777).toBe(0o600);
+
+          const ok = await cli('verifyCli', withDir);
+          expect(ok.output).toContain('OK: 4 audit row(s)');
+          expect(ok.output).toContain('checkpoint');
+          expect(ok.code).toBe(0);
+
+          const again = await backend().reopen(env);
+          await cutTail(again, 3);
+          await again.close();
+          const broken = await cli('verifyCli', withDir);
+          expect(broken.output).toMatch(/BROKEN at row 3: rows 3…4 are missing/);
+          expect(broken.code).toBe(1);
+
+          // An explicit key and file from the environment.
+          const other = join(tempDir(), 'elsewhere.log');
+          const explicit = { ...withDir, AUDIT_CHECKPOINT_KEY: KEY, AUDIT_CHECKPOINT_FILE: other };
+          expect((await cli('checkpointCli', explicit)).code).toBe(0);
+          expect(JSON.parse(readFileSync(other, 'utf8'))).toMatchObject({ lastId: 2 });
+          const short = await cli('checkpointCli', { ...withDir, AUDIT_CHECKPOINT_KEY: 'short' });
+          expect(short.code).not.toBe(0);
+          expect(short.output).toContain('AUDIT_CHECKPOINT_KEY');
+        },
+        CLI_TEST_MS,
+      );
+    });
+
+    it(
+      'audit:verify prints OK with the row count, or the broken row and exits 1',
+      async () => {
         const { db, env } = await backend().onDisk();
         await filled(db, 4);
         await db.close();
-        // The key is generated in DATA_DIR when the environment has none.
-        const dataDir = env.DATA_DIR ?? tempDir();
-        const withDir = { ...env, DATA_DIR: dataDir };
-        const written = await cli('checkpointCli', withDir);
-        expect(written.code, written.output).toBe(0);
-        const file = join(dataDir, 'audit-checkpoints.log');
-        const lines = readFileSync(file, 'utf8').trim().split('\n');
-        expect(lines).toHaveLength(1);
-        expect(JSON.parse(lines[0]!)).toMatchObject({ lastId: 4 });
-        expect(written.output).toContain((JSON.parse(lines[0]!) as { mac: string }).mac);
-        expect(statSync(join(dataDir, 'audit-checkpoint.key')).mode & 0o777).toBe(0o600);
-
-        const ok = await cli('verifyCli', withDir);
+        const ok = await verifyCli(env);
         expect(ok.output).toContain('OK: 4 audit row(s)');
-        expect(ok.output).toContain('checkpoint');
         expect(ok.code).toBe(0);
 
         const again = await backend().reopen(env);
-        await cutTail(again, 3);
+        await tamper(again, `UPDATE audit_log SET ip = '203.0.113.9' WHERE id = 2`);
         await again.close();
-        const broken = await cli('verifyCli', withDir);
-        expect(broken.output).toMatch(/BROKEN at row 3: rows 3…4 are missing/);
+        const broken = await verifyCli(env);
+        expect(broken.output).toContain('BROKEN at row 2');
         expect(broken.code).toBe(1);
-
-        // An explicit key and file from the environment.
-        const other = join(tempDir(), 'elsewhere.log');
-        const explicit = { ...withDir, AUDIT_CHECKPOINT_KEY: KEY, AUDIT_CHECKPOINT_FILE: other };
-        expect((await cli('checkpointCli', explicit)).code).toBe(0);
-        expect(JSON.parse(readFileSync(other, 'utf8'))).toMatchObject({ lastId: 2 });
-        const short = await cli('checkpointCli', { ...withDir, AUDIT_CHECKPOINT_KEY: 'short' });
-        expect(short.code).not.toBe(0);
-        expect(short.output).toContain('AUDIT_CHECKPOINT_KEY');
-      });
-    });
-
-    it('audit:verify prints OK with the row count, or the broken row and exits 1', async () => {
-      const { db, env } = await backend().onDisk();
-      await filled(db, 4);
-      await db.close();
-      const ok = await verifyCli(env);
-      expect(ok.output).toContain('OK: 4 audit row(s)');
-      expect(ok.code).toBe(0);
-
-      const again = await backend().reopen(env);
-      await tamper(again, `UPDATE audit_log SET ip = '203.0.113.9' WHERE id = 2`);
-      await again.close();
-      const broken = await verifyCli(env);
-      expect(broken.output).toContain('BROKEN at row 2');
-      expect(broken.code).toBe(1);
-    });
+      },
+      CLI_TEST_MS,
+    );
   });
 }
