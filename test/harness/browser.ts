@@ -171,3 +171,32 @@ export function remoteVideoTrack(page: Page, peerName: string): Promise<string |
     return stream instanceof MediaStream ? stream.getVideoTracks()[0]?.id : undefined;
   }, peerName);
 }
+
+/**
+ * Starts noting the first appearance of an element with this test id, however
+ * briefly it stays (a MutationObserver sees every render). The returned
+ * function gives its text then, or undefined while it has not appeared.
+ */
+export async function watchTestId(
+  page: Page,
+  testId: string,
+): Promise<() => Promise<string | undefined>> {
+  const key = `veche-test-seen:${testId}`;
+  await page.evaluate(
+    ({ testId, key }) => {
+      const seen = window as unknown as Record<string, string | undefined>;
+      const look = () => {
+        const element = document.querySelector(`[data-testid="${testId}"]`);
+        if (element) seen[key] = element.textContent ?? '';
+        return element !== null;
+      };
+      if (look()) return;
+      new MutationObserver((_, observer) => {
+        if (look()) observer.disconnect();
+      }).observe(document.body, { childList: true, subtree: true });
+    },
+    { testId, key },
+  );
+  return () =>
+    page.evaluate((key) => (window as unknown as Record<string, string | undefined>)[key], key);
+}

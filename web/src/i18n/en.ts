@@ -21,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   'meeting.alone': 'Nobody else is here yet. Share the link: {link}',
   'meeting.participants': 'Participants: {count}',
   'meeting.reconnecting': 'Connection lost, reconnecting…',
+  'meeting.mediaReconnecting': 'Reconnecting audio and video…',
   'meeting.cameraOff': 'Camera off',
   'meeting.elapsed': 'The meeting has been running for {time}',
   'meeting.videoHidden': 'Video paused (audio only)',

@@ -19,6 +19,7 @@ export const ru = {
   'meeting.alone': 'В комнате пока никого нет. Поделитесь ссылкой: {link}',
   'meeting.participants': 'Участников: {count}',
   'meeting.reconnecting': 'Связь потеряна, переподключение…',
+  'meeting.mediaReconnecting': 'Восстанавливаем звук и видео…',
   'meeting.cameraOff': 'Камера выключена',
   'meeting.elapsed': 'Встреча идёт {time}',
   'meeting.videoHidden': 'Видео не принимается',

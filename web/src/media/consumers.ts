@@ -35,6 +35,8 @@ export interface ConsumerSet {
   /** Closes whatever is left of a peer that went away. */
   removePeer(peerId: string): void;
   tracks(): RemoteTrack[];
+  /** Something was consumed on this transport, or waits to be. */
+  busy(): boolean;
   /** Participants whose camera is not on screen: their camera consumers pause on the server. */
   setOffscreen(peerIds: ReadonlySet<string>): void;
   /** The simulcast layer (0 = smallest) a consumer's tile can use. */
@@ -50,6 +52,8 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
   const closedEarly = new Set<string>();
   const control = createConsumerControl(signaling);
   let offscreen: ReadonlySet<string> = new Set();
+  /** Since the transport was attached, something went to consume(). */
+  let used = false;
   const hidden = (info: Pick<RemoteTrack, 'peerId' | 'source'>) =>
     info.source === 'camera' && offscreen.has(info.peerId);
 
@@ -104,6 +108,7 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
     flushTimer = undefined;
     const on = transport;
     if (!on) return;
+    if (queue.length > 0) used = true;
     for (const n of queue.splice(0)) void consume(on, n);
   }
 
@@ -120,6 +125,7 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
     },
     detach() {
       transport = undefined;
+      used = false;
       clearTimeout(flushTimer);
       flushTimer = undefined;
       queue.length = 0;
@@ -143,6 +149,7 @@ export function createConsumerSet(signaling: SignalingClient, onChange: () => vo
       for (const [consumerId, { info }] of consumers) if (info.peerId === peerId) close(consumerId);
     },
     tracks: () => [...consumers.values()].map(({ info }) => info),
+    busy: () => used || queue.length > 0,
     setOffscreen(peerIds) {
       offscreen = peerIds;
       for (const [consumerId, { info }] of consumers) control.setPaused(consumerId, hidden(info));

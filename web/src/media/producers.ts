@@ -29,6 +29,8 @@ export interface ProducerSet {
   /** A host paused this source on the server: follow locally, without telling it. */
   pausedByHost(source: LocalSource): void;
   state(source: LocalSource): SourceState;
+  /** Something is produced (or being produced) on the transport. */
+  busy(): boolean;
   /** The live track of a source (for previews and the device picker). */
   track(source: LocalSource): MediaStreamTrack | undefined;
   /** The device a source uses (or will use when it is turned on again). */
@@ -259,6 +261,7 @@ export function createProducerSet(
       release(source);
       onChange();
     },
+    busy: () => producers.size + producing.size > 0,
     state(source) {
       if (!tracks) return 'pending';
       // Released and asked for again: on as soon as the device answers.

@@ -19,6 +19,7 @@ import {
   createTransports,
   releaseTransports,
   requestTransports,
+  type OnTransportState,
   type Transports,
 } from './transports.js';
 
@@ -59,6 +60,8 @@ export interface MediaSession {
   stop(): void;
   /** True while we have transports (media runs, or is being connected). */
   live(): boolean;
+  /** Something is sent or received (or about to be) over the transports of now. */
+  carrying(): boolean;
   /**
    * After a resume that kept our media: closes the consumers whose producers
    * went away meanwhile (their notifications went to no one), and says
@@ -91,12 +94,15 @@ export interface MediaSessionOptions {
   onError(error: unknown): void;
   /** We keep making sound while our microphone is off (see mutedTalk.ts). */
   onMutedTalk?(): void;
+  /** A transport of the current media changed its connection state. */
+  onTransportState?: OnTransportState;
 }
 
 export function createMediaSession({
   signaling,
   onError,
   onMutedTalk,
+  onTransportState = () => undefined,
 }: MediaSessionOptions): MediaSession {
   const store = createStore<MediaState>({
     mic: 'pending',
@@ -198,7 +204,7 @@ export function createMediaSession({
       }
       const ready = signaling.request('ready', { rtpCapabilities: loaded.recvRtpCapabilities });
       ready.catch(() => undefined);
-      const created = createTransports(loaded, await options, signaling);
+      const created = createTransports(loaded, await options, signaling, onTransportState);
       if (mine !== epoch) {
         created.send.close();
         created.recv.close();
@@ -216,6 +222,7 @@ export function createMediaSession({
     },
     stop,
     live: () => transports !== undefined && !transports.send.closed && !transports.recv.closed,
+    carrying: () => producers.busy() || consumers.busy() || screen.state() === 'on',
     async kept(goneConsumerIds) {
       for (const consumerId of goneConsumerIds) consumers.remove(consumerId);
       if (!device) return;

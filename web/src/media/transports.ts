@@ -1,12 +1,16 @@
 // Creates the send and receive WebRTC transports of one media epoch and wires
 // their events to signaling: DTLS connect, produce, and an ICE restart when
-// the connection fails.
+// the connection fails. Their connection states are reported too (for the
+// "reconnecting audio and video" notice).
 import type { types } from 'mediasoup-client';
 import type { MediaSource, ResponseData } from '../../../signaling/protocol/index.js';
 import type { SignalingClient } from '../signaling/client.js';
 
 type Transport = types.Transport;
 type Device = types.Device;
+
+/** A transport's connection state changed (a closed transport reports nothing more). */
+export type OnTransportState = (direction: 'send' | 'recv', state: types.ConnectionState) => void;
 
 export interface Transports {
   send: Transport;
@@ -29,7 +33,7 @@ function toOptions(options: ResponseData<'createTransport'>): types.TransportOpt
   };
 }
 
-function wire(transport: Transport, signaling: SignalingClient): void {
+function wire(transport: Transport, signaling: SignalingClient, onState: OnTransportState): void {
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     signaling
       .request('connectTransport', { transportId: transport.id, dtlsParameters })
@@ -38,6 +42,7 @@ function wire(transport: Transport, signaling: SignalingClient): void {
 
   let restarting = false;
   transport.on('connectionstatechange', (state) => {
+    onState(transport.direction, state);
     if (state !== 'failed' || restarting || transport.closed) return;
     restarting = true;
     signaling
@@ -88,11 +93,12 @@ export function createTransports(
   device: Device,
   [sendOptions, recvOptions]: TransportOptions,
   signaling: SignalingClient,
+  onState: OnTransportState,
 ): Transports {
   const send = device.createSendTransport(toOptions(sendOptions));
   const recv = device.createRecvTransport(toOptions(recvOptions));
-  wire(send, signaling);
-  wire(recv, signaling);
+  wire(send, signaling, onState);
+  wire(recv, signaling, onState);
 
   send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
     const { source, paused } = appData as ProducerAppData;

@@ -16,7 +16,7 @@ import { DevicePicker } from './DevicePicker.js';
 import { IncomingVideoToggle, LayoutToggle, PageSizeSelect, ScreenToggle } from './MediaToggles.js';
 import { visiblePeers } from './peers.js';
 import type { Notice } from './room.js';
-import { isModeratorRole } from './roomState.js';
+import { isModeratorRole, mediaReconnecting } from './roomState.js';
 import { SelfView } from './SelfView.js';
 import {
   useActiveSpeaker,
@@ -109,6 +109,16 @@ export function Meeting({ onLeave }: { onLeave(): void }) {
         {state.phase === 'reconnecting' && (
           <div class="banner banner--warn" role="status" data-testid="reconnecting">
             {t('meeting.reconnecting')}
+          </div>
+        )}
+        {mediaReconnecting(state) && (
+          <div
+            class="banner banner--media"
+            role="status"
+            aria-live="polite"
+            data-testid="media-reconnecting"
+          >
+            {t('meeting.mediaReconnecting')}
           </div>
         )}
         {state.notices.map((notice, index) => (

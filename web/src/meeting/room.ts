@@ -1,7 +1,7 @@
 // One visit to a room: joins over signaling (straight in, or through the
-// lobby), runs the media session, rebuilds media after a media reset,
-// rejoins after the connection comes back, and ends when we leave, are
-// turned away or removed. What notifications say about the room is wired in
+// lobby), runs the media session, rebuilds media after a media reset (and
+// follows whether they flow: mediaLink.ts), rejoins after the connection
+// comes back, and ends when we leave, are turned away or removed. What notifications say about the room is wired in
 // roomEvents.ts; chat, reactions and toasts keep their own stores.
 import type {
   RequestPayload,
@@ -15,6 +15,7 @@ import { acquireLocalTracks, stopTracks, type LocalTracks } from '../media/local
 import { createMediaSession, type LocalSource, type MediaSession } from '../media/session.js';
 import { connectSignaling, SignalingError, type SignalingClient } from '../signaling/client.js';
 import { createReactionFeed, type ReactionFeed } from '../social/reactions.js';
+import { gaveUp, newTransports, started, transportState, type MediaLink } from './mediaLink.js';
 import { withoutProducers } from './peers.js';
 import { mediaAfterJoin, resumeFields, staleConsumers } from './resume.js';
 import { wireRoomEvents } from './roomEvents.js';
@@ -86,13 +87,24 @@ export function createRoomSession({
   const update = (patch: Partial<RoomState>) => store.set((s) => ({ ...s, ...patch }));
   const addNotice = (notice: Notice) =>
     store.set((s) => ({ ...s, notices: [...s.notices, notice] }));
+  const link = (change: (link: MediaLink) => MediaLink) =>
+    store.set((s) => {
+      const mediaLink = change(s.mediaLink);
+      return mediaLink === s.mediaLink ? s : { ...s, mediaLink };
+    });
+  /** Sending failed: its notice says so, the media notice stops waiting. */
+  const mediaFailed = (error: unknown) => {
+    link(gaveUp);
+    addNotice({ key: 'mediaFailed', message: messageOf(error) });
+  };
 
   const signaling = connect();
   const toasts = createToasts();
   const media = createMediaSession({
     signaling,
-    onError: (error) => addNotice({ key: 'mediaFailed', message: messageOf(error) }),
+    onError: mediaFailed,
     onMutedTalk: () => toasts.show({ kind: 'talkingWhileMuted' }),
+    onTransportState: (direction, state) => link((l) => transportState(l, direction, state)),
   });
   const chat = createChat(signaling);
   const reactions = createReactionFeed();
@@ -109,13 +121,23 @@ export function createRoomSession({
     else store.set(next);
   }
 
-  async function startMedia(routerRtpCapabilities: JoinedReply['routerRtpCapabilities']) {
+  /** Bumped by every start: only the latest one's outcome counts. */
+  let starts = 0;
+  /** `rebuild`: media ran before (a media reset, or a rejoin that lost them). */
+  async function startMedia(
+    routerRtpCapabilities: JoinedReply['routerRtpCapabilities'],
+    rebuild: boolean,
+  ) {
+    const mine = (starts += 1);
+    link(() => newTransports(rebuild));
     try {
       await media.start(routerRtpCapabilities);
+      if (mine === starts) link((l) => started(l, media.carrying()));
     } catch (error) {
-      if (!closed && store.get().phase === 'joined') {
-        addNotice({ key: 'mediaFailed', message: messageOf(error) });
-      }
+      if (mine !== starts) return;
+      if (!closed && store.get().phase === 'joined') mediaFailed(error);
+      // Also when signaling dropped meanwhile: a resume may keep what was built.
+      else link(gaveUp);
     }
   }
 
@@ -152,13 +174,14 @@ export function createRoomSession({
     store.set((s) => changes.reduce((state, next) => next(state), fromJoined(s, joined)));
     media.speakers.seed(joined.activeSpeaker, speakerMark);
     chat.setHistory(joined.chat);
-    if (mediaAfterJoin(joined, mediaLive) === 'keep') {
+    const next = mediaAfterJoin(joined, mediaLive);
+    if (next === 'keep') {
       // Nothing to rebuild, nothing flickers: only what left while we were away goes.
       media.kept(staleConsumers(media.store.get().remote, joined.peers)).catch((error: unknown) => {
-        if (!closed) addNotice({ key: 'mediaFailed', message: messageOf(error) });
+        if (!closed) mediaFailed(error);
       });
     } else {
-      void startMedia(joined.routerRtpCapabilities);
+      void startMedia(joined.routerRtpCapabilities, next === 'rebuild');
     }
     return 'joined';
   }
@@ -182,7 +205,7 @@ export function createRoomSession({
     }),
     signaling.on('mediaReset', ({ routerRtpCapabilities }) => {
       change((s) => ({ ...s, peers: withoutProducers(s.peers) }));
-      if (store.get().phase === 'joined') void startMedia(routerRtpCapabilities);
+      if (store.get().phase === 'joined') void startMedia(routerRtpCapabilities, true);
     }),
     signaling.on('lobbyDecision', ({ admitted }) => {
       if (store.get().phase !== 'lobby') return;

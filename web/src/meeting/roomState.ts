@@ -10,6 +10,7 @@ import type {
 } from '../../../signaling/protocol/index.js';
 import type { LocalTracks } from '../media/localMedia.js';
 import type { SignalingError } from '../signaling/client.js';
+import { linkDown, steadyLink, type MediaLink } from './mediaLink.js';
 import { peersFromJoin, type Peers } from './peers.js';
 
 export type Phase =
@@ -59,6 +60,8 @@ export interface RoomState {
   readonly removedReason: RemovedReason | undefined;
   /** When the meeting began, on this browser's clock (epoch ms), if the server said. */
   readonly meetingSince: number | undefined;
+  /** Our media path, apart from signaling (mediaLink.ts). */
+  readonly mediaLink: MediaLink;
 }
 
 export type StateChange = (state: RoomState) => RoomState;
@@ -83,10 +86,18 @@ export const initialRoomState: RoomState = {
   error: undefined,
   removedReason: undefined,
   meetingSince: undefined,
+  mediaLink: steadyLink,
 };
 
 export const isModeratorRole = (role: MeetingRoleName | undefined): boolean =>
   role === 'host' || role === 'cohost';
+
+/**
+ * The "reconnecting audio and video" notice: only in the meeting, so never
+ * together with the signaling banner, which says more while it is down.
+ */
+export const mediaReconnecting = (state: RoomState): boolean =>
+  state.phase === 'joined' && linkDown(state.mediaLink);
 
 /** The state the join reply describes (peers, settings, hands, lobby, the meeting's start). */
 export function fromJoined(
