@@ -59,6 +59,7 @@ export function createClusterAdmin(ports: ClusterAdminPorts): ClusterAdmin {
       mediaAddress: record?.mediaAddress ?? null,
       pipeAddress: record?.pipeAddress ?? null,
       capacity: record ? record.workers.length * record.consumersPerWorker : null,
+      migratable: ports.nodes.canMigrate === true,
       peers: carried.reduce(
         (sum, room) => sum + room.participants.filter((p) => p.node === handle.id).length,
         0,

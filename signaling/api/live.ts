@@ -47,6 +47,8 @@ export const nodeViewSchema = z.object({
   /** Rooms whose media it carries, and the participants in them. */
   rooms: z.number().int(),
   peers: z.number().int(),
+  /** Its rooms and participants can be moved to other nodes (drain with migration). */
+  migratable: z.boolean(),
 });
 export type NodeView = z.infer<typeof nodeViewSchema>;
 

@@ -86,11 +86,65 @@ const workerSummary = (w: SfuWorker) =>
     .filter(Boolean)
     .join(' · ');
 
+/** "Move participants", then a confirm step: the node's meetings go to other nodes. */
+function MigrateControl(props: {
+  node: SfuNode;
+  confirming: boolean;
+  busy: boolean;
+  ask: () => void;
+  cancel: () => void;
+  confirm: () => void;
+}) {
+  const { node } = props;
+  if (!props.confirming) {
+    return (
+      <button
+        type="button"
+        class="button button--small"
+        data-testid="admin-node-migrate"
+        aria-label={t('admin.nodeMigrateLabel', { node: node.id })}
+        disabled={props.busy}
+        onClick={props.ask}
+      >
+        {t('admin.nodeMigrate')}
+      </button>
+    );
+  }
+  const question = t('admin.nodeMigrateConfirm', { node: node.id });
+  return (
+    <div class="admin__confirm" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button
+        type="button"
+        class="button button--small button--danger"
+        data-testid="admin-node-migrate-confirm"
+        onClick={props.confirm}
+      >
+        {t('admin.nodeMigrateYes')}
+      </button>
+      <button
+        type="button"
+        class="button button--small"
+        data-testid="admin-node-migrate-cancel"
+        onClick={props.cancel}
+      >
+        {t('admin.nodeMigrateNo')}
+      </button>
+    </div>
+  );
+}
+
 function NodesPanel({ api }: { api: AdminApi }) {
   const [nodes, reload] = usePolled(() => api.nodes());
   const { busy, error, run } = useAction<string>(reload);
   const toggle = (node: SfuNode) =>
     run(node.id, () => api.setNodeDraining(node.id, node.state !== 'DRAINING'));
+  // Moving a node's meetings interrupts everyone's media for a moment: asked twice.
+  const [confirming, setConfirming] = useState<string | undefined>(undefined);
+  const migrate = (node: SfuNode) => {
+    setConfirming(undefined);
+    return run(node.id, () => api.migrateNode(node.id));
+  };
   return (
     <section class="admin__panel" aria-labelledby="admin-nodes-title" data-testid="admin-nodes">
       <h2 id="admin-nodes-title">{t('admin.nodes')}</h2>
@@ -157,6 +211,16 @@ function NodesPanel({ api }: { api: AdminApi }) {
                   >
                     {t(draining ? 'admin.nodeUndrain' : 'admin.nodeDrain')}
                   </button>
+                )}
+                {node.migratable && node.state !== 'UNREACHABLE' && node.rooms > 0 && (
+                  <MigrateControl
+                    node={node}
+                    confirming={confirming === node.id}
+                    busy={busy === node.id}
+                    ask={() => setConfirming(node.id)}
+                    cancel={() => setConfirming(undefined)}
+                    confirm={() => void migrate(node)}
+                  />
                 )}
               </li>
             );

@@ -50,6 +50,8 @@ export interface SfuNode {
   readonly capacity: number | null;
   readonly rooms: number;
   readonly peers: number;
+  /** Its rooms and participants can be moved to other nodes. */
+  readonly migratable: boolean;
 }
 
 export interface LiveRoom {
@@ -66,6 +68,8 @@ export interface AdminApi {
   nodes(): Promise<SfuNode[]>;
   /** Drains a node (no new placements; what it carries goes on) or lets it take new ones. */
   setNodeDraining(id: string, draining: boolean): Promise<SfuNode>;
+  /** Drains the node and moves its rooms and participants to other nodes. */
+  migrateNode(id: string): Promise<SfuNode>;
   liveRooms(): Promise<LiveRoom[]>;
   closeRoom(name: string): Promise<void>;
   offices(): Promise<Office[]>;
@@ -85,6 +89,8 @@ export function createAdminApi(token: () => string | undefined): AdminApi {
       draining
         ? json('POST', `/api/admin/nodes/${encodeURIComponent(id)}/drain`, { migrate: false })
         : json('POST', `/api/admin/nodes/${encodeURIComponent(id)}/undrain`),
+    migrateNode: (id) =>
+      json('POST', `/api/admin/nodes/${encodeURIComponent(id)}/drain`, { migrate: true }),
     liveRooms: async () => (await json<{ rooms: LiveRoom[] }>('GET', '/api/admin/rooms')).rooms,
     async closeRoom(name) {
       await json('POST', `/api/admin/rooms/${encodeURIComponent(name)}/close`);

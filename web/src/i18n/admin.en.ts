@@ -29,6 +29,12 @@ export const adminEn: Record<AdminKey, string> = {
   'admin.nodeDrain': 'No new placements',
   'admin.nodeUndrain': 'Place again',
   'admin.nodeDrainLabel': 'Media server {node}: no new rooms or participants',
+  'admin.nodeMigrate': 'Move participants',
+  'admin.nodeMigrateLabel': 'Media server {node}: move its meetings to other servers',
+  'admin.nodeMigrateConfirm':
+    'Move every meeting of {node} to other media servers? Participants’ audio and video pause for a moment.',
+  'admin.nodeMigrateYes': 'Yes, move them',
+  'admin.nodeMigrateNo': 'Cancel',
   'admin.nodeUndrainLabel': 'Media server {node}: take new rooms and participants again',
   'admin.mediaNode': 'media: {node}',
   'admin.worker': 'Worker {index}',

@@ -27,6 +27,12 @@ export const adminRu = {
   'admin.nodeDrain': 'Не размещать новых',
   'admin.nodeUndrain': 'Снова размещать',
   'admin.nodeDrainLabel': 'Медиасервер {node}: не размещать новые комнаты и участников',
+  'admin.nodeMigrate': 'Перенести участников',
+  'admin.nodeMigrateLabel': 'Медиасервер {node}: перенести его встречи на другие серверы',
+  'admin.nodeMigrateConfirm':
+    'Перенести все встречи {node} на другие медиасерверы? Звук и видео участников прервутся на мгновение.',
+  'admin.nodeMigrateYes': 'Да, перенести',
+  'admin.nodeMigrateNo': 'Отмена',
   'admin.nodeUndrainLabel': 'Медиасервер {node}: снова размещать комнаты и участников',
   'admin.mediaNode': 'медиа: {node}',
   'admin.worker': 'Процесс {index}',
