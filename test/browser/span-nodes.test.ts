@@ -1,14 +1,22 @@
 // Two people in Chromium whose media sit on different SFU nodes see and hear
 // each other: the room's home drains after Anna joined, so Boris's media go
 // to the other node and reach Anna's through a pipe (and hers his). The
-// admin dashboard then shows both nodes and each participant's media node.
+// admin dashboard then shows both nodes and each participant's media node,
+// and moves the meeting off the home: Anna's page says her media are
+// reconnecting, then both play again from the other node.
 // Real processes: Redis, PostgreSQL, two SFU nodes registered in Redis, one
 // signaling node finding them there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SfuApi } from '../../sfu/api/index.js';
 import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { runAdmin } from '../harness/adminCli.js';
-import { framesRendered, hasLiveRemoteAudio, joinAs, openRoomPage } from '../harness/browser.js';
+import {
+  framesRendered,
+  hasLiveRemoteAudio,
+  joinAs,
+  openRoomPage,
+  watchTestId,
+} from '../harness/browser.js';
 import { useBrowser } from '../harness/fixtures.js';
 import { adminToken, startDeployment, type Deployment } from '../harness/node.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
@@ -124,6 +132,31 @@ describe.skipIf(buildProblem !== undefined)('a room across two SFU nodes in the 
     ).toEqual([home, other].sort());
     const shot = process.env['VECHE_SCREENSHOT_DIR'];
     if (shot) await dashboard.screenshot({ path: `${shot}/admin-cluster.png`, fullPage: true });
+
+    // From the dashboard, the home's meeting moves to the other node: Anna's
+    // page says it is reconnecting her media, then both play again.
+    const annaNotice = await watchTestId(anna, 'media-reconnecting');
+    const homeCard = dashboard.locator(`[data-testid="admin-node"][data-node="${home}"]`);
+    await homeCard.getByTestId('admin-node-migrate').click();
+    await homeCard.getByTestId('admin-node-migrate-confirm').click();
+    await waitFor(
+      async () => (await peersOn(other)) === 2 && (await peersOn(home)) === 0,
+      'both participants’ media on the other node',
+      60_000,
+    );
+    expect(await annaNotice()).toBe('Reconnecting audio and video…');
+    await anna.getByTestId('media-reconnecting').waitFor({ state: 'detached', timeout: 60_000 });
+    for (const [page, name] of [
+      [anna, 'Boris'],
+      [boris, 'Anna'],
+    ] as const) {
+      await waitFor(
+        async () => (await framesRendered(page, name, 500)) >= 3,
+        `${name} plays after the move`,
+        60_000,
+      );
+    }
+    expect(await anna.getByTestId('reconnecting').count()).toBe(0);
     await dashboard.context().close();
     expect((await runAdmin(['undrain', home], admin)).code).toBe(0);
   });
