@@ -86,34 +86,24 @@ async function main(): Promise<void> {
     );
   }
 
-  const pooled = createSchemaCheckedSfu(
-    await createInProcessSfu(
-      {
-        workers: config.media.workers,
-        rtcPort: config.media.rtcPort,
-        listenIp: config.media.listenIp,
-        announcedAddress: config.media.announcedAddress,
-        workerLogLevel: 'warn',
-        initialAvailableOutgoingBitrate: 1_000_000,
-        pipe: config.pipe,
-        consumersPerWorker: config.consumersPerWorker,
-      },
-      log.child({ component: 'sfu' }),
-    ),
-  );
   let registration: NodeRegistration | undefined;
-  // A drain shows in the registry at once, not a beat later.
-  const sfu: SfuApi = {
-    ...pooled,
-    call: (async (method: string, request: unknown) => {
-      const reply = await (pooled.call as (m: string, r: unknown) => Promise<unknown>)(
-        method,
-        request,
-      );
-      if (method === 'setNodeDraining') await registration?.beat();
-      return reply;
-    }) as SfuApi['call'],
-  };
+  const inner = await createInProcessSfu(
+    {
+      workers: config.media.workers,
+      rtcPort: config.media.rtcPort,
+      listenIp: config.media.listenIp,
+      announcedAddress: config.media.announcedAddress,
+      workerLogLevel: 'warn',
+      initialAvailableOutgoingBitrate: 1_000_000,
+      pipe: config.pipe,
+      consumersPerWorker: config.consumersPerWorker,
+    },
+    log.child({ component: 'sfu' }),
+    // A drain shows in the registry at once, not a beat later (and before a
+    // migrating node closes its first room).
+    { publishState: async () => registration?.beat() },
+  );
+  const sfu: SfuApi = createSchemaCheckedSfu(inner);
   const endpointLog = log.child({ component: 'endpoint' });
   const endpoint = createInternalEndpoint({
     sfu,
@@ -163,7 +153,7 @@ async function main(): Promise<void> {
         redis,
         prefix: config.registry.prefix,
         heartbeatMs: config.registry.heartbeatMs,
-        sfu: pooled,
+        sfu,
         node: {
           nodeId: config.nodeId,
           incarnation,
@@ -189,7 +179,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -211,8 +201,8 @@ async function main(): Promise<void> {
     log.flush();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 await main();
