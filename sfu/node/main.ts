@@ -17,6 +17,7 @@ import { ConfigError, loadSfuNodeConfig, type SfuNodeConfig } from './config.js'
 import { createInternalEndpoint } from './endpoint.js';
 import { registerNode, type NodeRegistration } from './registry.js';
 import { createReplyCache } from './replyCache.js';
+import { drainBeforeStop } from './stopDrain.js';
 
 /** A retry comes within seconds; a minute covers it with room to spare. */
 const REPLY_CACHE = { maxEntries: 10_000, ttlMs: 60_000 };
@@ -201,8 +202,30 @@ async function main(): Promise<void> {
     log.flush();
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  // The first signal drains the node (its rooms move elsewhere) and stops it
+  // once empty or after SFU_DRAIN_TIMEOUT_SECONDS; a second stops it at once.
+  const interrupt = new AbortController();
+  let draining = false;
+  const stop = async (signal: string) => {
+    if (draining) {
+      interrupt.abort();
+      return shutdown(signal);
+    }
+    draining = true;
+    await drainBeforeStop({
+      start: async () => {
+        await sfu.call('setNodeDraining', { draining: true, migrate: true });
+      },
+      roomsLeft: () => inner.carriedRooms(),
+      timeoutMs: config.drainTimeoutMs,
+      signal: interrupt.signal,
+      log,
+    });
+    return shutdown(signal);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 await main();
