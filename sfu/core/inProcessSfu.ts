@@ -13,6 +13,8 @@ import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
 import { missingCodecs } from './capabilities.js';
 import { createLeases } from './leases.js';
+import { DEFAULT_MIGRATION_PACE, type MigratedRoom, type MigrationPace } from './migration.js';
+import { createNodeDrain } from './nodeDrain.js';
 import { isWorkerGone, messageOf } from './mediasoupErrors.js';
 import { workerLoads } from './load.js';
 import { createPipeHandlers } from './pipeHandlers.js';
@@ -24,9 +26,27 @@ export interface InProcessSfuDeps extends WorkerPoolDeps {
   now?: () => number;
   /** How often expired leases are reaped, ms. */
   reapIntervalMs?: number;
+  /**
+   * Makes the node's new state known (the registry record); a drain with
+   * migration closes no room before it resolves.
+   */
+  publishState?: (state: NodeState) => Promise<void>;
+  /** How fast a drain with migration closes rooms (DEFAULT_MIGRATION_PACE). */
+  migrationPace?: MigrationPace;
+}
+
+/** The in-process SFU, and what its own process asks of it beyond the contract. */
+export interface InProcessSfu extends SfuApi {
+  /** How many rooms the node carries (open, or being opened or rebuilt). */
+  carriedRooms(): number;
 }
 
 const REAP_INTERVAL_MS = 1000;
+/** A pause that does not keep the process alive by itself. */
+const pause = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 /** The lease of an owner that opens a room without saying how long (SFU_LEASE_SECONDS' default). */
 const DEFAULT_LEASE_MS = 45_000;
 
@@ -62,15 +82,19 @@ export async function createInProcessSfu(
   options: SfuOptions,
   logger: SfuLogger,
   deps: InProcessSfuDeps = {},
-): Promise<SfuApi> {
-  const { now = Date.now, reapIntervalMs = REAP_INTERVAL_MS, ...poolDeps } = deps;
+): Promise<InProcessSfu> {
+  const {
+    now = Date.now,
+    reapIntervalMs = REAP_INTERVAL_MS,
+    publishState,
+    migrationPace = DEFAULT_MIGRATION_PACE,
+    ...poolDeps
+  } = deps;
   const pool: WorkerPool = await createWorkerPool(options, logger, poolDeps);
   const rooms = new Map<string, Room>();
   const opening = new Map<string, Opening>();
   const leases = createLeases(now);
   const listeners = new Set<SfuEventListener>();
-  /** DRAINING: no new rooms or peers should be placed here (the registry says so). */
-  let nodeState: NodeState = 'SERVING';
   /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
   let capabilities: Promise<types.RtpCapabilities> | undefined;
 
@@ -137,6 +161,34 @@ export async function createInProcessSfu(
     });
   }
 
+  /** Whether the room is open here, or being opened or rebuilt. */
+  function carries(roomId: string): boolean {
+    const r = rooms.get(roomId);
+    return (r !== undefined && !r.closed) || opening.has(roomId);
+  }
+
+  const carriedIds = (): string[] =>
+    [...new Set([...rooms.keys(), ...opening.keys()])].filter(carries);
+
+  function closeMigrated(roomId: string): MigratedRoom {
+    const r = rooms.get(roomId);
+    if (!r || r.closed) return opening.has(roomId) ? 'busy' : 'gone';
+    // Forgotten first, as closeRoom does: signaling may open the room anew.
+    leases.forgetRoom(roomId);
+    r.close('migrated');
+    return 'closed';
+  }
+
+  const drain = createNodeDrain({
+    carried: carriedIds,
+    peersOf: (roomId) => rooms.get(roomId)?.counts().peers ?? 0,
+    closeMigrated,
+    ...(publishState ? { publish: publishState } : {}),
+    pace: migrationPace,
+    wait: pause,
+    logger,
+  });
+
   async function openRoom(roomId: string, carried?: Rebuild): Promise<Room> {
     const existing = rooms.get(roomId);
     if (existing && !existing.closed) return existing;
@@ -178,6 +230,8 @@ export async function createInProcessSfu(
 
   const handlers: Handlers = {
     async openRoom({ roomId, owner, leaseMs }) {
+      // A room opened while the node migrates is not one it carried: it stays.
+      if (!carries(roomId)) drain.opened(roomId);
       const r = await openRoom(roomId);
       if (owner !== undefined) leases.holdRoom(roomId, owner, leaseMs ?? DEFAULT_LEASE_MS);
       return { rtpCapabilities: fromMediasoup(r.router.rtpCapabilities), epoch: r.epoch };
@@ -352,7 +406,7 @@ export async function createInProcessSfu(
       }
     },
     async getLoad() {
-      return { workers: await workerLoads(pool, rooms.values()), state: nodeState };
+      return { workers: await workerLoads(pool, rooms.values()), state: drain.state() };
     },
     ...createPipeHandlers({
       live: liveRoom,
@@ -365,11 +419,9 @@ export async function createInProcessSfu(
       pool.setDraining(workerIndex, draining);
       return { workerIndex, draining: pool.isDraining(workerIndex) };
     },
-    async setNodeDraining({ draining }) {
-      // Placement (signaling) reads the state; the node keeps serving what it has.
-      nodeState = draining ? 'DRAINING' : 'SERVING';
-      return { state: nodeState };
-    },
+    // Placement (signaling) reads the state; without `migrate` the node keeps
+    // serving what it has.
+    setNodeDraining: (request) => drain.set(request),
   };
 
   function consumerOf(roomId: string, peerId: string, consumerId: string): types.Consumer {
@@ -422,6 +474,7 @@ export async function createInProcessSfu(
   reaper.unref();
 
   return {
+    carriedRooms: () => carriedIds().length,
     async call<M extends SfuMethodName>(
       method: M,
       request: SfuRequest<M>,
@@ -446,6 +499,7 @@ export async function createInProcessSfu(
     unwatchRoom() {},
     async close() {
       clearInterval(reaper);
+      drain.stop();
       // Shutting down is not ending meetings: nobody is told their room closed.
       listeners.clear();
       for (const r of rooms.values()) r.close('roomClosed');

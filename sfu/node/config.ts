@@ -10,6 +10,9 @@ import {
   type PipeOptions,
 } from '../core/options.js';
 
+/** SFU_DRAIN_TIMEOUT_SECONDS' default: an hour, long enough for most meetings to end. */
+export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 3600;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
   .string()
@@ -57,6 +60,15 @@ const envSchema = z
       .default('veche:'),
     REDIS_CA: optionalString,
     SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    // Empty is unset (not 0, which stops without waiting); at most a week.
+    SFU_DRAIN_TIMEOUT_SECONDS: optionalString.pipe(
+      z.coerce
+        .number<string | undefined>()
+        .int()
+        .min(0)
+        .max(7 * 24 * 3600)
+        .optional(),
+    ),
     SFU_CONSUMERS_PER_WORKER: z.coerce
       .number()
       .int()
@@ -147,6 +159,11 @@ export interface SfuNodeConfig {
       }
     | undefined;
   consumersPerWorker: number;
+  /**
+   * SIGTERM drains with migration and stops once the node carries no rooms,
+   * or after this long (SFU_DRAIN_TIMEOUT_SECONDS; 0: without waiting).
+   */
+  drainTimeoutMs: number;
   /** Where other nodes reach this node's pipe transports (pipes between nodes). */
   pipe: PipeOptions;
 }
@@ -195,6 +212,7 @@ export function loadSfuNodeConfig(env: Record<string, string | undefined>): SfuN
         }
       : undefined,
     consumersPerWorker: e.SFU_CONSUMERS_PER_WORKER,
+    drainTimeoutMs: (e.SFU_DRAIN_TIMEOUT_SECONDS ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000,
     pipe: {
       listenIp: e.PIPE_LISTEN_IP ?? (e.PIPE_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1'),
       announcedAddress: e.PIPE_ANNOUNCED_ADDRESS,

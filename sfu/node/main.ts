@@ -17,6 +17,7 @@ import { ConfigError, loadSfuNodeConfig, type SfuNodeConfig } from './config.js'
 import { createInternalEndpoint } from './endpoint.js';
 import { registerNode, type NodeRegistration } from './registry.js';
 import { createReplyCache } from './replyCache.js';
+import { drainBeforeStop } from './stopDrain.js';
 
 /** A retry comes within seconds; a minute covers it with room to spare. */
 const REPLY_CACHE = { maxEntries: 10_000, ttlMs: 60_000 };
@@ -86,34 +87,24 @@ async function main(): Promise<void> {
     );
   }
 
-  const pooled = createSchemaCheckedSfu(
-    await createInProcessSfu(
-      {
-        workers: config.media.workers,
-        rtcPort: config.media.rtcPort,
-        listenIp: config.media.listenIp,
-        announcedAddress: config.media.announcedAddress,
-        workerLogLevel: 'warn',
-        initialAvailableOutgoingBitrate: 1_000_000,
-        pipe: config.pipe,
-        consumersPerWorker: config.consumersPerWorker,
-      },
-      log.child({ component: 'sfu' }),
-    ),
-  );
   let registration: NodeRegistration | undefined;
-  // A drain shows in the registry at once, not a beat later.
-  const sfu: SfuApi = {
-    ...pooled,
-    call: (async (method: string, request: unknown) => {
-      const reply = await (pooled.call as (m: string, r: unknown) => Promise<unknown>)(
-        method,
-        request,
-      );
-      if (method === 'setNodeDraining') await registration?.beat();
-      return reply;
-    }) as SfuApi['call'],
-  };
+  const inner = await createInProcessSfu(
+    {
+      workers: config.media.workers,
+      rtcPort: config.media.rtcPort,
+      listenIp: config.media.listenIp,
+      announcedAddress: config.media.announcedAddress,
+      workerLogLevel: 'warn',
+      initialAvailableOutgoingBitrate: 1_000_000,
+      pipe: config.pipe,
+      consumersPerWorker: config.consumersPerWorker,
+    },
+    log.child({ component: 'sfu' }),
+    // A drain shows in the registry at once, not a beat later (and before a
+    // migrating node closes its first room).
+    { publishState: async () => registration?.beat() },
+  );
+  const sfu: SfuApi = createSchemaCheckedSfu(inner);
   const endpointLog = log.child({ component: 'endpoint' });
   const endpoint = createInternalEndpoint({
     sfu,
@@ -163,7 +154,7 @@ async function main(): Promise<void> {
         redis,
         prefix: config.registry.prefix,
         heartbeatMs: config.registry.heartbeatMs,
-        sfu: pooled,
+        sfu,
         node: {
           nodeId: config.nodeId,
           incarnation,
@@ -189,7 +180,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -210,6 +201,28 @@ async function main(): Promise<void> {
     }
     log.flush();
     process.exit(code);
+  };
+
+  // The first signal drains the node (its rooms move elsewhere) and stops it
+  // once empty or after SFU_DRAIN_TIMEOUT_SECONDS; a second stops it at once.
+  const interrupt = new AbortController();
+  let draining = false;
+  const stop = async (signal: string) => {
+    if (draining) {
+      interrupt.abort();
+      return shutdown(signal);
+    }
+    draining = true;
+    await drainBeforeStop({
+      start: async () => {
+        await sfu.call('setNodeDraining', { draining: true, migrate: true });
+      },
+      roomsLeft: () => inner.carriedRooms(),
+      timeoutMs: config.drainTimeoutMs,
+      signal: interrupt.signal,
+      log,
+    });
+    return shutdown(signal);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -72,4 +72,23 @@ describe('SFU node configuration', () => {
       /PIPE_LISTEN_IP: must be an IP address/,
     );
   });
+
+  it('waits up to an hour for a drain before stopping, or as long as SFU_DRAIN_TIMEOUT_SECONDS says', () => {
+    expect(loadSfuNodeConfig({ SFU_SECRET: secret }).drainTimeoutMs).toBe(3_600_000);
+    expect(
+      loadSfuNodeConfig({ SFU_SECRET: secret, SFU_DRAIN_TIMEOUT_SECONDS: ' ' }).drainTimeoutMs,
+    ).toBe(3_600_000);
+    expect(
+      loadSfuNodeConfig({ SFU_SECRET: secret, SFU_DRAIN_TIMEOUT_SECONDS: '90' }).drainTimeoutMs,
+    ).toBe(90_000);
+    // 0: stop without waiting for the rooms to move.
+    expect(
+      loadSfuNodeConfig({ SFU_SECRET: secret, SFU_DRAIN_TIMEOUT_SECONDS: '0' }).drainTimeoutMs,
+    ).toBe(0);
+    for (const bad of ['-1', '1.5', 'an hour', '604801']) {
+      expect(() =>
+        loadSfuNodeConfig({ SFU_SECRET: secret, SFU_DRAIN_TIMEOUT_SECONDS: bad }),
+      ).toThrow(/SFU_DRAIN_TIMEOUT_SECONDS/);
+    }
+  });
 });

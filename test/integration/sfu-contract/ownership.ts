@@ -3,7 +3,8 @@
 // under a new epoch when its worker dies. Registered by suite.ts with the
 // target it runs against.
 import { expect, it } from 'vitest';
-import type { SfuApi, SfuEvent } from '../../../sfu/api/index.js';
+import type { SfuApi, SfuEvent, SfuResponse } from '../../../sfu/api/index.js';
+import { DEFAULT_MIGRATION_PACE } from '../../../sfu/index.js';
 import { waitFor } from '../../harness/sfu.js';
 import { expectSfuError, opusParameters } from './support/contract.js';
 
@@ -15,8 +16,13 @@ export interface ContractContext {
   eventsOf(roomId: string): SfuEvent[];
 }
 
+/** Routers over the node's workers: a room on one worker counts one. */
+const routersOf = (load: SfuResponse<'getLoad'>) => load.workers.reduce((n, w) => n + w.rooms, 0);
+
 export function ownershipCases(ctx: ContractContext) {
   const { events, eventsOf } = ctx;
+  const closedAs = (roomId: string, reason: string) =>
+    eventsOf(roomId).some((e) => e.type === 'roomClosed' && e.reason === reason);
   it('reaps what an owner held once it stops renewing, but not what another owner adopted', async () => {
     const sfu = ctx.sfu();
     const lone = 'contract-lease-lone';
@@ -76,6 +82,93 @@ export function ownershipCases(ctx: ContractContext) {
     await sfu.call('closeRoom', { roomId: 'contract-node-drain' });
     expect(await sfu.call('setNodeDraining', { draining: false })).toEqual({ state: 'SERVING' });
     expect((await sfu.call('getLoad', {})).state).toBe('SERVING');
+  });
+
+  it('drains with migration: every room it carries closes as migrated, and it ends empty', async () => {
+    const sfu = ctx.sfu();
+    const lease = { owner: 'node-m', leaseMs: 60_000 };
+    const moved = ['contract-migrate-a', 'contract-migrate-b'];
+    for (const roomId of moved) {
+      await sfu.call('openRoom', { roomId, ...lease });
+      await sfu.call('attachPeer', { roomId, peerId: 'p', ...lease });
+      await sfu.call('createWebRtcTransport', { roomId, peerId: 'p', direction: 'send' });
+    }
+    expect(await sfu.call('setNodeDraining', { draining: true, migrate: true })).toEqual({
+      state: 'DRAINING',
+      rooms: expect.any(Number),
+    });
+    await waitFor(
+      () => moved.every((roomId) => closedAs(roomId, 'migrated')),
+      'every room closed as migrated',
+    );
+    // Rooms of earlier cases still open go the same way.
+    await waitFor(
+      async () => routersOf(await sfu.call('getLoad', {})) === 0,
+      'the node carries no room',
+      30_000,
+    );
+    const load = await sfu.call('getLoad', {});
+    expect(load.state).toBe('DRAINING');
+    expect(load.workers.reduce((n, w) => n + w.transports + w.consumers, 0)).toBe(0);
+    // Their leases went with them: signaling opens the rooms elsewhere.
+    expect(await sfu.call('renewLease', lease)).toEqual({ rooms: 0, peers: 0 });
+    for (const roomId of moved) {
+      expect((await sfu.call('inspectRoom', { roomId })).exists).toBe(false);
+    }
+    expect(await sfu.call('setNodeDraining', { draining: false })).toEqual({ state: 'SERVING' });
+  });
+
+  it('keeps a room opened during a migration, and stops migrating once it serves again', async () => {
+    const sfu = ctx.sfu();
+    const { batchRooms, pauseMs } = DEFAULT_MIGRATION_PACE;
+    const rooms = (prefix: string) =>
+      Array.from({ length: batchRooms + 2 }, (_, i) => `contract-${prefix}-${i}`);
+    expect(routersOf(await sfu.call('getLoad', {}))).toBe(0);
+    const found = rooms('migrated');
+    for (const roomId of found) await sfu.call('openRoom', { roomId });
+    // The first batch closed before the answer; the last two wait for the next.
+    expect(await sfu.call('setNodeDraining', { draining: true, migrate: true })).toEqual({
+      state: 'DRAINING',
+      rooms: 2,
+    });
+    // Placed here in a race with the drain: a new room, and one of those
+    // waiting that its owner closed and opened again.
+    const late = 'contract-migrate-late';
+    await sfu.call('openRoom', { roomId: late });
+    const reopened = found.pop()!;
+    await sfu.call('closeRoom', { roomId: reopened });
+    await sfu.call('openRoom', { roomId: reopened });
+    await waitFor(
+      () => found.every((roomId) => closedAs(roomId, 'migrated')),
+      'every room the drain found closed as migrated',
+      30_000,
+    );
+    // A draining node keeps what it took on after the drain began.
+    expect(closedAs(reopened, 'roomClosed')).toBe(true);
+    expect(closedAs(reopened, 'migrated')).toBe(false);
+    expect(eventsOf(late)).not.toContainEqual(expect.objectContaining({ type: 'roomClosed' }));
+    for (const roomId of [late, reopened]) {
+      expect((await sfu.call('inspectRoom', { roomId })).exists).toBe(true);
+    }
+    expect(routersOf(await sfu.call('getLoad', {}))).toBe(2);
+
+    // Asked again it moves what it carries now; serving again stops it.
+    const unreached = rooms('unreached');
+    for (const roomId of unreached) await sfu.call('openRoom', { roomId });
+    expect(await sfu.call('setNodeDraining', { draining: true, migrate: true })).toEqual({
+      state: 'DRAINING',
+      rooms: 4,
+    });
+    expect(await sfu.call('setNodeDraining', { draining: false })).toEqual({ state: 'SERVING' });
+    // Well past the pause after which the next batch would have closed.
+    await new Promise((resolve) => setTimeout(resolve, 3 * pauseMs));
+    const open: string[] = [];
+    for (const roomId of [late, reopened, ...unreached]) {
+      if ((await sfu.call('inspectRoom', { roomId })).exists) open.push(roomId);
+    }
+    expect(open).toHaveLength(4);
+    expect(await sfu.call('getLoad', {})).toMatchObject({ state: 'SERVING' });
+    for (const roomId of open) await sfu.call('closeRoom', { roomId });
   });
 
   it('drains a worker without refusing rooms', async () => {
