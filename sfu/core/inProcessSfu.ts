@@ -13,7 +13,7 @@ import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
 import { missingCodecs } from './capabilities.js';
 import { createLeases } from './leases.js';
-import { DEFAULT_MIGRATION_PACE, type MigratedRoom, type MigrationPace } from './migration.js';
+import type { MigratedRoom } from './migration.js';
 import { createNodeDrain } from './nodeDrain.js';
 import { isWorkerGone, messageOf } from './mediasoupErrors.js';
 import { workerLoads } from './load.js';
@@ -31,8 +31,6 @@ export interface InProcessSfuDeps extends WorkerPoolDeps {
    * migration closes no room before it resolves.
    */
   publishState?: (state: NodeState) => Promise<void>;
-  /** How fast a drain with migration closes rooms (DEFAULT_MIGRATION_PACE). */
-  migrationPace?: MigrationPace;
 }
 
 /** The in-process SFU, and what its own process asks of it beyond the contract. */
@@ -42,11 +40,6 @@ export interface InProcessSfu extends SfuApi {
 }
 
 const REAP_INTERVAL_MS = 1000;
-/** A pause that does not keep the process alive by itself. */
-const pause = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 /** The lease of an owner that opens a room without saying how long (SFU_LEASE_SECONDS' default). */
 const DEFAULT_LEASE_MS = 45_000;
 
@@ -83,13 +76,7 @@ export async function createInProcessSfu(
   logger: SfuLogger,
   deps: InProcessSfuDeps = {},
 ): Promise<InProcessSfu> {
-  const {
-    now = Date.now,
-    reapIntervalMs = REAP_INTERVAL_MS,
-    publishState,
-    migrationPace = DEFAULT_MIGRATION_PACE,
-    ...poolDeps
-  } = deps;
+  const { now = Date.now, reapIntervalMs = REAP_INTERVAL_MS, publishState, ...poolDeps } = deps;
   const pool: WorkerPool = await createWorkerPool(options, logger, poolDeps);
   const rooms = new Map<string, Room>();
   const opening = new Map<string, Opening>();
@@ -184,8 +171,6 @@ export async function createInProcessSfu(
     peersOf: (roomId) => rooms.get(roomId)?.counts().peers ?? 0,
     closeMigrated,
     ...(publishState ? { publish: publishState } : {}),
-    pace: migrationPace,
-    wait: pause,
     logger,
   });
 

@@ -41,10 +41,15 @@ export interface MigrationDeps {
   /** Closes the room with reason `migrated` if it is open. */
   close(roomId: string): MigratedRoom;
   pace: MigrationPace;
-  /** Resolves after `ms` (a timer; tests drive their own). */
-  wait(ms: number): Promise<void>;
+  /** Resolves after `ms` (a timer that keeps no process alive; tests drive their own). */
+  wait?: (ms: number) => Promise<void>;
   logger: SfuLogger;
 }
+
+const timer = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 
 export interface Migration {
   /** A room opened anew during the migration is not the node's to move: it is kept. */
@@ -83,7 +88,7 @@ export function nextBatch(
  * (so a caller's reply already counts it out), the others after each pause.
  */
 export function startMigration(deps: MigrationDeps): Migration {
-  const { pace, logger } = deps;
+  const { pace, logger, wait = timer } = deps;
   const queue = [...new Set(deps.roomIds)];
   let stopped = false;
   let migrated = 0;
@@ -110,7 +115,7 @@ export function startMigration(deps: MigrationDeps): Migration {
     logger.info({ rooms: queue.length, ...pace }, 'migrating the node’s rooms');
     closeBatch();
     while (!stopped && queue.length > 0) {
-      await deps.wait(pace.pauseMs);
+      await wait(pace.pauseMs);
       if (stopped) break;
       closeBatch();
     }

@@ -8,6 +8,7 @@ import type { NodeState } from '../api/registry.js';
 import type { SfuRequest, SfuResponse } from '../api/methods.js';
 import type { SfuLogger } from './logger.js';
 import {
+  DEFAULT_MIGRATION_PACE,
   startMigration,
   type MigratedRoom,
   type Migration,
@@ -22,8 +23,9 @@ export interface NodeDrainDeps {
   closeMigrated(roomId: string): MigratedRoom;
   /** Makes a new state known (the registry record); awaited before any room closes. */
   publish?: (state: NodeState) => Promise<void>;
-  pace: MigrationPace;
-  wait(ms: number): Promise<void>;
+  /** DEFAULT_MIGRATION_PACE unless given. */
+  pace?: MigrationPace;
+  wait?: (ms: number) => Promise<void>;
   logger: SfuLogger;
 }
 
@@ -62,8 +64,8 @@ export function createNodeDrain(deps: NodeDrainDeps): NodeDrain {
         roomIds: deps.carried(),
         peersOf: deps.peersOf,
         close: deps.closeMigrated,
-        pace: deps.pace,
-        wait: deps.wait,
+        pace: deps.pace ?? DEFAULT_MIGRATION_PACE,
+        ...(deps.wait ? { wait: deps.wait } : {}),
         logger: deps.logger,
       });
       return { state, rooms: deps.carried().length };
