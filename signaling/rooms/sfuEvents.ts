@@ -97,12 +97,15 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
     // A peer that joined the reopened room meanwhile is not affected.
     const affected = localPeers(ports, room).filter((p) => p.epoch !== epoch);
     for (const peer of affected) {
-      await ports.sfu.call('attachPeer', {
-        roomId: room,
-        peerId: peer.id,
-        owner: ports.node,
-        leaseMs: ports.leaseMs,
-      });
+      const hold = { roomId: room, peerId: peer.id, owner: ports.node, leaseMs: ports.leaseMs };
+      const held = await ports.sfu.call('attachPeer', hold);
+      if (held.transports.length > 0 || held.producers.length > 0) {
+        // Its old media are still there (a room that moved onto the node
+        // carrying them): they go first, so nobody consumes a producer the
+        // client is about to replace.
+        await ports.sfu.call('closePeer', { roomId: room, peerId: peer.id });
+        await ports.sfu.call('attachPeer', hold);
+      }
       resetMedia(peer);
       peer.epoch = epoch;
       ports.notify.toSocket(peer.socketId, 'mediaReset', {
