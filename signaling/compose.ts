@@ -178,7 +178,7 @@ export async function compose(
     let onSfuReconnect: ((listener: (roomId?: string) => void) => () => void) | undefined;
     let sfuNodeSource: SfuNodeSource | undefined;
     if (!sfu && config.sfuNodes) {
-      const nodes = await connectSfuNodes(config.sfuNodes, redis, log);
+      const nodes = await connectSfuNodes(config.sfuNodes, redis, log, records.audit);
       stopper.add('sfu nodes', () => nodes.sfu.close());
       sfu = nodes.sfu;
       onSfuReconnect = nodes.onReconnect;

@@ -7,11 +7,13 @@ import type { SfuApi } from '../sfu/api/index.js';
 import { fixedNodeSource, registryNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
 import { createHomeRouter } from './cluster/homeRouter.js';
 import { createNodeClients } from './cluster/nodeClients.js';
+import { auditNodeLosses } from './cluster/nodeLossAudit.js';
 import { createRedisPeerNodes } from './cluster/peerNodes.js';
 import { createRegistryDirectory } from './cluster/registry.js';
 import { createRedisRoomHomes } from './cluster/roomHomes.js';
 import { createSfuRouter } from './cluster/sfuRouter.js';
 import { readSettingFile } from './composeFiles.js';
+import type { AuditSink } from './audit/sink.js';
 import type { SfuNodesConfig, SignalingConfig } from './config.js';
 import type { Logger } from './core/logger.js';
 import { redisClientOptions } from './core/redisOptions.js';
@@ -29,6 +31,7 @@ export async function connectSfuNodes(
   nodes: SfuNodesConfig,
   redis: RedisSettings | undefined,
   log: Logger,
+  audit: AuditSink,
 ): Promise<{
   sfu: SfuApi;
   source: SfuNodeSource;
@@ -37,7 +40,7 @@ export async function connectSfuNodes(
   const ca = nodes.caFile ? await readSettingFile('SFU_INTERNAL_CA', nodes.caFile) : undefined;
   if (nodes.registry) {
     if (!redis) throw new Error('SFU_NODES=registry needs REDIS_URL');
-    return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log);
+    return connectRegistryNodes(nodes, nodes.registry.heartbeatMs, redis, ca, log, audit);
   }
   const clients = nodes.urls.map((url) =>
     createRemoteSfu({ url, secret: nodes.secret, ...(ca ? { ca } : {}), log }),
@@ -70,6 +73,7 @@ async function connectRegistryNodes(
   redis: RedisSettings,
   ca: string | undefined,
   log: Logger,
+  audit: AuditSink,
 ): Promise<{
   sfu: SfuApi;
   source: SfuNodeSource;
@@ -99,10 +103,13 @@ async function connectRegistryNodes(
   // Each peer's media sit on one node, recorded so every signaling node finds them.
   const peers = createRedisPeerNodes(client, redis.prefix);
   const router = createHomeRouter({ directory, homes, peers, clients, log });
+  // A node lost is the system's failover: audited once across signaling nodes.
+  const stopAudit = auditNodeLosses({ directory, redis: client, prefix: redis.prefix, audit, log });
   return {
     sfu: {
       ...router,
       async close() {
+        stopAudit();
         await router.close();
         await clients.close();
         await directory.close();

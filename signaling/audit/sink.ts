@@ -22,6 +22,8 @@ export type AuditAction =
   | 'sfu.undrain'
   /** An SFU node drained with migration: its rooms and participants moved to other nodes. */
   | 'sfu.migrate'
+  /** The system's own: an SFU node left the live set and its rooms moved (actor `system`). */
+  | 'sfu.failover'
   | 'booking.create'
   | 'booking.update'
   | 'booking.cancel'
