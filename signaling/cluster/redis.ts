@@ -31,27 +31,33 @@ export async function connectRedis(
   log: Logger,
 ): Promise<SharedState> {
   const connect = async (role: string) => {
-    const client = createClient(redisClientOptions(options.url, options.ca)) as RedisClientType;
     // The first connection must succeed: a Redis that refuses us (a wrong
     // password, TLS where it has none) would otherwise be retried forever
-    // while the node never starts. Later drops reconnect on their own.
-    await new Promise<void>((resolve, reject) => {
-      const failed = (error: unknown) => {
-        client.off('ready', ready);
-        client.destroy();
-        reject(redisUnavailable(error));
-      };
-      const ready = () => {
-        client.off('error', failed);
-        resolve();
-      };
-      client.once('error', failed);
-      client.once('ready', ready);
-      client.connect().catch(failed);
+    // while the node never starts. Once connected, a drop (a Redis restart)
+    // is retried for as long as it lasts. One error listener for the whole
+    // life of the client: node-redis's client is a prototype proxy on which
+    // removing a listener does not reach the emitter, so a start-only listener
+    // taken off again would stay and fire on the first later drop.
+    let started = false;
+    const base = redisClientOptions(options.url, options.ca);
+    const client = createClient({
+      ...base,
+      socket: {
+        ...base.socket,
+        reconnectStrategy: (retries: number, cause: Error) =>
+          started ? Math.min(50 * 2 ** retries, 2000) : cause,
+      },
+    }) as RedisClientType;
+    client.on('error', (error: unknown) => {
+      if (started) log.error({ err: error, redis: role }, 'redis connection error');
     });
-    client.on('error', (error: unknown) =>
-      log.error({ err: error, redis: role }, 'redis connection error'),
-    );
+    try {
+      await client.connect();
+    } catch (error) {
+      client.destroy();
+      throw redisUnavailable(error);
+    }
+    started = true;
     return client;
   };
   const data = await connect('state');
