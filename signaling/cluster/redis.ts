@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { redisClientOptions } from '../core/redisOptions.js';
 import { createRedisAttemptLimiter, type AttemptLimiter } from '../rooms/attemptLimiter.js';
 import { createRedisStateStore, type RedisStateStore } from '../rooms/redisStateStore.js';
+import { createRedisIncarnation, type RedisIncarnation } from './redisIncarnation.js';
 
 export interface SharedState {
   store: RedisStateStore;
@@ -14,6 +15,10 @@ export interface SharedState {
   attempts: AttemptLimiter;
   adapter: ServerOptions['adapter'];
   heartbeatMs: number;
+  /** Tells whether Redis lost its data (restarted empty) since the node last looked. */
+  incarnation: RedisIncarnation;
+  /** The room-state connection came back after a drop (Redis may have restarted). */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,15 @@ export async function connectRedis(
   const data = await connect('state');
   const pub = await connect('publish');
   const sub = await connect('subscribe');
+  // 'ready' after the first connection: it was lost and is back. Listeners
+  // are kept here, never taken off the client (see connect above).
+  const reconnected = new Set<() => void>();
+  data.on('ready', () => {
+    for (const listener of [...reconnected]) listener();
+  });
+  const incarnation = createRedisIncarnation(data, options.prefix);
+  // The first look only learns the marker: nothing can have been lost before it.
+  await incarnation.check();
   return {
     store: createRedisStateStore(data, options.prefix, {
       ...(options.roomTtlMs ? { roomTtlMs: options.roomTtlMs } : {}),
@@ -70,6 +84,11 @@ export async function connectRedis(
     attempts: createRedisAttemptLimiter(data, options.prefix),
     adapter: createAdapter(pub, sub, { key: `${options.prefix}io` }),
     heartbeatMs: options.heartbeatMs,
+    incarnation,
+    onReconnect(listener) {
+      reconnected.add(listener);
+      return () => void reconnected.delete(listener);
+    },
     async close() {
       await Promise.allSettled([data.quit(), pub.quit(), sub.quit()]);
     },
