@@ -9,6 +9,7 @@ import { createHomeRouter } from './cluster/homeRouter.js';
 import { createNodeClients } from './cluster/nodeClients.js';
 import { auditNodeLosses } from './cluster/nodeLossAudit.js';
 import { createRedisPeerNodes } from './cluster/peerNodes.js';
+import { createRedisIncarnation } from './cluster/redisIncarnation.js';
 import { createRegistryDirectory } from './cluster/registry.js';
 import { createRedisRoomHomes } from './cluster/roomHomes.js';
 import { createSfuRouter } from './cluster/sfuRouter.js';
@@ -85,11 +86,16 @@ async function connectRegistryNodes(
     registryLog.error({ err: error, redis: 'sfu registry' }, 'redis connection error'),
   );
   await client.connect();
+  // Learns the data marker now, so that records vanishing later with Redis's
+  // data are told apart from nodes leaving.
+  const incarnation = createRedisIncarnation(client, redis.prefix);
+  await incarnation.check();
   const directory = createRegistryDirectory({
     redis: client,
     prefix: redis.prefix,
     heartbeatMs,
     log,
+    incarnation,
   });
   const clients = createNodeClients({
     directory,

@@ -12,6 +12,7 @@ import {
 } from '../../sfu/api/registry.js';
 import type { Logger } from '../core/logger.js';
 import type { NodeDirectory } from './nodeDirectory.js';
+import type { RedisIncarnation } from './redisIncarnation.js';
 
 /** Index entries whose record expired this long ago are removed by readers. */
 const INDEX_SWEEP_AFTER_MS = 60_000;
@@ -24,6 +25,12 @@ export interface RegistryDirectoryOptions {
   log: Logger;
   /** The clock records' `updatedAt` is compared with (tests). */
   now?: () => number;
+  /**
+   * Tells whether Redis lost its data (restarted empty): then every record
+   * vanished at once, though no node stopped, until each registers again at
+   * its next beat. Without it, a vanished record is a node gone.
+   */
+  incarnation?: RedisIncarnation;
 }
 
 /** What makes a change worth telling listeners about (load alone is not). */
@@ -62,6 +69,10 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions): Regi
   const listeners = new Set<(nodes: NodeRecord[]) => void>();
   let lastShape: string | undefined;
   let last: NodeRecord[] = [];
+  /** The registered nodes as last read, by id. */
+  let lastRegistered = new Map<string, NodeRecord>();
+  /** Until then, records that vanished with Redis's data count while fresh (epoch ms). */
+  let holdUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -79,6 +90,28 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions): Regi
   }
 
   async function readRegistered(): Promise<NodeRecord[]> {
+    const live = await readIndex();
+    const at = now();
+    const vanished = [...lastRegistered.values()].filter(
+      (record) => !live.some((r) => r.nodeId === record.nodeId),
+    );
+    // Every record gone at once with Redis's data: no node stopped. Each one
+    // still counts as long as a record of it would (three beats since its
+    // last renewal) while the nodes register again, instead of their rooms
+    // being moved off nodes that are running.
+    if (vanished.length > 0 && (await options.incarnation?.check())) {
+      holdUntil = at + staleAfterMs;
+      log.warn({ nodes: vanished.map((r) => r.nodeId) }, 'registry emptied with Redis; nodes kept');
+    }
+    if (at < holdUntil) {
+      for (const record of vanished) if (at - record.updatedAt <= staleAfterMs) live.push(record);
+    }
+    live.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+    lastRegistered = new Map(live.map((record) => [record.nodeId, record]));
+    return live;
+  }
+
+  async function readIndex(): Promise<NodeRecord[]> {
     const ids = await redis.zRange(keys.index, 0, -1);
     if (ids.length === 0) return [];
     const values = await redis.mGet(ids.map(keys.node));
@@ -93,7 +126,7 @@ export function createRegistryDirectory(options: RegistryDirectoryOptions): Regi
     }
     // Readers keep the index small: ids whose records expired long ago go.
     void redis.zRemRangeByScore(keys.index, 0, at - INDEX_SWEEP_AFTER_MS).catch(() => undefined);
-    return live.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+    return live;
   }
 
   function parse(id: string, value: string): NodeRecord | undefined {
