@@ -434,6 +434,23 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     await peers.forgetRoom(roomId);
   }
 
+  /**
+   * Keeps the records of the rooms this node serves alive, and writes back
+   * what is missing — after Redis restarted empty, the signaling nodes
+   * serving a room re-assert its home and where their peers' media sit.
+   */
+  async function reassert(rooms: readonly string[]): Promise<void> {
+    const placed = new Map<string, string>();
+    for (const roomId of rooms) {
+      const home = known.get(roomId)?.nodeId;
+      if (home !== undefined) placed.set(roomId, home);
+    }
+    await homes.restore(placed);
+    await homes.refresh(rooms);
+    await Promise.all(rooms.map((roomId) => peers.restore(roomId, span.peers(roomId))));
+    await peers.refresh(rooms);
+  }
+
   /** Every live node, as a fixed-list router for the node-wide calls. */
   async function everyNode(): Promise<SfuApi> {
     const nodes = await liveNodes();
@@ -450,7 +467,7 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       if (method === 'renewLease') {
         // Rooms with peers here keep their records as long as they keep their leases.
         const rooms = [...watched];
-        await Promise.all([homes.refresh(rooms), peers.refresh(rooms)]).catch((error: unknown) =>
+        await reassert(rooms).catch((error: unknown) =>
           log.warn({ err: error }, 'refreshing room records failed'),
         );
       }
