@@ -7,7 +7,7 @@
 // Node WebRTC peers.
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SfuApi } from '../../sfu/api/index.js';
+import { SfuError, type SfuApi } from '../../sfu/api/index.js';
 import { registryKeys, type NodeRecord } from '../../sfu/api/registry.js';
 import { createRemoteSfu, type RemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { runAdmin } from '../harness/adminCli.js';
@@ -145,6 +145,15 @@ describe('a paused SFU node that comes back', () => {
     // Paused: its TCP connections stay up, it just stops answering and beating.
     const pausedAt = performance.now();
     pausedProcess.child.kill('SIGSTOP');
+    // A call sent meanwhile waits in the node's socket: when it resumes, the
+    // node must not answer it from the stale room.
+    const asked = nodes
+      .get(paused)!
+      .call('inspectRoom', { roomId: ROOM }, { requestId: 'sent-while-paused', deadlineMs: 60_000 })
+      .then(
+        (seen) => (seen.exists ? `the stale room, ${seen.peers} peers` : 'no room'),
+        (error: unknown) => (error instanceof SfuError ? error.code : String(error)),
+      );
     await waitFor(async () => (await record(paused)) === undefined, 'its record expired', 30_000);
 
     // Signaling moves the meeting to the other node: both rebuild their media there.
@@ -181,6 +190,8 @@ describe('a paused SFU node that comes back', () => {
       30_000,
     );
     const after = (await record(paused))!.incarnation;
+    // Refused as a call of the old incarnation, or dropped with its connection.
+    expect(['SFU_UNAVAILABLE', 'no room']).toContain(await asked);
     await waitFor(
       async () => {
         const listed = await runAdmin(['nodes', '--json'], admin);
