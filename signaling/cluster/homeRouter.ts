@@ -141,7 +141,12 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       // Gone, or restarted empty: its parts of our rooms went with it.
       for (const roomId of watched) {
         watchedOn.get(roomId)?.delete(nodeId);
-        if (known.get(roomId)?.nodeId !== nodeId && span.hasPart(roomId, nodeId)) {
+        if (known.get(roomId)?.nodeId === nodeId) {
+          // The home: the room is resynchronised and opened again (below);
+          // the other nodes' pipe ends toward it go now.
+          span.forgetNode(roomId, nodeId);
+          pipes.partLost(roomId, nodeId, [...live.keys()]);
+        } else if (span.hasPart(roomId, nodeId)) {
           events.partLost(roomId, nodeId);
         }
       }
