@@ -15,7 +15,11 @@ import { clientAddress, type Authenticator } from './auth/socketAuth.js';
 import { AuthError } from './auth/tokens.js';
 import type { ChatStore } from './chat/store.js';
 import { createPeerCommands, type InterServerEvents } from './cluster/commands.js';
-import { startPresence } from './cluster/presence.js';
+import {
+  startClusterMember,
+  type ClusterLink,
+  type ClusterMember,
+} from './cluster/clusterMember.js';
 import type { Services } from './core/context.js';
 import type { Logger } from './core/logger.js';
 import { createCapabilitiesRoute } from './http/capabilities.js';
@@ -29,11 +33,11 @@ import type { MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createLobbyWaits, LOBBY_MAX_WAIT_MS } from './rooms/lobbyWaits.js';
 import { createMediaView } from './rooms/mediaView.js';
 import { createMembership } from './rooms/membership.js';
+import { createRecallingStore } from './rooms/recallingStore.js';
 import { createRoomRegistry } from './rooms/registry.js';
 import { createRoomWatch } from './rooms/roomWatch.js';
 import { createSfuEventFollower, type SfuEventFollower } from './rooms/sfuEvents.js';
 import { startLeaseRenewal } from './rooms/leaseRenewal.js';
-import type { RedisStateStore } from './rooms/redisStateStore.js';
 import type { RoomStateStore } from './rooms/stateStore.js';
 import { attachConnection } from './socket/dispatcher.js';
 import { createDrain, type DrainOptions, type DrainOutcome } from './socket/drain.js';
@@ -84,8 +88,11 @@ export interface SignalingOptions {
   adapter?: ServerOptions['adapter'];
   /** Passcode-guessing budget per address; several nodes share one (Redis). */
   passcodeAttempts?: AttemptLimiter;
-  /** With a shared (Redis) store: heartbeat and sweep for crashed nodes. */
-  cluster?: { store: RedisStateStore; heartbeatMs: number };
+  /**
+   * With a shared (Redis) store: heartbeat and sweep for crashed nodes, and
+   * the rebuild of this node's rooms when Redis loses its data.
+   */
+  cluster?: ClusterLink;
 }
 
 export interface SignalingServer {
@@ -119,6 +126,15 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     }
     return { rooms: roomCount, peers };
   };
+  // With Redis, the node remembers the last state it saw of its rooms and
+  // writes its part of them again should Redis lose them (roomRecovery.ts).
+  const recalling =
+    options.cluster &&
+    createRecallingStore(options.store, {
+      // Called once the cluster member below exists (requests come after construction).
+      missing: (): Promise<boolean> => cluster?.recovery.check() ?? Promise.resolve(false),
+    });
+  const store = recalling ?? options.store;
   const servedNames = createServedNames(options.publicUrl);
   const httpServer = createWebServer({
     servedNames,
@@ -218,7 +234,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     sfu,
     rooms,
     media,
-    store: options.store,
+    store,
     notify,
     log,
     node: options.nodeId,
@@ -236,7 +252,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     },
   });
   const membership = createMembership({
-    store: options.store,
+    store,
     notify,
     meetings: options.meetings,
     media,
@@ -259,7 +275,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     media,
     watch,
     leaseMs: options.sfuLeaseMs,
-    store: options.store,
+    store,
     notify,
     chat: options.chat,
     audit: options.audit,
@@ -287,20 +303,22 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     leaseMs: options.sfuLeaseMs,
     log,
   });
-  const presence = options.cluster
-    ? startPresence({
-        store: options.cluster.store,
-        membership,
-        *localRooms() {
-          for (const room of rooms.rooms()) yield room.name;
-          yield* lobbyWaits.rooms();
-        },
-        log,
-        nodeId: options.nodeId,
-        intervalMs: options.cluster.heartbeatMs,
-        graceMs: options.reconnectGraceMs,
-      })
-    : undefined;
+  const cluster: ClusterMember | undefined =
+    options.cluster && recalling
+      ? startClusterMember({
+          shared: options.cluster,
+          store: recalling,
+          sharedStore: options.store,
+          membership,
+          rooms,
+          lobbyWaits,
+          notify,
+          media,
+          log,
+          nodeId: options.nodeId,
+          graceMs: options.reconnectGraceMs,
+        })
+      : undefined;
   io.on('connection', (socket) => {
     attachConnection(socket, services, {
       identity: socket.data.identity,
@@ -315,7 +333,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
   });
 
   return {
-    live: createLiveAdmin({ sfu, rooms, store: options.store, audit: options.audit, membership }),
+    live: createLiveAdmin({ sfu, rooms, store, audit: options.audit, membership }),
     io,
     listen(port, host) {
       return new Promise((resolve, reject) => {
@@ -336,7 +354,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       leases.stop();
       media.close();
       lobbyWaits.close();
-      await presence?.stop();
+      await cluster?.stop();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

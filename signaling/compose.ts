@@ -236,7 +236,12 @@ export async function compose(
       ...(shared
         ? {
             adapter: shared.adapter,
-            cluster: { store: shared.store, heartbeatMs: shared.heartbeatMs },
+            cluster: {
+              store: shared.store,
+              heartbeatMs: shared.heartbeatMs,
+              incarnation: shared.incarnation,
+              onReconnect: shared.onReconnect,
+            },
           }
         : {}),
       ...(overrides.passcodeAttempts || shared

@@ -18,7 +18,15 @@ export interface PresencePorts {
   intervalMs: number;
   /** Peers of a dead node keep their place this long, to resume on another node. */
   graceMs: number;
+  /**
+   * Runs before each beat: Redis may have lost its data (restarted empty), and
+   * then this node's rooms are written again before anything is swept.
+   */
+  recover?: () => Promise<void>;
 }
+
+/** How long a node's `node:` key lives after a beat: it is dead after 3 missed beats. */
+export const nodeTtlMs = (intervalMs: number): number => intervalMs * 3;
 
 export function startPresence(options: PresencePorts): { stop(): Promise<void> } {
   const { store, membership, nodeId, log } = options;
@@ -56,7 +64,8 @@ export function startPresence(options: PresencePorts): { stop(): Promise<void> }
   }
 
   async function tick(): Promise<void> {
-    await store.heartbeat(nodeId, options.intervalMs * 3);
+    await options.recover?.();
+    await store.heartbeat(nodeId, nodeTtlMs(options.intervalMs));
     // Each other node is looked up once per tick, however many rooms it shares.
     const known = new Map<string, Promise<boolean>>();
     const alive = (node: string) => {

@@ -24,11 +24,16 @@ export interface LobbyWaits {
   ended(room: string, peerId: string): void;
   /** Rooms where connections of this node wait. */
   rooms(): Iterable<string>;
+  /** Who of this node waits in the room's lobby: peer id → socket id. */
+  waitingIn(room: string): Map<string, string>;
   close(): void;
 }
 
 export function createLobbyWaits(ports: LobbyWaitPorts): LobbyWaits {
-  const waits = new Map<string, { room: string; timer: NodeJS.Timeout }>();
+  const waits = new Map<
+    string,
+    { room: string; peerId: string; socketId: string; timer: NodeJS.Timeout }
+  >();
   const key = (room: string, peerId: string) => `${room}\n${peerId}`;
 
   async function refuse(room: string, peerId: string, socketId: string): Promise<void> {
@@ -50,7 +55,7 @@ export function createLobbyWaits(ports: LobbyWaitPorts): LobbyWaits {
         );
       }, ports.maxWaitMs);
       timer.unref();
-      waits.set(k, { room, timer });
+      waits.set(k, { room, peerId, socketId, timer });
     },
     ended(room, peerId) {
       const k = key(room, peerId);
@@ -61,6 +66,12 @@ export function createLobbyWaits(ports: LobbyWaitPorts): LobbyWaits {
     },
     *rooms() {
       for (const wait of waits.values()) yield wait.room;
+    },
+    waitingIn(room) {
+      const waiting = new Map<string, string>();
+      for (const wait of waits.values())
+        if (wait.room === room) waiting.set(wait.peerId, wait.socketId);
+      return waiting;
     },
     close() {
       for (const wait of waits.values()) clearTimeout(wait.timer);

@@ -17,6 +17,14 @@ export interface TestRedis {
   /** With `tls`: the PEM file of the CA that signed the server's certificate (REDIS_CA). */
   caFile?: string;
   client(): Promise<RedisClientType>;
+  /**
+   * Stops this run's own server and starts it again, empty (it keeps nothing
+   * on disk), on the same port with the same password and TLS: a Redis
+   * restart as a deployment's clients see it. Resolves once it answers.
+   * Only with a server of this run's own (`restartable`, `password` or
+   * `tls`): a shared REDIS_URL is never restarted.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,52 +62,53 @@ export interface TestRedisOptions {
   password?: string;
   /** Serve TLS only (rediss://), with a certificate made for 127.0.0.1; implies a server of our own. */
   tls?: boolean;
+  /** Start a server of our own even when REDIS_URL is given, so that `restart()` may stop it. */
+  restartable?: boolean;
 }
 
 export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `veche-test-${randomUUID().slice(0, 8)}:`;
   let child: ChildProcess | undefined;
   let dir: string | undefined;
-  let url = options.password === undefined && !options.tls ? process.env['REDIS_URL'] : undefined;
+  const own =
+    options.password !== undefined || options.tls === true || options.restartable === true;
+  let url = own ? undefined : process.env['REDIS_URL'];
   let caFile: string | undefined;
+  let spawnServer: (() => ChildProcess) | undefined;
   if (!url) {
     dir = await mkdtemp(join(tmpdir(), 'veche-redis-'));
     const port = await freePort();
     const tls = options.tls ? makeCertificate(dir, '127.0.0.1', 'redis-') : undefined;
     caFile = tls?.cert;
-    child = spawn(
-      'redis-server',
-      [
-        ...(tls
-          ? [
-              '--port',
-              '0',
-              '--tls-port',
-              String(port),
-              '--tls-cert-file',
-              tls.cert,
-              '--tls-key-file',
-              tls.key,
-              '--tls-ca-cert-file',
-              tls.cert,
-              '--tls-auth-clients',
-              'no',
-            ]
-          : ['--port', String(port)]),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-        ...(options.password === undefined ? [] : ['--requirepass', options.password]),
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const args = [
+      ...(tls
+        ? [
+            '--port',
+            '0',
+            '--tls-port',
+            String(port),
+            '--tls-cert-file',
+            tls.cert,
+            '--tls-key-file',
+            tls.key,
+            '--tls-ca-cert-file',
+            tls.cert,
+            '--tls-auth-clients',
+            'no',
+          ]
+        : ['--port', String(port)]),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ];
+    spawnServer = () => spawn('redis-server', args, { stdio: 'ignore' });
+    child = spawnServer();
     const scheme = tls ? 'rediss' : 'redis';
     url =
       options.password === undefined
@@ -124,6 +133,15 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       clients.push(client);
       return client;
     },
+    async restart() {
+      if (!child || !spawnServer)
+        throw new Error('restart() needs startTestRedis({ restartable: true })');
+      const old = child;
+      old.kill('SIGTERM');
+      if (old.exitCode === null) await new Promise((r) => old.once('exit', r));
+      child = spawnServer();
+      await waitForRedis(redisUrl, child, ca);
+    },
     async stop() {
       if (!child) {
         // A shared server: remove only this run's keys.
@@ -135,10 +153,13 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
         }
         await cleaner.quit();
       }
-      await Promise.allSettled(clients.map((c) => c.quit()));
+      // A client still reconnecting (the server was restarted) never answers
+      // a QUIT: it is dropped instead.
+      await Promise.allSettled(clients.map((c) => (c.isReady ? c.quit() : c.destroy())));
       if (child) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child!.once('exit', r));
+        const last = child;
+        last.kill('SIGTERM');
+        if (last.exitCode === null) await new Promise((r) => last.once('exit', r));
       }
       if (dir) await rm(dir, { recursive: true, force: true });
     },
