@@ -37,6 +37,14 @@ export interface InProcessSfuDeps extends WorkerPoolDeps {
 export interface InProcessSfu extends SfuApi {
   /** How many rooms the node carries (open, or being opened or rebuilt). */
   carriedRooms(): number;
+  /**
+   * Drops everything the node carries, telling no subscriber, as a restart
+   * would: every room (open, being opened or rebuilt) with its peers, media
+   * and pipes, every owner's lease, a migration under way. For a node fenced
+   * after it was counted gone: its rooms already live elsewhere. Answers how
+   * many rooms it dropped.
+   */
+  dropAll(): number;
 }
 
 const REAP_INTERVAL_MS = 1000;
@@ -63,6 +71,8 @@ function transportOptions(t: types.WebRtcTransport): WebRtcTransportOptions {
 interface Opening {
   readonly promise: Promise<Room>;
   cancelled: boolean;
+  /** Cancelled by dropAll: closed without a word once made. */
+  dropped?: boolean;
 }
 
 /** The room's media is rebuilt under this epoch with these peers (kept, without media). */
@@ -85,7 +95,11 @@ export async function createInProcessSfu(
   /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
   let capabilities: Promise<types.RtpCapabilities> | undefined;
 
+  /** Set while dropAll closes rooms: a dropped room reports nothing. */
+  let muted = false;
+
   function emit(event: SfuEvent): void {
+    if (muted) return;
     for (const listener of listeners) {
       try {
         listener(event);
@@ -206,11 +220,36 @@ export async function createInProcessSfu(
     if (entry.cancelled) {
       // closeRoom ran while the router was being made: nobody wants it now.
       leases.forgetRoom(roomId);
-      created.close('roomClosed');
+      if (entry.dropped) closeQuietly(created);
+      else created.close('roomClosed');
       throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} was closed while it opened`);
     }
     rooms.set(roomId, created);
     return created;
+  }
+
+  /** Closes the room with nobody told (its closing and its children's). */
+  function closeQuietly(r: Room): void {
+    muted = true;
+    try {
+      r.close('roomClosed');
+    } finally {
+      muted = false;
+    }
+  }
+
+  function dropAll(): number {
+    const dropped = carriedIds().length;
+    drain.stop();
+    for (const entry of opening.values()) {
+      entry.cancelled = true;
+      entry.dropped = true;
+    }
+    opening.clear();
+    leases.clear();
+    for (const r of [...rooms.values()]) closeQuietly(r);
+    rooms.clear();
+    return dropped;
   }
 
   const handlers: Handlers = {
@@ -460,6 +499,7 @@ export async function createInProcessSfu(
 
   return {
     carriedRooms: () => carriedIds().length,
+    dropAll,
     async call<M extends SfuMethodName>(
       method: M,
       request: SfuRequest<M>,

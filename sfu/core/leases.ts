@@ -14,6 +14,8 @@ export interface Leases {
   forgetPeer(roomId: string, peerId: string): void;
   /** The room is gone: nobody holds it or its peers. */
   forgetRoom(roomId: string): void;
+  /** Everything is gone (the node fenced itself): no owner holds anything, no lease runs. */
+  clear(): void;
   /**
    * Ends the leases that ran out; answers the peers of their owners (to reap)
    * and the rooms that were held by owners and now are held by none (to
@@ -67,6 +69,11 @@ export function createLeases(now: () => number): Leases {
     forgetRoom(roomId) {
       roomHolders.delete(roomId);
       peerHolders.delete(roomId);
+    },
+    clear() {
+      expiries.clear();
+      roomHolders.clear();
+      peerHolders.clear();
     },
     expire() {
       const at = now();

@@ -1,6 +1,9 @@
 // The SFU node's internal endpoint: HTTP(S) with /healthz and /readyz, and a
 // socket.io server on SFU_ENDPOINT_PATH carrying the SfuApi. Only signaling
-// nodes holding the shared secret get past the handshake.
+// nodes holding the shared secret get past the handshake. A connection
+// belongs to the incarnation that greeted it: once the node fenced itself
+// (a new incarnation), calls on an older connection are refused and the
+// connection closed, so its client reconnects and learns of the restart.
 import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -34,13 +37,18 @@ export interface EndpointOptions {
   sfu: SfuApi;
   handleCall: CallHandler;
   checkSecret: (given: unknown) => boolean;
-  hello: Hello;
+  /** The node as it introduces itself now (the incarnation changes when the node fences itself). */
+  identity: () => Hello;
+  /** Runs before every call (the node may find it was away too long and fence itself). */
+  beforeCall?: () => void;
   tls: { certFile: string; keyFile: string } | undefined;
   log: SfuLogger;
 }
 
 export interface InternalEndpoint {
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /** Closes every connection (the node is a new incarnation): clients reconnect and are greeted anew. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -50,17 +58,27 @@ function json(res: ServerResponse, status: number, body: unknown): void {
     .end(JSON.stringify(body));
 }
 
+/** The answer to a call on a connection of an earlier incarnation (retried, it reaches the new one). */
+const FENCED: CallReply = {
+  ok: false,
+  error: {
+    code: 'SFU_UNAVAILABLE',
+    message: 'the node restarted as a new incarnation: reconnect',
+    retryable: true,
+  },
+};
+
 export function createInternalEndpoint(options: EndpointOptions): InternalEndpoint {
-  const { sfu, log, hello } = options;
+  const { sfu, log, identity } = options;
   let stopping = false;
 
   async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/healthz') return json(res, 200, { status: 'ok', ...hello });
+    if (path === '/healthz') return json(res, 200, { status: 'ok', ...identity() });
     if (path === '/readyz') {
       // Ready while it can take rooms: not stopping, and a worker is up.
       const workers = stopping ? 0 : (await sfu.call('getLoad', {})).workers.length;
-      return json(res, workers > 0 ? 200 : 503, { ready: workers > 0, workers, ...hello });
+      return json(res, workers > 0 ? 200 : 503, { ready: workers > 0, workers, ...identity() });
     }
     // socket.io answers its own path before this listener runs.
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -104,11 +122,19 @@ export function createInternalEndpoint(options: EndpointOptions): InternalEndpoi
   io.on('connection', (socket) => {
     const peer = log.child({ connection: socket.id, address: socket.handshake.address });
     peer.info({}, 'signaling node connected');
-    socket.emit('hello', hello);
+    const greeting = identity();
+    socket.emit('hello', greeting);
     socket.on('call', (payload: unknown, ack: unknown) => {
       // A call nobody waits for is not run: nothing could report its result.
       if (typeof ack !== 'function') {
         peer.warn({}, 'call without acknowledgement dropped');
+        return;
+      }
+      options.beforeCall?.();
+      if (identity().incarnation !== greeting.incarnation) {
+        // Meant for what the node carried before it fenced itself: gone.
+        (ack as (r: CallReply) => void)(FENCED);
+        socket.disconnect(true);
         return;
       }
       void options
@@ -159,6 +185,9 @@ export function createInternalEndpoint(options: EndpointOptions): InternalEndpoi
           resolve({ port: address.port, url: `${scheme}://${host}:${address.port}` });
         });
       });
+    },
+    dropConnections() {
+      io.disconnectSockets(true);
     },
     async close() {
       stopping = true;

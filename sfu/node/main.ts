@@ -15,6 +15,7 @@ import { createSecretCheck } from './auth.js';
 import { createCallHandler } from './calls.js';
 import { ConfigError, loadSfuNodeConfig, type SfuNodeConfig } from './config.js';
 import { createInternalEndpoint } from './endpoint.js';
+import { createFence } from './fence.js';
 import { registerNode, type NodeRegistration } from './registry.js';
 import { createReplyCache } from './replyCache.js';
 import { drainBeforeStop } from './stopDrain.js';
@@ -74,10 +75,13 @@ const isLoopback = (host: string): boolean =>
 async function main(): Promise<void> {
   const config = readConfig();
   const redisCa = readRedisCa(config);
-  const incarnation = randomUUID();
+  // Mutable: a node that fences itself goes on as a new incarnation.
+  let incarnation: string = randomUUID();
   const log = pino({
     level: config.logLevel,
-    base: { service: 'veche-sfu', node: config.nodeId, incarnation },
+    base: { service: 'veche-sfu', node: config.nodeId },
+    // Every line names the incarnation in force when it is written.
+    mixin: () => ({ incarnation }),
     redact: { paths: ['secret', '*.secret', 'auth', '*.auth'], censor: '[redacted]' },
   });
   if (!config.internal.tls && !isLoopback(config.internal.host)) {
@@ -106,13 +110,26 @@ async function main(): Promise<void> {
   );
   const sfu: SfuApi = createSchemaCheckedSfu(inner);
   const endpointLog = log.child({ component: 'endpoint' });
+  const replies = createReplyCache(REPLY_CACHE);
   const endpoint = createInternalEndpoint({
     sfu,
-    handleCall: createCallHandler({ sfu, cache: createReplyCache(REPLY_CACHE), log: endpointLog }),
+    handleCall: createCallHandler({ sfu, cache: replies, log: endpointLog }),
     checkSecret: createSecretCheck(config.secrets),
-    hello: { nodeId: config.nodeId, incarnation },
+    identity: () => ({ nodeId: config.nodeId, incarnation }),
+    // A call that arrives as the node resumes after a pause is not served
+    // from stale rooms: the node fences itself first.
+    beforeCall: () => void registration?.check(),
     tls: config.internal.tls,
     log: endpointLog,
+  });
+  const fence = createFence({
+    incarnation,
+    // Set here first, so whatever fencing logs already names the new one.
+    newIncarnation: () => (incarnation = randomUUID()),
+    dropConnections: () => endpoint.dropConnections(),
+    forgetReplies: () => replies.clear(),
+    dropState: () => inner.dropAll(),
+    log: log.child({ component: 'fence' }),
   });
   const { url } = await endpoint.listen(config.internal.port, config.internal.host);
   log.info(
@@ -164,6 +181,7 @@ async function main(): Promise<void> {
           version: readVersion(),
           consumersPerWorker: config.consumersPerWorker,
         },
+        onLapse: (lapse) => fence.fence(lapse),
         log: registryLog,
       });
       started = true;

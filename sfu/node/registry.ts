@@ -2,8 +2,12 @@
 // docs/state.md): its record — addresses, state, workers and their load — is
 // written at start and renewed every heartbeat with a lifetime of three
 // beats, so a node that dies leaves the registry on its own; a clean stop
-// removes it at once.
+// removes it at once. A node that was away longer than that lifetime (its
+// record expired, or another incarnation's replaced it) may have been counted
+// gone and its rooms moved elsewhere: it fences itself (onLapse) and
+// registers again as a new incarnation.
 import type { RedisClientType } from 'redis';
+import { z } from 'zod';
 import type { SfuApi } from '../api/index.js';
 import {
   REGISTRY_MISSED_BEATS,
@@ -12,6 +16,7 @@ import {
   type NodeRecord,
 } from '../api/registry.js';
 import { sampleOf, workerRecords, type LoadSample } from './registryLoad.js';
+import { createRenewalWatch } from './renewalWatch.js';
 
 /**
  * Removes the record only if this incarnation wrote it: a node restarted
@@ -32,9 +37,47 @@ end
 return 0
 `;
 
+/**
+ * Writes the record and its index entry. The first write of an incarnation
+ * ('register') replaces whatever is there (a restarted node's predecessor);
+ * a renewal stores only over this incarnation's own record, and answers
+ * 'expired' (none: it lapsed) or 'replaced' (another incarnation's) instead.
+ * ARGV: incarnation, record JSON, lifetime ms, index score, node id, mode.
+ */
+const STORE = `
+local v = redis.call('GET', KEYS[1])
+if ARGV[6] == 'renew' then
+  if not v then return 'expired' end
+  local ok, record = pcall(cjson.decode, v)
+  if not (ok and type(record) == 'table' and record.incarnation == ARGV[1]) then
+    return 'replaced'
+  end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+return 'stored'
+`;
+const storeOutcomeSchema = z.enum(['stored', 'expired', 'replaced']);
+
+/**
+ * Why the record may no longer stand for this incarnation: the node was away
+ * past the record's lifetime since its last renewal ('late', seen before the
+ * record is even looked at), or a renewal found it gone or another's.
+ */
+export type LapseCause = 'late' | 'expired' | 'replaced';
+
+export interface RegistryLapse {
+  cause: LapseCause;
+  /** Time since the last renewal was sent, ms (monotonic clock). */
+  awayMs: number;
+  /** The record's lifetime, ms: three beats. */
+  boundMs: number;
+}
+
 export interface RegistryLogger {
   warn(fields: object, message: string): void;
   info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 export interface NodeRegistration {
@@ -42,18 +85,33 @@ export interface NodeRegistration {
   record(): NodeRecord | undefined;
   /** Writes the record now (the state may have changed) and keeps beating. */
   beat(): Promise<void>;
+  /**
+   * Fences the node first if it has been away past the record's lifetime
+   * (onLapse, then registers the new incarnation); answers the incarnation
+   * in force. Cheap: the endpoint asks before every call.
+   */
+  check(): string;
   /** Stops beating and removes the record (a clean stop). */
   close(): Promise<void>;
 }
 
 export interface NodeRegistrationOptions {
-  redis: Pick<RedisClientType, 'multi' | 'eval'>;
+  redis: Pick<RedisClientType, 'eval'>;
   prefix: string;
   heartbeatMs: number;
   sfu: Pick<SfuApi, 'call'>;
+  /** The node as it starts (its first incarnation). */
   node: Omit<NodeRecord, 'state' | 'workers' | 'updatedAt'>;
+  /**
+   * The record lapsed: the node fences itself (drops what it carried) and
+   * answers its new incarnation, which is registered from then on.
+   */
+  onLapse(lapse: RegistryLapse): string;
   log: RegistryLogger;
+  /** Wall clock of the record's `updatedAt` (epoch ms). */
   now?: () => number;
+  /** Monotonic clock the time since the last renewal is measured on (ms). */
+  monotonic?: () => number;
 }
 
 export async function registerNode(options: NodeRegistrationOptions): Promise<NodeRegistration> {
@@ -62,6 +120,8 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
   const keys = registryKeys(options.prefix);
   const key = keys.node(options.node.nodeId);
   const ttlMs = REGISTRY_MISSED_BEATS * heartbeatMs;
+  const watch = createRenewalWatch(ttlMs, options.monotonic);
+  let incarnation = options.node.incarnation;
   let previous: LoadSample | undefined;
   let last: NodeRecord | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -70,22 +130,65 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
   /** One write at a time: a beat asked for during one follows it. */
   let writing: Promise<void> = Promise.resolve();
 
+  function lapse(cause: LapseCause, awayMs: number): void {
+    if (cause === 'replaced') {
+      log.error(
+        { nodeId: options.node.nodeId },
+        'another process registered as this node: SFU_NODE_ID must be unique',
+      );
+    }
+    watch.forget();
+    incarnation = options.onLapse({ cause, awayMs, boundMs: ttlMs });
+  }
+
+  /** Fences if away too long; answers whether it did. */
+  function fenceIfOverdue(): boolean {
+    if (closed) return false;
+    const away = watch.overdue();
+    if (away === undefined) return false;
+    lapse('late', away);
+    return true;
+  }
+
+  async function store(record: NodeRecord, mode: 'register' | 'renew') {
+    const outcome = await redis.eval(STORE, {
+      keys: [key, keys.index],
+      arguments: [
+        record.incarnation,
+        JSON.stringify(record),
+        String(ttlMs),
+        String(record.updatedAt + ttlMs),
+        record.nodeId,
+        mode,
+      ],
+    });
+    return storeOutcomeSchema.parse(outcome);
+  }
+
   async function write(): Promise<void> {
+    fenceIfOverdue();
     const load = await sfu.call('getLoad', {});
     const at = now();
+    const as = incarnation;
     const record = nodeRecordSchema.parse({
       ...options.node,
+      incarnation: as,
       state: load.state,
       workers: workerRecords(load, previous, at),
       updatedAt: at,
     });
     previous = sampleOf(load, at);
     if (closed) return;
-    await redis
-      .multi()
-      .set(key, JSON.stringify(record), { PX: ttlMs })
-      .zAdd(keys.index, { score: at + ttlMs, value: record.nodeId })
-      .exec();
+    const mode = watch.registered() ? 'renew' : 'register';
+    const sentAt = watch.now();
+    const outcome = await store(record, mode);
+    // Fenced while it was sent: the next write is the new incarnation's.
+    if (as !== incarnation) return;
+    if (outcome !== 'stored') {
+      lapse(outcome, watch.since() ?? 0);
+      return write(); // the new incarnation registers at once
+    }
+    watch.renewed(sentAt);
     last = record;
     if (failing) log.info({}, 'registry heartbeat restored');
     failing = false;
@@ -93,7 +196,8 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
 
   function beat(): Promise<void> {
     writing = writing.then(write, write).catch((error: unknown) => {
-      // Redis away: keep beating; the record expires meanwhile and comes back with Redis.
+      // Redis away: keep beating. Back within the record's lifetime, the node
+      // carries on; later, it fences itself first (the record expired meanwhile).
       if (!failing) log.warn({ err: error }, 'registry heartbeat failed');
       failing = true;
     });
@@ -112,6 +216,11 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
   return {
     record: () => last,
     beat,
+    check() {
+      // Registered again at once, not a beat later.
+      if (fenceIfOverdue()) void beat();
+      return incarnation;
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -119,7 +228,7 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
       await writing;
       await redis.eval(REMOVE_OWN, {
         keys: [key, keys.index],
-        arguments: [options.node.incarnation, options.node.nodeId],
+        arguments: [incarnation, options.node.nodeId],
       });
     },
   };

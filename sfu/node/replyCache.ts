@@ -22,6 +22,8 @@ export interface ReplyCache {
    * result of `run`. A repeated id naming another method is refused.
    */
   reply(id: string, method: string, run: () => Promise<CallReply>): Promise<CallReply>;
+  /** Forgets every reply (the node fenced itself: they name objects it dropped). */
+  clear(): void;
   readonly size: number;
 }
 
@@ -62,6 +64,9 @@ export function createReplyCache(options: ReplyCacheOptions): ReplyCache {
         }
       });
       return entry.reply;
+    },
+    clear() {
+      entries.clear();
     },
     get size() {
       return entries.size;

@@ -7,7 +7,8 @@
 // peer's calls go to its node; a consumer of a producer on another node gets
 // it through a pipe set up on demand (pipes.ts); the room's events from every
 // node it spans reach signaling as one numbered stream (roomEvents.ts), and
-// its listing is merged from all of them. Node-wide calls go to every live node.
+// its listing is merged from all of them (spanQueries.ts); where a room and a
+// peer go is spanPlacement.ts. Node-wide calls go to every live node.
 import {
   SfuError,
   type NodeRecord,
@@ -22,11 +23,12 @@ import type { Logger } from '../core/logger.js';
 import type { NodeDirectory } from './nodeDirectory.js';
 import type { PeerNodes } from './peerNodes.js';
 import { createPipes } from './pipes.js';
-import { CapacityExceededError, decideHome, decidePeerNode } from './placement.js';
 import { createRoomEvents } from './roomEvents.js';
 import type { RoomHomes } from './roomHomes.js';
 import { createRoomSpan, type RoomSpan } from './roomSpan.js';
 import { createSfuRouter } from './sfuRouter.js';
+import { createSpanPlacement } from './spanPlacement.js';
+import { createSpanQueries } from './spanQueries.js';
 
 export interface HomeRouterOptions {
   directory: Pick<NodeDirectory, 'snapshot' | 'onChange'>;
@@ -59,9 +61,6 @@ export interface HomeRouter extends SfuApi {
    */
   onReconnect(listener: (roomId?: string) => void): () => void;
 }
-
-/** Another writer replaced a record between our read and our write this many times: give up. */
-const PLACE_ATTEMPTS = 5;
 
 const roomOf = (request: unknown): string | undefined => {
   const roomId = (request as { roomId?: unknown }).roomId;
@@ -141,7 +140,12 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       // Gone, or restarted empty: its parts of our rooms went with it.
       for (const roomId of watched) {
         watchedOn.get(roomId)?.delete(nodeId);
-        if (known.get(roomId)?.nodeId !== nodeId && span.hasPart(roomId, nodeId)) {
+        if (known.get(roomId)?.nodeId === nodeId) {
+          // The home: the room is resynchronised and opened again (below);
+          // the other nodes' pipe ends toward it go now.
+          span.forgetNode(roomId, nodeId);
+          pipes.partLost(roomId, nodeId, [...live.keys()]);
+        } else if (span.hasPart(roomId, nodeId)) {
           events.partLost(roomId, nodeId);
         }
       }
@@ -167,96 +171,25 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     return nodes;
   }
 
-  /** The room's home for opening it: kept when live, else placed by load (compare-and-set). */
-  async function place(roomId: string): Promise<NodeRecord> {
-    let recorded = await homes.get(roomId);
-    for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
-      const nodes = await liveNodes();
-      const decision = decideHome(nodes, recorded, await stillHas(roomId, recorded));
-      if (decision.kind === 'full') throw new CapacityExceededError(roomId);
-      let home = decision.nodeId;
-      if (decision.kind === 'place') {
-        const won = await homes.compareAndSet(roomId, decision.replaces, decision.nodeId);
-        if (won !== decision.nodeId) {
-          // Another signaling node placed it first (or the record changed): theirs, if live.
-          recorded = won;
-          if (won === undefined || !live.has(won)) continue;
-          home = won;
-        } else if (decision.replaces !== undefined) {
-          log.info({ room: roomId, from: decision.replaces, to: home }, 'room moved to a new home');
-        }
-      }
-      const node = live.get(home) as NodeRecord;
-      known.set(roomId, node);
-      return node;
-    }
-    throw new SfuError('SFU_UNAVAILABLE', `the home of room ${roomId} kept changing`);
-  }
-
-  /**
-   * Whether a DRAINING node still has the room (a migrating node closed it:
-   * it is to be opened elsewhere). Asked only of draining nodes; a serving
-   * node, or one that does not answer, counts as having it.
-   */
-  async function stillHas(roomId: string, nodeId: string | undefined): Promise<boolean> {
-    const node = nodeId === undefined ? undefined : live.get(nodeId);
-    if (!node || node.state !== 'DRAINING') return true;
-    try {
-      return (await clients.get(node).call('inspectRoom', { roomId })).exists;
-    } catch {
-      return true;
-    }
-  }
-
-  /** The live home of a room already open somewhere; none: the room has no media now. */
-  async function findHome(roomId: string): Promise<NodeRecord> {
-    const cached = known.get(roomId);
-    if (cached) return cached;
-    await liveNodes();
-    const home = await homes.get(roomId);
-    const node = home === undefined ? undefined : live.get(home);
-    if (!node) throw new SfuError('ROOM_NOT_ON_NODE', `room ${roomId} has no live home`);
-    known.set(roomId, node);
-    return node;
-  }
-
-  /** The node a peer's media sit on: recorded, else the home (peers placed before spanning). */
-  async function nodeOfPeer(roomId: string, peerId: string): Promise<string> {
-    let nodeId = span.nodeOf(roomId, peerId);
-    if (nodeId === undefined) {
-      nodeId = (await peers.get(roomId, peerId)) ?? (await findHome(roomId)).nodeId;
-      if (live.has(nodeId)) span.notePeer(roomId, peerId, nodeId);
-    }
-    if (!live.has(nodeId)) {
-      await liveNodes();
-      if (!live.has(nodeId)) {
-        throw new SfuError('ROOM_NOT_ON_NODE', `the media node of peer ${peerId} is gone`);
-      }
-    }
-    return nodeId;
-  }
-
-  /** Places a peer being attached: where it is if live, else by placement (compare-and-set). */
-  async function placePeer(roomId: string, peerId: string, home: string): Promise<string> {
-    let recorded = await peers.get(roomId, peerId);
-    for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
-      const nodes = await liveNodes();
-      const roomNodes = [home, ...new Set((await peers.all(roomId)).values())];
-      const decision = decidePeerNode(nodes, roomNodes, recorded, await stillHas(roomId, recorded));
-      if (decision.kind === 'full') throw new CapacityExceededError(roomId);
-      if (decision.kind === 'keep') return decision.nodeId;
-      const won = await peers.compareAndSet(roomId, peerId, decision.replaces, decision.nodeId);
-      if (won === decision.nodeId) {
-        if (decision.nodeId !== home) {
-          log.info({ room: roomId, peer: peerId, node: won }, 'peer placed off the room’s home');
-        }
-        return won;
-      }
-      recorded = won;
-      if (won !== undefined && live.has(won)) return won;
-    }
-    throw new SfuError('SFU_UNAVAILABLE', `the node of peer ${peerId} kept changing`);
-  }
+  const { place, findHome, nodeOfPeer, placePeer } = createSpanPlacement({
+    homes,
+    peers,
+    clients,
+    liveNodes,
+    live,
+    known,
+    span,
+    log,
+  });
+  const { listProducers, onEveryPart, inspectRoom, inspectConsumer } = createSpanQueries({
+    clients,
+    liveNodes,
+    live,
+    known,
+    findHome,
+    events,
+    span,
+  });
 
   function nodeClient(nodeId: string): SfuApi {
     const api = client(nodeId);
@@ -342,96 +275,28 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
     return produced;
   }
 
-  /** The room's producers on every node it spans, under its home's epoch. */
-  async function listProducers(roomId: string): Promise<SfuResponse<'listProducers'>> {
-    const home = await findHome(roomId);
-    const before = events.listingStarts(roomId);
-    const others = [...live.values()].filter((node) => node.nodeId !== home.nodeId);
-    const [homeListing, ...otherListings] = await Promise.all([
-      clients.get(home).call('listProducers', { roomId }),
-      ...others.map((node) =>
-        clients
-          .get(node)
-          .call('listProducers', { roomId })
-          .catch((error: unknown) => {
-            if (isCode(error, 'ROOM_NOT_FOUND')) return undefined;
-            throw error;
-          }),
-      ),
-    ]);
-    const parts = [{ nodeId: home.nodeId, listing: homeListing }];
-    others.forEach((node, i) => {
-      const listing = otherListings[i];
-      if (listing) parts.push({ nodeId: node.nodeId, listing });
-    });
-    const producers = parts.flatMap(({ nodeId, listing }) => {
-      span.notePart(roomId, nodeId);
-      for (const p of listing.producers) span.noteProducer(roomId, p.producerId, nodeId);
-      return listing.producers;
-    });
-    const at = events.listingDone(
-      roomId,
-      before,
-      homeListing.epoch,
-      parts.map(({ nodeId, listing }) => ({ nodeId, epoch: listing.epoch, seq: listing.seq })),
-    );
-    return { ...at, producers };
-  }
-
-  /** Every live node that has the room (the home's answer first). */
-  async function onEveryPart<M extends 'inspectRoom' | 'closeRoom'>(
-    method: M,
-    request: SfuRequest<M>,
-  ): Promise<Array<{ nodeId: string; reply: SfuResponse<M> }>> {
-    const nodes = await liveNodes();
-    const replies = await Promise.all(
-      nodes.map(async (node) => ({
-        nodeId: node.nodeId,
-        reply: await clients.get(node).call(method, request),
-      })),
-    );
-    const home = known.get(request.roomId)?.nodeId;
-    return replies.sort((a, b) => Number(b.nodeId === home) - Number(a.nodeId === home));
-  }
-
-  async function inspectRoom(roomId: string): Promise<SfuResponse<'inspectRoom'>> {
-    const parts = (await onEveryPart('inspectRoom', { roomId })).map((p) => p.reply);
-    const open = parts.filter((p) => p.exists);
-    const sum = (pick: (p: (typeof parts)[number]) => number | undefined) =>
-      open.reduce((n, p) => n + (pick(p) ?? 0), 0);
-    if (open.length === 0)
-      return { exists: false, peers: 0, transports: 0, producers: 0, consumers: 0 };
-    return {
-      exists: true,
-      ...(open[0]?.epoch ? { epoch: open[0].epoch } : {}),
-      peers: sum((p) => p.peers),
-      transports: sum((p) => p.transports),
-      producers: sum((p) => p.producers),
-      consumers: sum((p) => p.consumers),
-      routers: sum((p) => p.routers ?? 1),
-      pipeTransports: sum((p) => p.pipeTransports),
-      pipedProducers: sum((p) => p.pipedProducers),
-    };
-  }
-
-  async function inspectConsumer(
-    request: SfuRequest<'inspectConsumer'>,
-  ): Promise<SfuResponse<'inspectConsumer'>> {
-    for (const node of await liveNodes()) {
-      try {
-        return await clients.get(node).call('inspectConsumer', request);
-      } catch (error) {
-        if (!isCode(error, 'CONSUMER_NOT_FOUND', 'ROOM_NOT_FOUND')) throw error;
-      }
-    }
-    throw new SfuError('CONSUMER_NOT_FOUND', `unknown consumer ${request.consumerId}`);
-  }
-
   async function closeRoom(roomId: string): Promise<void> {
     await onEveryPart('closeRoom', { roomId });
     span.forgetRoom(roomId);
     pipes.forgetRoom(roomId);
     await peers.forgetRoom(roomId);
+  }
+
+  /**
+   * Keeps the records of the rooms this node serves alive, and writes back
+   * what is missing — after Redis restarted empty, the signaling nodes
+   * serving a room re-assert its home and where their peers' media sit.
+   */
+  async function reassert(rooms: readonly string[]): Promise<void> {
+    const placed = new Map<string, string>();
+    for (const roomId of rooms) {
+      const home = known.get(roomId)?.nodeId;
+      if (home !== undefined) placed.set(roomId, home);
+    }
+    await homes.restore(placed);
+    await homes.refresh(rooms);
+    await Promise.all(rooms.map((roomId) => peers.restore(roomId, span.peers(roomId))));
+    await peers.refresh(rooms);
   }
 
   /** Every live node, as a fixed-list router for the node-wide calls. */
@@ -450,7 +315,7 @@ export function createHomeRouter(options: HomeRouterOptions): HomeRouter {
       if (method === 'renewLease') {
         // Rooms with peers here keep their records as long as they keep their leases.
         const rooms = [...watched];
-        await Promise.all([homes.refresh(rooms), peers.refresh(rooms)]).catch((error: unknown) =>
+        await reassert(rooms).catch((error: unknown) =>
           log.warn({ err: error }, 'refreshing room records failed'),
         );
       }

@@ -24,6 +24,12 @@ export interface PeerNodes {
   forgetRoom(roomId: string): Promise<void>;
   /** Keeps these rooms' records for another lifetime. */
   refresh(roomIds: readonly string[]): Promise<void>;
+  /**
+   * Writes back the peers' nodes missing from the records (Redis restarted
+   * empty: each signaling node re-asserts where its own peers' media sit);
+   * a field present is left as it is.
+   */
+  restore(roomId: string, peers: ReadonlyMap<string, string>): Promise<void>;
 }
 
 export interface PeerNodesOptions {
@@ -68,6 +74,11 @@ export function createMemoryPeerNodes(options: PeerNodesOptions = {}): PeerNodes
       for (const roomId of roomIds) {
         const found = room(roomId);
         if (found) found.expiresAt = now() + ttlMs;
+      }
+    },
+    async restore(roomId, placed) {
+      for (const [peerId, nodeId] of placed) {
+        await this.compareAndSet(roomId, peerId, undefined, nodeId);
       }
     },
   };
@@ -117,6 +128,13 @@ export function createRedisPeerNodes(
       if (roomIds.length === 0) return;
       const batch = client.multi();
       for (const roomId of roomIds) batch.pExpire(key(roomId), ttlMs);
+      await batch.exec();
+    },
+    async restore(roomId, placed) {
+      if (placed.size === 0) return;
+      const batch = client.multi();
+      for (const [peerId, nodeId] of placed) batch.hSetNX(key(roomId), peerId, nodeId);
+      batch.pExpire(key(roomId), ttlMs);
       await batch.exec();
     },
   };

@@ -22,6 +22,12 @@ export interface RoomHomes {
   ): Promise<string | undefined>;
   /** Keeps these rooms' homes for another lifetime (rooms this signaling node serves). */
   refresh(roomIds: readonly string[]): Promise<void>;
+  /**
+   * Writes each home back when its record is missing (Redis restarted empty:
+   * the signaling nodes serving a room re-assert where it lives); a record
+   * present is left as it is.
+   */
+  restore(homes: ReadonlyMap<string, string>): Promise<void>;
 }
 
 export interface RoomHomesOptions {
@@ -58,6 +64,11 @@ export function createMemoryRoomHomes(options: RoomHomesOptions = {}): RoomHomes
         if (home !== undefined) homes.set(roomId, { nodeId: home, expiresAt: now() + ttlMs });
       }
     },
+    async restore(known) {
+      for (const [roomId, nodeId] of known) {
+        if (current(roomId) === undefined) homes.set(roomId, { nodeId, expiresAt: now() + ttlMs });
+      }
+    },
   };
 }
 
@@ -78,7 +89,7 @@ return current
 
 /** Several signaling nodes: the homes live in Redis, key `<prefix>home:<room>`. */
 export function createRedisRoomHomes(
-  client: Pick<RedisClientType, 'get' | 'eval' | 'pExpire' | 'multi'>,
+  client: Pick<RedisClientType, 'get' | 'eval' | 'multi'>,
   prefix: string,
   options: Pick<RoomHomesOptions, 'ttlMs'> = {},
 ): RoomHomes {
@@ -99,6 +110,12 @@ export function createRedisRoomHomes(
       if (roomIds.length === 0) return;
       const batch = client.multi();
       for (const roomId of roomIds) batch.pExpire(key(roomId), ttlMs);
+      await batch.exec();
+    },
+    async restore(known) {
+      if (known.size === 0) return;
+      const batch = client.multi();
+      for (const [roomId, nodeId] of known) batch.set(key(roomId), nodeId, { NX: true, PX: ttlMs });
       await batch.exec();
     },
   };

@@ -7,6 +7,8 @@ export interface RoomSpan {
   notePeer(roomId: string, peerId: string, nodeId: string): void;
   nodeOf(roomId: string, peerId: string): string | undefined;
   forgetPeer(roomId: string, peerId: string): void;
+  /** This node's peers of the room and the node each one's media sit on. */
+  peers(roomId: string): ReadonlyMap<string, string>;
   /** This node's peers whose media sit on `nodeId`. */
   peersOn(roomId: string, nodeId: string): string[];
   noteProducer(roomId: string, producerId: string, nodeId: string): void;
@@ -43,6 +45,7 @@ export function createRoomSpan(): RoomSpan {
     forgetPeer(roomId, peerId) {
       rooms.get(roomId)?.peers.delete(peerId);
     },
+    peers: (roomId) => new Map(rooms.get(roomId)?.peers ?? []),
     peersOn(roomId, nodeId) {
       const span = rooms.get(roomId);
       return span

@@ -3,7 +3,8 @@
 // to the other node and reach Anna's through a pipe (and hers his). The
 // admin dashboard then shows both nodes and each participant's media node,
 // and moves the meeting off the home: Anna's page says her media are
-// reconnecting, then both play again from the other node.
+// reconnecting, then both play again from the other node. Last, that node
+// is killed: both pages show the notice and play again from the first one.
 // Real processes: Redis, PostgreSQL, two SFU nodes registered in Redis, one
 // signaling node finding them there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +77,7 @@ describe.skipIf(buildProblem !== undefined)('a room across two SFU nodes in the 
   const peersOn = async (nodeId: string) =>
     (await nodes.get(nodeId)!.call('inspectRoom', { roomId: ROOM })).peers;
 
-  it('two pages whose media sit on different nodes see and hear each other', async () => {
+  it('two pages on different nodes see and hear each other; their meeting moves off a drained node and survives the death of the next', async () => {
     const url = deployment.signaling[0]!.url;
     const anna = await openRoomPage(browser, url, ROOM);
     await joinAs(anna, 'Anna');
@@ -159,5 +160,38 @@ describe.skipIf(buildProblem !== undefined)('a room across two SFU nodes in the 
     expect(await anna.getByTestId('reconnecting').count()).toBe(0);
     await dashboard.context().close();
     expect((await runAdmin(['undrain', home], admin)).code).toBe(0);
+
+    // The node now under both of them dies: both pages show the media notice,
+    // rebuild on the first node, and see each other again without navigating.
+    await waitFor(async () => {
+      const listed = await runAdmin(['nodes', '--json'], admin);
+      const all = (JSON.parse(listed.stdout) as { nodes: Array<{ id: string; state: string }> })
+        .nodes;
+      return all.find((n) => n.id === home)?.state === 'SERVING';
+    }, 'the first node serves again');
+    const notices = [
+      await watchTestId(anna, 'media-reconnecting'),
+      await watchTestId(boris, 'media-reconnecting'),
+    ];
+    const urls = [anna.url(), boris.url()];
+    await deployment.sfu[[...nodes.keys()].indexOf(other)]!.kill('SIGKILL');
+    await waitFor(
+      async () => (await peersOn(home)) === 2,
+      'both rebuilt on the first node',
+      60_000,
+    );
+    for (const [page, name] of [
+      [anna, 'Boris'],
+      [boris, 'Anna'],
+    ] as const) {
+      await waitFor(
+        async () => (await framesRendered(page, name, 500)) >= 3,
+        `${name} plays after the node died`,
+        60_000,
+      );
+      await page.getByTestId('media-reconnecting').waitFor({ state: 'detached', timeout: 60_000 });
+    }
+    for (const seen of notices) expect(await seen()).toBe('Reconnecting audio and video…');
+    expect([anna.url(), boris.url()]).toEqual(urls);
   });
 });

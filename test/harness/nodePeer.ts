@@ -14,6 +14,8 @@ export interface ReceivedStream {
   kind: 'audio' | 'video';
   packets: number;
   bytes: number;
+  /** When the first packet came (performance.now()); 0 before it. */
+  firstAt: number;
   /** When the last packet came (performance.now()); 0 before the first. */
   lastAt: number;
   /** The largest gap between two packets since the last `markGaps()`, in ms. */
@@ -219,6 +221,7 @@ export async function startNodePeer(
       kind: n.kind,
       packets: 0,
       bytes: 0,
+      firstAt: 0,
       lastAt: 0,
       largestGapMs: 0,
       closed: false,
@@ -228,6 +231,8 @@ export async function startNodePeer(
       const now = performance.now();
       if (stream.lastAt > 0) {
         stream.largestGapMs = Math.max(stream.largestGapMs, now - stream.lastAt);
+      } else {
+        stream.firstAt = now;
       }
       stream.lastAt = now;
       stream.packets += 1;
@@ -450,6 +455,29 @@ export async function startNodePeer(
       client.close();
     },
   };
+}
+
+/**
+ * How long `to` went without `from`'s media (of `kind`) across a fault at
+ * `at` (performance.now()): from the last packet before it to the first
+ * packet after it, on a stream opened after the fault (media rebuilt); for
+ * a stream that kept flowing, its largest gap since `markGaps()` (call it
+ * at the fault). Undefined until media came back.
+ */
+export function recoveryGapMs(
+  to: NodePeer,
+  from: string,
+  kind: 'audio' | 'video',
+  at: number,
+): number | undefined {
+  const streams = [...to.received.values()].filter((s) => s.peerId === from && s.kind === kind);
+  const before = streams.filter((s) => s.firstAt > 0 && s.firstAt <= at);
+  const lastBefore = Math.max(0, ...before.map((s) => Math.min(s.lastAt, at)));
+  const rebuilt = streams.filter((s) => s.firstAt > at).map((s) => s.firstAt);
+  if (rebuilt.length > 0) return Math.min(...rebuilt) - lastBefore;
+  // Nothing rebuilt: a stream that kept flowing, its largest gap since `markGaps()`.
+  const kept = before.filter((s) => s.lastAt > at && !s.closed);
+  return kept.length > 0 ? Math.max(...kept.map((s) => s.largestGapMs)) : undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   createInProcessSfu,
   DEFAULT_CONSUMERS_PER_WORKER,
   embeddedPipeOptions,
+  type InProcessSfu,
   type InProcessSfuDeps,
 } from '../../sfu/index.js';
 
@@ -26,6 +27,12 @@ export interface TestSfu {
   close(): Promise<void>;
 }
 
+/** A TestSfu running in this process, with what its own process may ask of it. */
+export interface InProcessTestSfu extends TestSfu {
+  /** Drops everything the SFU carries, as a fenced node does (InProcessSfu.dropAll). */
+  dropAll(): number;
+}
+
 /** Worker pool hooks, and the clock and reaping interval leases run on. */
 export interface TestSfuOptions extends InProcessSfuDeps {
   workers?: number;
@@ -37,7 +44,7 @@ export interface TestSfuOptions extends InProcessSfuDeps {
 
 export async function startTestSfu(
   workersOrOptions: number | TestSfuOptions = 1,
-): Promise<TestSfu> {
+): Promise<InProcessTestSfu> {
   const {
     workers = 1,
     rtcPort = 0,
@@ -52,7 +59,7 @@ export async function startTestSfu(
     worker.observer.on('newwebrtcserver', (server) => servers.get(worker)?.push(server));
   };
   mediasoup.observer.on('newworker', onWorker);
-  let inner: SfuApi;
+  let inner: InProcessSfu;
   try {
     inner = await createInProcessSfu(
       {
@@ -90,6 +97,7 @@ export async function startTestSfu(
       }
       return { routers, transports };
     },
+    dropAll: () => inner.dropAll(),
     async close() {
       mediasoup.observer.off('newworker', onWorker);
       await sfu.close();

@@ -134,6 +134,9 @@ export async function startSfuNode({
         SFU_WORKERS: '1',
         SFU_SECRET: secret,
         LOG_LEVEL: 'info',
+        // Registered only where the test says (REDIS_URL in `env`): a node of
+        // the shell's Redis would be a registry node, fenced after any pause.
+        REDIS_URL: '',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

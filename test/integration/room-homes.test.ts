@@ -212,6 +212,26 @@ describe('room homes', () => {
       await r.call('closeRoom', { roomId: 'heard' });
     });
 
+    it('after Redis lost them, the serving node writes back the room’s home and its peers’ nodes', async () => {
+      const prefix = `${redis.prefix}r7:`;
+      await register(prefix, record('a', [0]), record('b', [5]));
+      const r = await router(prefix);
+      await r.call('openRoom', { roomId: 'kept-home', ...OWNER });
+      await r.call('attachPeer', { roomId: 'kept-home', peerId: 'p', ...OWNER });
+      r.watchRoom('kept-home');
+      // Redis restarted empty (the registry comes back with the nodes' beats).
+      await client.del([`${prefix}home:kept-home`, `${prefix}peers:kept-home`]);
+      await r.call('renewLease', OWNER);
+      expect(await client.get(`${prefix}home:kept-home`)).toBe('a');
+      expect(await client.hGetAll(`${prefix}peers:kept-home`)).toEqual({ p: 'a' });
+      // Records present are left as they are: another writer's placement wins.
+      await client.hSet(`${prefix}peers:kept-home`, 'p', 'b');
+      await r.call('renewLease', OWNER);
+      expect(await client.hGet(`${prefix}peers:kept-home`, 'p')).toBe('b');
+      r.unwatchRoom('kept-home');
+      await r.call('closeRoom', { roomId: 'kept-home' });
+    });
+
     it('a watched room whose node restarted or left is resynchronised', async () => {
       const prefix = `${redis.prefix}r6:`;
       await register(prefix, record('a', [0]), record('b', [5]));
