@@ -51,11 +51,14 @@ export type NodeRecord = z.infer<typeof nodeRecordSchema>;
  * Where the records live in Redis (docs/state.md): one JSON string per node
  * that expires three beats after its last renewal, and a sorted set of node
  * ids (score: when the record expires, epoch ms) so readers list nodes
- * without SCAN.
+ * without SCAN. Beside them, the data marker: a random id without expiry,
+ * set by whoever finds it missing; another one, or none, means Redis lost
+ * its data (restarted empty), so a record that vanished did not lapse.
  */
 export const registryKeys = (prefix: string) => ({
   node: (nodeId: string) => `${prefix}sfu:node:${nodeId}`,
   index: `${prefix}sfu:nodes`,
+  marker: `${prefix}incarnation`,
 });
 
 /** A record is gone after this many heartbeats without a renewal. */

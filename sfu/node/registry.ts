@@ -5,7 +5,11 @@
 // removes it at once. A node that was away longer than that lifetime (its
 // record expired, or another incarnation's replaced it) may have been counted
 // gone and its rooms moved elsewhere: it fences itself (onLapse) and
-// registers again as a new incarnation.
+// registers again as a new incarnation. A record that vanished with all of
+// Redis's data (a restart of a Redis that keeps nothing on disk) within that
+// lifetime is no lapse: signaling keeps the node meanwhile, and the node
+// writes its record again as the same incarnation.
+import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import { z } from 'zod';
 import type { SfuApi } from '../api/index.js';
@@ -41,23 +45,42 @@ return 0
  * Writes the record and its index entry. The first write of an incarnation
  * ('register') replaces whatever is there (a restarted node's predecessor);
  * a renewal stores only over this incarnation's own record, and answers
- * 'expired' (none: it lapsed) or 'replaced' (another incarnation's) instead.
- * ARGV: incarnation, record JSON, lifetime ms, index score, node id, mode.
+ * 'expired' (none: it lapsed) or 'replaced' (another incarnation's) instead —
+ * unless the record vanished with all of Redis's data (the data marker is
+ * not the one this node knew: Redis restarted empty), which is no lapse: the
+ * record is stored again ('restored'). Answers the outcome and the marker
+ * (set first when missing).
+ * KEYS: record, index, marker. ARGV: incarnation, record JSON, lifetime ms,
+ * index score, node id, mode, the marker known ('' before the first write),
+ * a new marker to set if there is none.
  */
 const STORE = `
+local marker = redis.call('GET', KEYS[3])
+if not marker then
+  marker = ARGV[8]
+  redis.call('SET', KEYS[3], marker)
+end
 local v = redis.call('GET', KEYS[1])
+local outcome = 'stored'
 if ARGV[6] == 'renew' then
-  if not v then return 'expired' end
-  local ok, record = pcall(cjson.decode, v)
-  if not (ok and type(record) == 'table' and record.incarnation == ARGV[1]) then
-    return 'replaced'
+  if not v then
+    if ARGV[7] == '' or marker == ARGV[7] then return {'expired', marker} end
+    outcome = 'restored'
+  else
+    local ok, record = pcall(cjson.decode, v)
+    if not (ok and type(record) == 'table' and record.incarnation == ARGV[1]) then
+      return {'replaced', marker}
+    end
   end
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-return 'stored'
+return {outcome, marker}
 `;
-const storeOutcomeSchema = z.enum(['stored', 'expired', 'replaced']);
+const storeOutcomeSchema = z.tuple([
+  z.enum(['stored', 'restored', 'expired', 'replaced']),
+  z.string(),
+]);
 
 /**
  * Why the record may no longer stand for this incarnation: the node was away
@@ -127,6 +150,8 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let failing = false;
+  /** The data marker as last seen ('' before the first write). */
+  let marker = '';
   /** One write at a time: a beat asked for during one follows it. */
   let writing: Promise<void> = Promise.resolve();
 
@@ -151,8 +176,8 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
   }
 
   async function store(record: NodeRecord, mode: 'register' | 'renew') {
-    const outcome = await redis.eval(STORE, {
-      keys: [key, keys.index],
+    const reply = await redis.eval(STORE, {
+      keys: [key, keys.index, keys.marker],
       arguments: [
         record.incarnation,
         JSON.stringify(record),
@@ -160,9 +185,13 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
         String(record.updatedAt + ttlMs),
         record.nodeId,
         mode,
+        marker,
+        randomUUID(),
       ],
     });
-    return storeOutcomeSchema.parse(outcome);
+    const [outcome, seen] = storeOutcomeSchema.parse(reply);
+    marker = seen;
+    return outcome;
   }
 
   async function write(): Promise<void> {
@@ -184,10 +213,12 @@ export async function registerNode(options: NodeRegistrationOptions): Promise<No
     const outcome = await store(record, mode);
     // Fenced while it was sent: the next write is the new incarnation's.
     if (as !== incarnation) return;
-    if (outcome !== 'stored') {
+    if (outcome === 'expired' || outcome === 'replaced') {
       lapse(outcome, watch.since() ?? 0);
       return write(); // the new incarnation registers at once
     }
+    // Within the record's lifetime, signaling keeps the node while it registers again.
+    if (outcome === 'restored') log.warn({}, 'registered again: Redis lost its data');
     watch.renewed(sentAt);
     last = record;
     if (failing) log.info({}, 'registry heartbeat restored');

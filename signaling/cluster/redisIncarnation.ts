@@ -1,11 +1,13 @@
 // Whether Redis lost its data since this node last looked. A deployment's
 // Redis keeps nothing on disk, so a restart (or a FLUSHALL) empties it while
-// every node carries on. A marker key without expiry, set once by whichever
-// node finds it missing, tells the two apart: the same marker as before means
+// every node carries on. A marker key without expiry (`registryKeys().marker`,
+// which the SFU nodes' registration reads too), set once by whichever node
+// finds it missing, tells the two apart: the same marker as before means
 // nothing was lost; another one (or none) means every key went, so whatever
 // this node keeps in Redis must be written again (roomRecovery.ts).
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
+import { registryKeys } from '../../sfu/api/registry.js';
 
 export interface RedisIncarnation {
   /**
@@ -27,7 +29,7 @@ export function createRedisIncarnation(
   client: Pick<RedisClientType, 'eval'>,
   prefix: string,
 ): RedisIncarnation {
-  const key = `${prefix}incarnation`;
+  const key = registryKeys(prefix).marker;
   let known: string | undefined;
   let looking: Promise<boolean> | undefined;
 
