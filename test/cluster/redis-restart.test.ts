@@ -15,7 +15,8 @@ import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { testLogger, waitFor } from '../harness/sfu.js';
 
-const HEARTBEAT_MS = 300;
+/** Beats with room for Redis's restart and the reconnections within a record's lifetime (three beats). */
+const HEARTBEAT_MS = 500;
 /** Every wait here is for media over loopback on two shared cores: generous. */
 const MEDIA_MS = 60_000;
 const ROOM = 'redis-restart';
