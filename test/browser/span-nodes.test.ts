@@ -9,7 +9,6 @@
 // signaling node finding them there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SfuApi } from '../../sfu/api/index.js';
-import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { runAdmin } from '../harness/adminCli.js';
 import {
   framesRendered,
@@ -19,10 +18,16 @@ import {
   watchTestId,
 } from '../harness/browser.js';
 import { useBrowser } from '../harness/fixtures.js';
-import { adminToken, startDeployment, type Deployment } from '../harness/node.js';
+import { startDeployment, type Deployment } from '../harness/node.js';
+import {
+  sfuNodeClients,
+  adminEnv,
+  nodesRegistered,
+  nodeInState,
+} from '../harness/registryDeployment.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { testLogger, waitFor } from '../harness/sfu.js';
+import { waitFor } from '../harness/sfu.js';
 import { prepareServerBuild } from '../harness/sfuNode.js';
 
 const buildProblem = prepareServerBuild();
@@ -45,27 +50,9 @@ describe.skipIf(buildProblem !== undefined)('a room across two SFU nodes in the 
       { redis, postgres },
       { signalingNodes: 1, sfuNodes: 2, registry: { heartbeatMs: 300 } },
     );
-    deployment.sfu.forEach((node, i) =>
-      nodes.set(
-        `sfu-${i + 1}`,
-        createRemoteSfu({ url: node.url, secret: deployment.sfuSecret, log: testLogger() }),
-      ),
-    );
-    admin = {
-      VECHE_URL: deployment.signaling[0]!.url,
-      VECHE_TOKEN: await adminToken(deployment.cluster),
-    };
-    await waitFor(
-      async () => {
-        const listed = await runAdmin(['nodes', '--json'], admin);
-        return (
-          listed.code === 0 &&
-          (JSON.parse(listed.stdout) as { nodes: unknown[] }).nodes.length === 2
-        );
-      },
-      'both SFU nodes registered',
-      30_000,
-    );
+    for (const [id, client] of sfuNodeClients(deployment)) nodes.set(id, client);
+    admin = await adminEnv(deployment);
+    await nodesRegistered(admin, 2);
   }, 240_000);
   afterAll(async () => {
     for (const node of nodes.values()) await node.close();
@@ -91,12 +78,7 @@ describe.skipIf(buildProblem !== undefined)('a room across two SFU nodes in the 
 
     // The home drains: Boris's media go to the other node.
     expect((await runAdmin(['drain', home], admin)).code).toBe(0);
-    await waitFor(async () => {
-      const listed = await runAdmin(['nodes', '--json'], admin);
-      const all = (JSON.parse(listed.stdout) as { nodes: Array<{ id: string; state: string }> })
-        .nodes;
-      return all.find((n) => n.id === home)?.state === 'DRAINING';
-    }, 'the home drains in the registry');
+    await nodeInState(admin, home, 'DRAINING');
     const boris = await openRoomPage(browser, url, ROOM);
     await joinAs(boris, 'Boris');
     await waitFor(async () => (await peersOn(other)) === 1, 'Boris’s media on the other node');
@@ -163,12 +145,7 @@ describe.skipIf(buildProblem !== undefined)('a room across two SFU nodes in the 
 
     // The node now under both of them dies: both pages show the media notice,
     // rebuild on the first node, and see each other again without navigating.
-    await waitFor(async () => {
-      const listed = await runAdmin(['nodes', '--json'], admin);
-      const all = (JSON.parse(listed.stdout) as { nodes: Array<{ id: string; state: string }> })
-        .nodes;
-      return all.find((n) => n.id === home)?.state === 'SERVING';
-    }, 'the first node serves again');
+    await nodeInState(admin, home, 'SERVING');
     const notices = [
       await watchTestId(anna, 'media-reconnecting'),
       await watchTestId(boris, 'media-reconnecting'),

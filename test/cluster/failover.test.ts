@@ -7,12 +7,12 @@
 // two signaling nodes, six Node WebRTC peers (three sending).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SfuApi } from '../../sfu/api/index.js';
-import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { startDeployment, type Deployment } from '../harness/node.js';
 import { recoveryGapMs, startNodePeer, type NodePeer } from '../harness/nodePeer.js';
+import { sfuNodeClients } from '../harness/registryDeployment.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { testLogger, waitFor } from '../harness/sfu.js';
+import { waitFor } from '../harness/sfu.js';
 
 const ROOM = 'failover-sfu';
 /** Generous: two cores run both nodes' workers, two signaling nodes and six peers. */
@@ -37,12 +37,7 @@ describe('the SFU node under a meeting dies', () => {
         registry: { heartbeatMs: 300 },
       },
     );
-    deployment.sfu.forEach((node, i) =>
-      nodes.set(
-        `sfu-${i + 1}`,
-        createRemoteSfu({ url: node.url, secret: deployment.sfuSecret, log: testLogger() }),
-      ),
-    );
+    for (const [id, client] of sfuNodeClients(deployment)) nodes.set(id, client);
   }, 300_000);
 
   afterAll(async () => {

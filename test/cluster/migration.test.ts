@@ -7,14 +7,14 @@
 // registry, two signaling nodes, Node WebRTC peers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SfuApi } from '../../sfu/api/index.js';
-import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { runAdmin } from '../harness/adminCli.js';
 import { connectClient, type TestClient } from '../harness/client.js';
-import { adminToken, startDeployment, type Deployment } from '../harness/node.js';
+import { startDeployment, type Deployment } from '../harness/node.js';
 import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
+import { sfuNodeClients, adminEnv, nodesRegistered } from '../harness/registryDeployment.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { testLogger, waitFor } from '../harness/sfu.js';
+import { waitFor } from '../harness/sfu.js';
 
 const MEDIA_MS = 60_000;
 const ROOM = 'migrating';
@@ -42,27 +42,9 @@ describe('drain with migration', () => {
         registry: { heartbeatMs: 300 },
       },
     );
-    deployment.sfu.forEach((node, i) =>
-      nodes.set(
-        `sfu-${i + 1}`,
-        createRemoteSfu({ url: node.url, secret: deployment.sfuSecret, log: testLogger() }),
-      ),
-    );
-    admin = {
-      VECHE_URL: deployment.signaling[0]!.url,
-      VECHE_TOKEN: await adminToken(deployment.cluster),
-    };
-    await waitFor(
-      async () => {
-        const listed = await runAdmin(['nodes', '--json'], admin);
-        return (
-          listed.code === 0 &&
-          (JSON.parse(listed.stdout) as { nodes: unknown[] }).nodes.length === 2
-        );
-      },
-      'both SFU nodes registered',
-      30_000,
-    );
+    for (const [id, client] of sfuNodeClients(deployment)) nodes.set(id, client);
+    admin = await adminEnv(deployment);
+    await nodesRegistered(admin, 2);
   }, 300_000);
 
   afterAll(async () => {

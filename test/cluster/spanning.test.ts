@@ -8,13 +8,18 @@
 // nodes, two signaling nodes, Node WebRTC peers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SfuApi } from '../../sfu/api/index.js';
-import { createRemoteSfu } from '../../signaling/sfu/remoteSfu.js';
 import { runAdmin } from '../harness/adminCli.js';
-import { adminToken, startDeployment, type Deployment } from '../harness/node.js';
+import { startDeployment, type Deployment } from '../harness/node.js';
 import { startNodePeer, type NodePeer } from '../harness/nodePeer.js';
+import {
+  sfuNodeClients,
+  adminEnv,
+  nodesRegistered,
+  nodeInState,
+} from '../harness/registryDeployment.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { testLogger, waitFor } from '../harness/sfu.js';
+import { waitFor } from '../harness/sfu.js';
 
 const HEARTBEAT_MS = 300;
 /** Every wait here is for media over loopback on two shared cores: generous. */
@@ -45,28 +50,9 @@ describe('a room spanning two SFU nodes', () => {
         },
       },
     );
-    deployment.sfu.forEach((node, i) => {
-      nodes.set(
-        `sfu-${i + 1}`,
-        createRemoteSfu({ url: node.url, secret: deployment.sfuSecret, log: testLogger() }),
-      );
-    });
-    admin = {
-      VECHE_URL: deployment.signaling[0]!.url,
-      VECHE_TOKEN: await adminToken(deployment.cluster),
-    };
-    // Both nodes serve before the first room is placed.
-    await waitFor(
-      async () => {
-        const listed = await runAdmin(['nodes', '--json'], admin);
-        return (
-          listed.code === 0 &&
-          (JSON.parse(listed.stdout) as { nodes: unknown[] }).nodes.length === 2
-        );
-      },
-      'both SFU nodes registered',
-      30_000,
-    );
+    for (const [id, client] of sfuNodeClients(deployment)) nodes.set(id, client);
+    admin = await adminEnv(deployment);
+    await nodesRegistered(admin, 2);
   }, 300_000);
 
   afterAll(async () => {
@@ -108,15 +94,7 @@ describe('a room spanning two SFU nodes', () => {
     const run = await runAdmin([drain ? 'drain' : 'undrain', nodeId], admin);
     expect(run.code, run.stderr).toBe(0);
     // Placement reads the registry: wait until the node's record says so.
-    await waitFor(
-      async () => {
-        const listed = await runAdmin(['nodes', '--json'], admin);
-        const all = (JSON.parse(listed.stdout) as { nodes: Array<{ id: string; state: string }> })
-          .nodes;
-        return all.find((n) => n.id === nodeId)?.state === (drain ? 'DRAINING' : 'SERVING');
-      },
-      `${nodeId} ${drain ? 'draining' : 'serving'} in the registry`,
-    );
+    await nodeInState(admin, nodeId, drain ? 'DRAINING' : 'SERVING');
   }
 
   /** Packets `to` got from `from`'s audio and video. */

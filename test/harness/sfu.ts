@@ -1,5 +1,6 @@
 // A real in-process SFU for tests: real mediasoup workers on random ports,
 // wrapped in the schema-checked boundary exactly as the server runs it.
+import type { NodeClientPool } from '../../signaling/cluster/homeRouter.js';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
@@ -116,4 +117,23 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * The cluster router's node clients, played by test SFUs in this process
+ * (one per node id, always connected): the router's own code over real SFUs.
+ */
+export function testNodePool(nodes: Readonly<Record<string, TestSfu>>): NodeClientPool {
+  return {
+    get: (node) => nodes[node.nodeId]!.sfu,
+    onNodeEvent(listener) {
+      const stops = Object.entries(nodes).map(([nodeId, n]) =>
+        n.sfu.onEvent((event) => listener(nodeId, event)),
+      );
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+    onReconnect: () => () => undefined,
+  };
 }

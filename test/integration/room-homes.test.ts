@@ -7,7 +7,7 @@
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
-import { registryKeys, type NodeRecord, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
+import { registryKeys, type NodeRecord, type SfuEvent } from '../../sfu/api/index.js';
 import { createHomeRouter, type HomeRouter } from '../../signaling/cluster/homeRouter.js';
 import { createRedisPeerNodes } from '../../signaling/cluster/peerNodes.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
@@ -19,7 +19,7 @@ import {
 import { connectClient } from '../harness/client.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { startTestServer } from '../harness/server.js';
-import { startTestSfu, testLogger, waitFor, type TestSfu } from '../harness/sfu.js';
+import { startTestSfu, testLogger, waitFor, type TestSfu, testNodePool } from '../harness/sfu.js';
 
 const OWNER = { owner: 'signal-1', leaseMs: 60_000 };
 
@@ -143,19 +143,8 @@ describe('room homes', () => {
         directory,
         homes: createRedisRoomHomes(redisOf, prefix),
         peers: createRedisPeerNodes(redisOf, prefix),
-        clients: {
-          // The test's SFUs stand for the nodes' clients: one per node, always connected.
-          get: (node): SfuApi => nodes[node.nodeId]!.sfu,
-          onNodeEvent(listener) {
-            const stops = Object.entries(nodes).map(([nodeId, n]) =>
-              n.sfu.onEvent((event) => listener(nodeId, event)),
-            );
-            return () => {
-              for (const stop of stops) stop();
-            };
-          },
-          onReconnect: () => () => undefined,
-        },
+        // The test's SFUs stand for the nodes' clients: one per node, always connected.
+        clients: testNodePool(nodes),
         log: testLogger(),
       });
       routers.push(made);

@@ -7,13 +7,13 @@
 // consumer goes.
 import type { RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryKeys, type NodeRecord, type SfuApi, type SfuEvent } from '../../sfu/api/index.js';
+import { registryKeys, type NodeRecord, type SfuEvent } from '../../sfu/api/index.js';
 import { createHomeRouter, type HomeRouter } from '../../signaling/cluster/homeRouter.js';
 import { createRedisPeerNodes } from '../../signaling/cluster/peerNodes.js';
 import { createRegistryDirectory } from '../../signaling/cluster/registry.js';
 import { createRedisRoomHomes } from '../../signaling/cluster/roomHomes.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
-import { startTestSfu, testLogger, waitFor, type TestSfu } from '../harness/sfu.js';
+import { startTestSfu, testLogger, waitFor, type TestSfu, testNodePool } from '../harness/sfu.js';
 import { startMediaPeer, type MediaPeer } from './sfu-contract/support/mediaPeer.js';
 
 const OWNER = { owner: 'signal-1', leaseMs: 60_000 };
@@ -82,19 +82,7 @@ describe('a room spanning two SFUs through the cluster router', () => {
       directory,
       homes: createRedisRoomHomes(client, prefix()),
       peers: createRedisPeerNodes(client, prefix()),
-      clients: {
-        // Each test SFU stands for a node's client: always connected.
-        get: (node): SfuApi => nodes[node.nodeId]!.sfu,
-        onNodeEvent(listener) {
-          const stops = Object.entries(nodes).map(([nodeId, n]) =>
-            n.sfu.onEvent((event) => listener(nodeId, event)),
-          );
-          return () => {
-            for (const stop of stops) stop();
-          };
-        },
-        onReconnect: () => () => undefined,
-      },
+      clients: testNodePool(nodes),
       log: testLogger(),
     });
     router.onEvent((event) => events.push(event));
