@@ -4,6 +4,7 @@
 // client kept its own (`keepMedia`), and is started afresh otherwise.
 import type { Services } from '../core/context.js';
 import type { RtpCapabilities } from '../protocol/index.js';
+import { withoutOldMedia } from '../rooms/freshPeer.js';
 
 export interface AttachedMedia {
   rtpCapabilities: RtpCapabilities;
@@ -24,11 +25,8 @@ export async function attachMedia(
   const owner = services.node;
   const leaseMs = services.leaseMs;
   const { rtpCapabilities } = await services.sfu.call('openRoom', { roomId, owner, leaseMs });
-  let attached = await services.sfu.call('attachPeer', { roomId, peerId, owner, leaseMs });
-  const hasMedia =
-    attached.transports.length > 0 ||
-    attached.producers.length > 0 ||
-    attached.consumers.length > 0;
+  const hold = { roomId, peerId, owner, leaseMs };
+  let attached = await services.sfu.call('attachPeer', hold);
   if (resume?.keepMedia && attached.adopted && attached.transports.length > 0) {
     return {
       rtpCapabilities,
@@ -38,11 +36,8 @@ export async function attachMedia(
       consumers: attached.consumers.map((c) => [c.consumerId, c.producerId]),
     };
   }
-  if (attached.adopted && hasMedia) {
-    // The client starts again: the old transports, producers and consumers go
-    // first, so the others drop its old streams and nothing is sent twice.
-    await services.sfu.call('closePeer', { roomId, peerId });
-    attached = await services.sfu.call('attachPeer', { roomId, peerId, owner, leaseMs });
-  }
+  // The client starts again: the old transports, producers and consumers go
+  // first, so the others drop its old streams and nothing is sent twice.
+  if (attached.adopted) attached = await withoutOldMedia(services.sfu, hold, attached);
   return { rtpCapabilities, epoch: attached.epoch, media: 'fresh', transports: [], consumers: [] };
 }

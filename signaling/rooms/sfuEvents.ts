@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { NotificationPayload, NotificationType } from '../protocol/index.js';
 import type { Notifier } from '../socket/notifier.js';
 import { fanOut, type FanOutPorts } from './fanOut.js';
+import { withoutOldMedia } from './freshPeer.js';
 import type { MediaChange, MediaView } from './mediaView.js';
 import { resetMedia, type PeerState, type RoomRegistry } from './registry.js';
 import type { RoomStateStore } from './stateStore.js';
@@ -97,15 +98,14 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
     // A peer that joined the reopened room meanwhile is not affected.
     const affected = localPeers(ports, room).filter((p) => p.epoch !== epoch);
     for (const peer of affected) {
-      const hold = { roomId: room, peerId: peer.id, owner: ports.node, leaseMs: ports.leaseMs };
-      const held = await ports.sfu.call('attachPeer', hold);
-      if (held.transports.length > 0 || held.producers.length > 0) {
-        // Its old media are still there (a room that moved onto the node
-        // carrying them): they go first, so nobody consumes a producer the
-        // client is about to replace.
-        await ports.sfu.call('closePeer', { roomId: room, peerId: peer.id });
-        await ports.sfu.call('attachPeer', hold);
-      }
+      // Its old media may still be there (a room that moved onto the node
+      // carrying them): they go first.
+      await withoutOldMedia(ports.sfu, {
+        roomId: room,
+        peerId: peer.id,
+        owner: ports.node,
+        leaseMs: ports.leaseMs,
+      });
       resetMedia(peer);
       peer.epoch = epoch;
       ports.notify.toSocket(peer.socketId, 'mediaReset', {
