@@ -44,6 +44,7 @@ import { createDrain, type DrainOptions, type DrainOutcome } from './socket/drai
 import { createConnectionLifecycle } from './socket/lifecycle.js';
 import { createNotifier } from './socket/notifier.js';
 import { createKeyedRateLimiter } from './socket/rateLimiter.js';
+import { noTurn, type TurnIssuer } from './turn/credentials.js';
 
 export interface SignalingOptions {
   sfu: SfuApi;
@@ -82,6 +83,8 @@ export interface SignalingOptions {
   onSfuReconnect?: (listener: (roomId?: string) => void) => () => void;
   /** How long anybody waits in a lobby before being turned away (default LOBBY_MAX_WAIT_MS). */
   lobbyMaxWaitMs?: number;
+  /** TURN credentials for clients' transports (default: no TURN server). */
+  turn?: TurnIssuer;
   /** New connections per client address: sustained rate and burst. */
   connectionLimit?: { perSecond: number; burst: number };
   /** socket.io adapter factory (the Redis adapter when nodes share rooms). */
@@ -288,6 +291,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     resume: options.resume,
     meetings: options.meetings,
     reconnectGraceMs: options.reconnectGraceMs,
+    turn: options.turn ?? noTurn,
   };
   const unsubscribe = sfu.onEvent((event) => {
     if ('epoch' in event) media.receive(event);

@@ -23,6 +23,8 @@ import type { StaffIdentity } from './auth/identity.js';
 import { createInviteCodec } from './auth/invites.js';
 import { createResumeCodec } from './auth/resume.js';
 import { loadOrCreateSecrets, type Secrets } from './auth/secrets.js';
+import { createTurnIssuer } from './turn/credentials.js';
+import { turnSecretOrCreate } from './turn/secret.js';
 import type { AttemptLimiter } from './rooms/attemptLimiter.js';
 import { scheduleAuditCheckpoints } from './audit/checkpoint.js';
 import { checkpointKeyOrCreate } from './audit/checkpointConfig.js';
@@ -212,6 +214,15 @@ export async function compose(
       ...(shared ? { roomIndex: shared.store } : {}),
       audit: records.audit,
     });
+    // The secret is read (or made in DATA_DIR) only when there is a TURN server.
+    const turn =
+      config.turn.urls.length > 0
+        ? createTurnIssuer({
+            urls: config.turn.urls,
+            secret: await turnSecretOrCreate(config.turn.secret, config.dataDir),
+            ttlSeconds: config.turn.ttlSeconds,
+          })
+        : undefined;
     const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
     const server: SignalingServer = createSignalingServer({
       sfu,
@@ -229,6 +240,7 @@ export async function compose(
       reconnectGraceMs: config.reconnectGraceMs,
       sfuLeaseMs: config.sfuLeaseMs,
       ...(onSfuReconnect ? { onSfuReconnect } : {}),
+      ...(turn ? { turn } : {}),
       ...(overrides.lobbyMaxWaitMs !== undefined
         ? { lobbyMaxWaitMs: overrides.lobbyMaxWaitMs }
         : {}),

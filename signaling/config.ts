@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { loadCheckpointConfig, type CheckpointConfig } from './audit/checkpointConfig.js';
+import { loadTurnConfig, type TurnConfig } from './turn/config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -175,6 +176,8 @@ export interface SignalingConfig {
   };
   /** Signed audit-chain checkpoints (AUDIT_CHECKPOINT_KEY, AUDIT_CHECKPOINT_FILE). */
   auditCheckpoints: CheckpointConfig;
+  /** The TURN server clients get credentials for (TURN_*; no URLs: none). */
+  turn: TurnConfig;
 }
 
 export interface SfuNodesConfig {
@@ -240,6 +243,18 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
+  let turn: TurnConfig;
+  try {
+    turn = loadTurnConfig(env, e.PUBLIC_URL ? new URL(e.PUBLIC_URL).hostname : undefined);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : String(error));
+  }
+  // Nodes of a cluster each issue credentials coturn must accept: one secret for all.
+  if (e.REDIS_URL && turn.urls.length > 0 && turn.secret === undefined) {
+    throw invalid(
+      'TURN_URLS in a cluster needs TURN_SECRET (32+ characters, the static-auth-secret coturn was given)',
+    );
+  }
   // Without an announced address browsers can only reach media on this host;
   // with one, listen on every interface and announce it (LAN or public IP).
   const listenIp = e.RTC_LISTEN_IP ?? (e.RTC_ANNOUNCED_ADDRESS ? '0.0.0.0' : '127.0.0.1');
@@ -286,5 +301,6 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
       announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
     },
     auditCheckpoints,
+    turn,
   };
 }

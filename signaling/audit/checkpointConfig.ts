@@ -4,9 +4,10 @@
 // generated once in DATA_DIR, like the other secrets — never in the database,
 // whose owner the checkpoints are meant to catch.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { createOnce } from '../core/createOnce.js';
 
 const optionalString = z
   .string()
@@ -82,18 +83,7 @@ export async function checkpointKeyOrCreate(config: CheckpointConfig): Promise<s
   const existing = await checkpointKey(config);
   if (existing !== undefined) return existing;
   const file = keyFile(config.dataDir);
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  // Written whole under a temporary name, then linked into place: link()
-  // fails if another process created the key first, and then we use theirs.
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-  try {
-    await link(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(temp);
-  }
+  await createOnce(file, `${randomBytes(32).toString('base64url')}\n`);
   const key = await readKeyFile(file);
   if (key === undefined) throw new Error(`cannot create ${file}`);
   return key;

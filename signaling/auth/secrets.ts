@@ -3,9 +3,10 @@
 // (JWT_SECRET, INVITE_SECRET, RESUME_SECRET): nodes of one deployment share
 // them that way rather than by sharing a folder.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { createOnce } from '../core/createOnce.js';
 
 const fileSchema = z.object({
   version: z.literal(1),
@@ -58,20 +59,8 @@ export async function loadOrCreateSecrets(
       inviteSecret: randomBytes(32).toString('base64url'),
       resumeSecret: randomBytes(32).toString('base64url'),
     };
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    // Written whole under a temporary name, then linked into place: link()
-    // fails if another process created the file first, and then we use theirs.
-    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify(fresh, null, 2), { mode: 0o600 });
-    try {
-      await link(temp, file);
-      stored = fresh;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      stored = await readSecrets(file);
-    } finally {
-      await unlink(temp);
-    }
+    await createOnce(file, JSON.stringify(fresh, null, 2));
+    stored = await readSecrets(file);
     if (!stored) throw new Error(`cannot create ${file}`);
   }
   return {

@@ -15,6 +15,7 @@ import type { MediaView } from '../rooms/mediaView.js';
 import type { Membership } from '../rooms/membership.js';
 import type { RoomWatch } from '../rooms/roomWatch.js';
 import type { RoomRegistry, PeerState } from '../rooms/registry.js';
+import type { TurnIssuer } from '../turn/credentials.js';
 import type { RoomStateStore } from '../rooms/stateStore.js';
 import type { Notifier } from '../socket/notifier.js';
 
@@ -69,6 +70,8 @@ export interface Services {
   readonly commands: PeerCommands;
   /** Base of links handed out (invites); undefined: the client builds it from its own origin. */
   readonly publicUrl: string | undefined;
+  /** Fresh TURN credentials for every transport and ICE restart (none without a TURN server). */
+  readonly turn: TurnIssuer;
 }
 
 export interface HandlerContext {

@@ -29,6 +29,7 @@ import { moderatorGroup, roomGroup } from '../socket/notifier.js';
 import { chatView } from './chatView.js';
 import { personIdOf, displayNameOf, hasLastingId, newPeerId, userIdOf } from './identityOf.js';
 import { recordDeparture } from '../rooms/membership.js';
+import { iceServersField } from '../turn/credentials.js';
 import type { Handler } from './types.js';
 
 type Entry =
@@ -456,6 +457,7 @@ async function enterMeeting(
     role: member.role,
     displayName: member.displayName,
     routerRtpCapabilities: rtpCapabilities,
+    ...iceServersField(services.turn.iceServers()),
     peers: others.map((m) => toPeerInfo(m, services.media.producersOf(roomName, m.peerId))),
     settings: settingsView(control),
     hands: control.hands,

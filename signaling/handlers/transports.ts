@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors.js';
+import { iceServersField } from '../turn/credentials.js';
 import { requirePeer, type Handler } from './types.js';
 
 /**
@@ -18,7 +19,7 @@ export const createTransport: Handler<'createTransport'> = async (ctx, { directi
     direction,
   });
   peer.transports.set(transport.id, direction);
-  return transport;
+  return { ...transport, ...iceServersField(ctx.services.turn.iceServers()) };
 };
 
 function ownTransport(ctx: Parameters<Handler<'connectTransport'>>[0], transportId: string) {
@@ -43,11 +44,13 @@ export const connectTransport: Handler<'connectTransport'> = async (
 
 export const restartIce: Handler<'restartIce'> = async (ctx, { transportId }) => {
   const peer = ownTransport(ctx, transportId);
-  return ctx.services.sfu.call('restartIce', {
+  const { iceParameters } = await ctx.services.sfu.call('restartIce', {
     roomId: peer.roomName,
     peerId: peer.id,
     transportId,
   });
+  // coturn checks credentials only when allocating: the restart allocates anew.
+  return { iceParameters, ...iceServersField(ctx.services.turn.iceServers()) };
 };
 
 export const closeTransport: Handler<'closeTransport'> = async (ctx, { transportId }) => {

@@ -55,6 +55,17 @@ export {
   type RtpCapabilities,
 } from '../../sfu/api/rtp.js';
 
+/**
+ * A TURN server as RTCPeerConnection takes it, with short-lived credentials
+ * (a new pair for every transport and ICE restart). Since protocol 2.5.
+ */
+export const iceServerSchema = z.object({
+  urls: z.array(z.string().max(512)).min(1).max(8),
+  username: z.string().max(256),
+  credential: z.string().max(256),
+});
+export type IceServer = z.infer<typeof iceServerSchema>;
+
 export const producerInfoSchema = z.object({
   producerId: idSchema,
   kind: mediaKindSchema,

@@ -9,6 +9,7 @@ import {
   idSchema,
   lobbyEntrySchema,
   iceParametersSchema,
+  iceServerSchema,
   mediaKindSchema,
   mediaSourceSchema,
   meetingRoleSchema,
@@ -35,6 +36,12 @@ const joinedSchema = z.object({
   /** Staff names come from the token; the client shows this one. */
   displayName: z.string(),
   routerRtpCapabilities: rtpCapabilitiesSchema,
+  /**
+   * TURN servers with short-lived credentials, when the deployment has one
+   * (every createTransport and restartIce reply brings fresh ones). Since
+   * protocol 2.5.
+   */
+  iceServers: z.array(iceServerSchema).optional(),
   peers: z.array(peerSchema),
   settings: roomSettingsSchema,
   /** Raised hands, oldest first. */
@@ -96,7 +103,8 @@ export const requests = {
   },
   createTransport: {
     request: z.object({ direction: z.enum(['send', 'recv']) }),
-    response: transportOptionsSchema,
+    /** With `iceServers` (fresh TURN credentials) when the deployment has a TURN server. */
+    response: transportOptionsSchema.extend({ iceServers: z.array(iceServerSchema).optional() }),
   },
   connectTransport: {
     request: z.object({ transportId: idSchema, dtlsParameters: dtlsParametersSchema }),
@@ -106,7 +114,11 @@ export const requests = {
   closeTransport: { request: z.object({ transportId: idSchema }), response: empty },
   restartIce: {
     request: z.object({ transportId: idSchema }),
-    response: z.object({ iceParameters: iceParametersSchema }),
+    /** `iceServers`: fresh TURN credentials for the new allocation (since protocol 2.5). */
+    response: z.object({
+      iceParameters: iceParametersSchema,
+      iceServers: z.array(iceServerSchema).optional(),
+    }),
   },
   /** The client can receive media: the server starts consuming for it. */
   ready: { request: z.object({ rtpCapabilities: rtpCapabilitiesSchema }), response: empty },

@@ -16,6 +16,7 @@ import type { Database } from '../../signaling/db/index.js';
 import { createMemoryMeetingRecorder } from '../../signaling/rooms/meetingRecorder.js';
 import type { AttemptLimiter } from '../../signaling/rooms/attemptLimiter.js';
 import type { RoomStateStore } from '../../signaling/rooms/stateStore.js';
+import { loadTurnConfig } from '../../signaling/turn/config.js';
 import { startTestSfu, testLogger, type TestSfu } from './sfu.js';
 
 export const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -53,6 +54,8 @@ export interface TestServerOptions {
   sfu?: TestSfu;
   trustProxy?: boolean;
   reconnectGraceMs?: number;
+  /** TURN_* settings (TURN_URLS with TURN_SECRET: clients get TURN credentials). */
+  turnEnv?: Record<string, string>;
   /** How long the SFU keeps this server's rooms and peers without a renewal (SFU_LEASE_SECONDS). */
   sfuLeaseMs?: number;
   /**
@@ -120,6 +123,8 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
       listenIp: '127.0.0.1',
       announcedAddress: undefined,
     },
+    // TURN_* as a deployment would give them (no TURN_URLS: no TURN server).
+    turn: loadTurnConfig(options.turnEnv ?? {}),
   };
 }
 
