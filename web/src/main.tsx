@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import { startCredentials } from './auth/startup.js';
+import { takeRelaySwitch } from './media/relayPolicy.js';
 import { useStore } from './lib/store.js';
 import {
   activateLanguageStore,
@@ -21,8 +22,9 @@ const showLanguage = () => {
 showLanguage();
 languageStore.subscribe(showLanguage);
 
-// Once, before anything else: the fragment's token or invite is taken into
-// memory and removed from the address bar.
+// Once, before anything else: the fragment's relay switch is read, and its
+// token or invite is taken into memory and removed from the address bar.
+takeRelaySwitch();
 const credentials = startCredentials();
 
 /**

@@ -16,6 +16,8 @@ export const screensEn: Record<ScreensKey, string> = {
   'prejoin.defaultDevice': 'Default',
   'prejoin.speakerTest': 'Test speakers',
   'prejoin.speakerPlaying': 'Playing…',
+  'prejoin.relayOnly': 'Send audio and video through the relay server',
+  'prejoin.relayOnlyHint': 'For office networks that block calls. May add a little delay.',
   'prejoin.micOn': 'Microphone on',
   'prejoin.micOff': 'Microphone off',
   'prejoin.camOn': 'Camera on',

@@ -14,6 +14,9 @@ export const screensRu = {
   'prejoin.defaultDevice': 'По умолчанию',
   'prejoin.speakerTest': 'Проверить звук',
   'prejoin.speakerPlaying': 'Звучит…',
+  'prejoin.relayOnly': 'Передавать звук и видео через сервер-ретранслятор',
+  'prejoin.relayOnlyHint':
+    'Для офисных сетей, где звонки блокируются. Возможна небольшая задержка.',
   'prejoin.micOn': 'Микрофон включён',
   'prejoin.micOff': 'Микрофон выключен',
   'prejoin.camOn': 'Камера включена',

@@ -9,6 +9,7 @@ import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '../meeting/icons
 import { TrackVideo } from '../meeting/media.js';
 import { shownSpeaker, useAudioOutput, useSpeakerDevice } from '../media/audioOutput.js';
 import { playTestTone, watchLevel } from './audio.js';
+import { RelaySwitch } from './RelaySwitch.js';
 import type { DeviceProblem, PrejoinMedia, PrejoinState, Source } from './prejoinMedia.js';
 
 function MicLevel({ track }: { track: MediaStreamTrack | undefined }) {
@@ -206,6 +207,7 @@ export function PrejoinPanel({ media, disabled }: { media: PrejoinMedia; disable
           onChange={(id) => output.select(id)}
         />
       )}
+      <RelaySwitch />
     </section>
   );
 }

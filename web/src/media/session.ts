@@ -96,6 +96,11 @@ export interface MediaSessionOptions {
   onMutedTalk?(): void;
   /** A transport of the current media changed its connection state. */
   onTransportState?: OnTransportState;
+  /**
+   * The current media's path was lost and an ICE restart did not bring it
+   * back in time: the caller starts the media afresh (as after mediaReset).
+   */
+  onStuck?: () => void;
 }
 
 export function createMediaSession({
@@ -103,6 +108,7 @@ export function createMediaSession({
   onError,
   onMutedTalk,
   onTransportState = () => undefined,
+  onStuck = () => undefined,
 }: MediaSessionOptions): MediaSession {
   const store = createStore<MediaState>({
     mic: 'pending',
@@ -204,7 +210,16 @@ export function createMediaSession({
       }
       const ready = signaling.request('ready', { rtpCapabilities: loaded.recvRtpCapabilities });
       ready.catch(() => undefined);
-      const created = createTransports(loaded, await options, signaling, onTransportState);
+      const created: Transports = createTransports(
+        loaded,
+        await options,
+        signaling,
+        onTransportState,
+        // Only the transports of now: older ones are closed and replaced already.
+        () => {
+          if (transports === created) onStuck();
+        },
+      );
       if (mine !== epoch) {
         created.send.close();
         created.recv.close();

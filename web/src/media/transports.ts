@@ -1,10 +1,14 @@
 // Creates the send and receive WebRTC transports of one media epoch and wires
-// their events to signaling: DTLS connect, produce, and an ICE restart when
-// the connection fails. Their connection states are reported too (for the
-// "reconnecting audio and video" notice).
+// their events to signaling: DTLS connect, produce, and the recovery of a
+// lost path (ICE restart, then a rebuild: iceRecovery.ts). Their connection
+// states are reported too (for the "reconnecting audio and video" notice).
+// TURN servers come with every transport and ICE restart, with credentials
+// of their own; with the relay switch on, media go through them only.
 import type { types } from 'mediasoup-client';
 import type { MediaSource, ResponseData } from '../../../signaling/protocol/index.js';
 import type { SignalingClient } from '../signaling/client.js';
+import { createIceRecovery } from './iceRecovery.js';
+import { relayOnly } from './relayPolicy.js';
 
 type Transport = types.Transport;
 type Device = types.Device;
@@ -24,41 +28,58 @@ export interface ProducerAppData {
   paused: boolean;
 }
 
-function toOptions(options: ResponseData<'createTransport'>): types.TransportOptions {
+function toOptions(
+  options: ResponseData<'createTransport'>,
+  relay: boolean,
+): types.TransportOptions {
+  const iceServers = options.iceServers ?? [];
   return {
     id: options.id,
     iceParameters: options.iceParameters as unknown as types.IceParameters,
     iceCandidates: options.iceCandidates as unknown as types.IceCandidate[],
     dtlsParameters: options.dtlsParameters as unknown as types.DtlsParameters,
+    iceServers,
+    // Relay only with a relay to use: without one no path could ever connect.
+    iceTransportPolicy: relay && iceServers.length > 0 ? 'relay' : 'all',
   };
 }
 
-function wire(transport: Transport, signaling: SignalingClient, onState: OnTransportState): void {
+/** A transport's media path could not be recovered: the caller rebuilds its media. */
+export type OnStuck = (direction: 'send' | 'recv') => void;
+
+function wire(
+  transport: Transport,
+  signaling: SignalingClient,
+  onState: OnTransportState,
+  onStuck: OnStuck,
+): void {
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     signaling
       .request('connectTransport', { transportId: transport.id, dtlsParameters })
       .then(() => callback(), errback);
   });
 
-  let restarting = false;
+  const recovery = createIceRecovery({
+    async restart() {
+      const { iceParameters, iceServers } = await signaling.request('restartIce', {
+        transportId: transport.id,
+      });
+      if (transport.closed) return;
+      if (iceServers) await transport.updateIceServers({ iceServers });
+      await transport.restartIce({
+        iceParameters: iceParameters as unknown as types.IceParameters,
+      });
+    },
+    onStuck: () => {
+      if (!transport.closed) onStuck(transport.direction);
+    },
+  });
   transport.on('connectionstatechange', (state) => {
     onState(transport.direction, state);
-    if (state !== 'failed' || restarting || transport.closed) return;
-    restarting = true;
-    signaling
-      .request('restartIce', { transportId: transport.id })
-      .then(({ iceParameters }) =>
-        transport.closed
-          ? undefined
-          : transport.restartIce({
-              iceParameters: iceParameters as unknown as types.IceParameters,
-            }),
-      )
-      .catch((error: unknown) => console.warn('ICE restart failed', error))
-      .finally(() => {
-        restarting = false;
-      });
+    if (transport.closed) recovery.close();
+    else recovery.state(state);
   });
+  transport.observer.on('close', () => recovery.close());
 }
 
 export type TransportOptions = readonly [
@@ -94,11 +115,13 @@ export function createTransports(
   [sendOptions, recvOptions]: TransportOptions,
   signaling: SignalingClient,
   onState: OnTransportState,
+  onStuck: OnStuck,
+  relay: boolean = relayOnly(),
 ): Transports {
-  const send = device.createSendTransport(toOptions(sendOptions));
-  const recv = device.createRecvTransport(toOptions(recvOptions));
-  wire(send, signaling, onState);
-  wire(recv, signaling, onState);
+  const send = device.createSendTransport(toOptions(sendOptions, relay));
+  const recv = device.createRecvTransport(toOptions(recvOptions, relay));
+  wire(send, signaling, onState, onStuck);
+  wire(recv, signaling, onState, onStuck);
 
   send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
     const { source, paused } = appData as ProducerAppData;

@@ -105,6 +105,12 @@ export function createRoomSession({
     onError: mediaFailed,
     onMutedTalk: () => toasts.show({ kind: 'talkingWhileMuted' }),
     onTransportState: (direction, state) => link((l) => transportState(l, direction, state)),
+    // The path stayed lost after an ICE restart: media start afresh, as after mediaReset.
+    onStuck: () => {
+      if (routerCapabilities && !closed && store.get().phase === 'joined') {
+        void startMedia(routerCapabilities, true);
+      }
+    },
   });
   const chat = createChat(signaling);
   const reactions = createReactionFeed();
@@ -123,12 +129,15 @@ export function createRoomSession({
 
   /** Bumped by every start: only the latest one's outcome counts. */
   let starts = 0;
+  /** The router of the media started last (a rebuild after a lost path uses it again). */
+  let routerCapabilities: JoinedReply['routerRtpCapabilities'] | undefined;
   /** `rebuild`: media ran before (a media reset, or a rejoin that lost them). */
   async function startMedia(
     routerRtpCapabilities: JoinedReply['routerRtpCapabilities'],
     rebuild: boolean,
   ) {
     const mine = (starts += 1);
+    routerCapabilities = routerRtpCapabilities;
     link(() => newTransports(rebuild));
     try {
       await media.start(routerRtpCapabilities);
