@@ -54,6 +54,8 @@ export interface TestServerOptions {
   sfu?: TestSfu;
   trustProxy?: boolean;
   reconnectGraceMs?: number;
+  /** The address the server listens on (default 127.0.0.1), e.g. a test host's link. */
+  host?: string;
   /** TURN_* settings (TURN_URLS with TURN_SECRET: clients get TURN credentials). */
   turnEnv?: Record<string, string>;
   /** How long the SFU keeps this server's rooms and peers without a renewal (SFU_LEASE_SECONDS). */
@@ -108,7 +110,7 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
         }
       : undefined,
     port: 0,
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     publicUrl: options.publicUrl,
     logLevel: process.env['LOG_LEVEL'] ?? 'silent',
     trustProxy: options.trustProxy ?? false,
@@ -180,7 +182,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = node.server;
   const { port } = await node.listen();
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     sfu,
     server,

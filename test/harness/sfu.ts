@@ -39,6 +39,9 @@ export interface TestSfuOptions extends InProcessSfuDeps {
   workers?: number;
   /** A fixed first media port (default: any free port). */
   rtcPort?: number;
+  /** Where media listen (default 127.0.0.1), and the address announced to clients. */
+  listenIp?: string;
+  announcedAddress?: string;
   /** Consumers one worker is sized for (a small figure spreads a room over workers). */
   consumersPerWorker?: number;
 }
@@ -49,6 +52,8 @@ export async function startTestSfu(
   const {
     workers = 1,
     rtcPort = 0,
+    listenIp = '127.0.0.1',
+    announcedAddress,
     consumersPerWorker = DEFAULT_CONSUMERS_PER_WORKER,
     ...deps
   } = typeof workersOrOptions === 'number' ? { workers: workersOrOptions } : workersOrOptions;
@@ -66,8 +71,8 @@ export async function startTestSfu(
       {
         workers,
         rtcPort,
-        listenIp: '127.0.0.1',
-        announcedAddress: undefined,
+        listenIp,
+        announcedAddress,
         workerLogLevel: 'warn',
         initialAvailableOutgoingBitrate: 1_000_000,
         pipe: embeddedPipeOptions(),
