@@ -17,6 +17,8 @@ APT_PACKAGES=(
   chromium
   # test services: tests start their own ephemeral instances
   postgresql redis-server coturn
+  # test hosts in network namespaces with a firewall (firewalled-client tests)
+  iproute2 nftables
 )
 
 say() { echo "setup: $*"; }
