@@ -14,7 +14,7 @@ APT_PACKAGES=(
   libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev
   libflatbuffers-dev flatbuffers-compiler
   # browser tests and benchmarks
-  chromium
+  chromium libnss3-tools
   # test services: tests start their own ephemeral instances
   postgresql redis-server coturn
   # test hosts in network namespaces with a firewall (firewalled-client tests)
