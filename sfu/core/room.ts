@@ -17,6 +17,7 @@ import { createRoomEmitter, reportConsumer, reportProducer, type Reporting } fro
 import { createRoomRouters, type RoomRouter } from './roomRouters.js';
 import { roomShares, type WorkerShare } from './roomShares.js';
 import { createSpeakers } from './speakers.js';
+import { keyFramesOnNewPath } from './newPath.js';
 
 export { createRoomEmitter } from './roomEvents.js';
 export type { PeerSnapshot } from './peerMedia.js';
@@ -313,6 +314,8 @@ export async function createRoom(params: {
           });
         }
       });
+      // Only the peer's receiving transport carries consumers.
+      keyFramesOnNewPath(transport, () => owner.consumers.values());
       transport.on('dtlsstatechange', (state) => {
         if (state === 'failed' || state === 'closed') {
           log.warn({ peer: peerId, transport: transport.id, state }, 'transport DTLS ended');

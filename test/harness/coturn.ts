@@ -16,6 +16,8 @@ import { freePort } from './ports.js';
 import { makeTestCa } from './testCa.js';
 
 export interface CoturnOptions {
+  /** The address coturn listens and relays on (default 127.0.0.1), e.g. a test host's link. */
+  host?: string;
   /** TLS listener with a certificate for `name` (default 127.0.0.1) from a fresh test CA. */
   tls?: boolean | { name: string };
   /** TURN_ALLOWED_PEER_IPS (default: none, the production policy). */
@@ -46,7 +48,6 @@ export interface TestCoturn {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 
 /** Waits for a first answer on each listener, failing early if coturn exits. */
@@ -78,6 +79,7 @@ async function waitReady(child: ChildProcess, targets: StunTarget[], output: () 
 }
 
 export async function startCoturn(options: CoturnOptions = {}): Promise<TestCoturn> {
+  const HOST = options.host ?? '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'veche-coturn-'));
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   const listen = await freePort();

@@ -27,15 +27,42 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
   await context.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     const made: { pc: RTCPeerConnection; config: RTCConfiguration }[] = [];
-    (window as unknown as { vechePeerConnections: typeof made }).vechePeerConnections = made;
+    const timeline: { at: number; connection: number; state: string }[] = [];
+    const w = window as unknown as {
+      vechePeerConnections: typeof made;
+      vecheTimeline: typeof timeline;
+    };
+    w.vechePeerConnections = made;
+    w.vecheTimeline = timeline;
     class Recorded extends Native {
       constructor(config: RTCConfiguration = {}) {
         super(config);
-        made.push({ pc: this, config });
+        const connection = made.push({ pc: this, config }) - 1;
+        this.addEventListener('iceconnectionstatechange', () =>
+          timeline.push({ at: Date.now(), connection, state: `ice:${this.iceConnectionState}` }),
+        );
+        this.addEventListener('icecandidate', (event) => {
+          if (event.candidate === null)
+            timeline.push({ at: Date.now(), connection, state: 'gathered' });
+        });
       }
     }
     window.RTCPeerConnection = Recorded;
   });
+}
+
+/** ICE state changes of the page's connections since `since` (ms after the epoch), in order. */
+export function connectionTimeline(
+  page: Page,
+  since = 0,
+): Promise<{ at: number; connection: number; state: string }[]> {
+  return page.evaluate(
+    (since) =>
+      (
+        window as unknown as { vecheTimeline: { at: number; connection: number; state: string }[] }
+      ).vecheTimeline.filter((e) => e.at >= since),
+    since,
+  );
 }
 
 /** The ICE servers (without credentials) and policies the page's connections were given. */

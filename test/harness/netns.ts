@@ -21,10 +21,11 @@ export interface TestHost {
   /** The test host's own address. */
   readonly nsIp: string;
   /**
-   * Replaces the test host's firewall: nftables rules for its output chain
-   * (policy accept), e.g. `meta l4proto udp drop`. Empty: no rules.
+   * Replaces the test host's firewall: nftables rules for what it sends
+   * (output chain, policy accept), e.g. `meta l4proto udp drop`, and for what
+   * it receives (input chain). Empty: no rules.
    */
-  firewall(rules: readonly string[]): Promise<void>;
+  firewall(output: readonly string[], input?: readonly string[]): Promise<void>;
   /** An executable that runs `command` inside the namespace (for Playwright's executablePath). */
   wrapper(command: string): Promise<string>;
   remove(): Promise<void>;
@@ -91,7 +92,7 @@ export async function createTestHost(): Promise<TestHost> {
     name,
     hostIp,
     nsIp,
-    async firewall(rules) {
+    async firewall(output, input = []) {
       const ruleset = [
         'table inet veche_test',
         'delete table inet veche_test',
@@ -99,7 +100,12 @@ export async function createTestHost(): Promise<TestHost> {
         '  chain output {',
         '    type filter hook output priority 0; policy accept;',
         '    oifname "lo" accept',
-        ...rules.map((rule) => `    ${rule}`),
+        ...output.map((rule) => `    ${rule}`),
+        '  }',
+        '  chain input {',
+        '    type filter hook input priority 0; policy accept;',
+        '    iifname "lo" accept',
+        ...input.map((rule) => `    ${rule}`),
         '  }',
         '}',
       ].join('\n');

@@ -6,7 +6,7 @@
 import type { types } from 'mediasoup-client';
 
 /** How long a `disconnected` path may recover by itself before an ICE restart. */
-export const DISCONNECTED_GRACE_MS = 2_000;
+export const DISCONNECTED_GRACE_MS = 500;
 /** How long an ICE restart may take before the transports are rebuilt. */
 export const RESTART_BOUND_MS = 8_000;
 
