@@ -16,7 +16,7 @@ APT_PACKAGES=(
   # browser tests and benchmarks
   chromium
   # test services: tests start their own ephemeral instances
-  postgresql redis-server coturn
+  postgresql redis-server coturn nginx
 )
 
 say() { echo "setup: $*"; }
