@@ -16,7 +16,7 @@ APT_PACKAGES=(
   # browser tests and benchmarks
   chromium libnss3-tools
   # test services: tests start their own ephemeral instances
-  postgresql redis-server coturn
+  postgresql redis-server coturn nginx
   # test hosts in network namespaces with a firewall (firewalled-client tests)
   iproute2 nftables
 )

@@ -3,8 +3,12 @@
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { loadCheckpointConfig, type CheckpointConfig } from './audit/checkpointConfig.js';
-import { loadTurnConfig, type TurnConfig } from './turn/config.js';
+import {
+  CHECKPOINT_ENV_NAMES,
+  loadCheckpointConfig,
+  type CheckpointConfig,
+} from './audit/checkpointConfig.js';
+import { loadTurnConfig, TURN_ENV_NAMES, type TurnConfig } from './turn/config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -120,6 +124,14 @@ const envSchema = z
         .every((o) => /^https?:\/\/[^\s;,'"]+$/.test(o)),
     { message: 'FRAME_ANCESTORS is a space-separated list of http(s) origins' },
   );
+
+/**
+ * Every environment variable a signaling node reads (its own, the audit
+ * checkpoints', TURN_*): deployment files are checked against this list.
+ */
+export const SIGNALING_ENV_NAMES: readonly string[] = [
+  ...new Set([...Object.keys(envSchema.shape), ...CHECKPOINT_ENV_NAMES, ...TURN_ENV_NAMES]),
+];
 
 export interface SignalingConfig {
   /** embedded: `npm start` defaults (ad-hoc rooms, first joiner hosts, generated secrets). */

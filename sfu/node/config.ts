@@ -129,6 +129,9 @@ const envSchema = z
     { message: 'must be http://host:port or https://host:port', path: ['SFU_INTERNAL_PUBLIC_URL'] },
   );
 
+/** Every environment variable an SFU node reads: deployment files are checked against this list. */
+export const SFU_NODE_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface SfuNodeConfig {
   /** Stable across restarts; names this node to signaling and in logs. */
   nodeId: string;

@@ -31,6 +31,9 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_FILE: optionalString,
 });
 
+/** The environment variables these settings are read from (deployment files are checked against them). */
+export const CHECKPOINT_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface CheckpointConfig {
   databaseUrl: string | undefined;
   dataDir: string;

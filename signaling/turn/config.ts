@@ -112,6 +112,9 @@ const envSchema = z
     message: 'TURN_LISTEN_PORT and TURN_TLS_PORT must differ',
   });
 
+/** The environment variables TURN_* settings are read from (deployment files are checked against them). */
+export const TURN_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface TurnConfig {
   /** What clients get (empty: no TURN server configured). */
   urls: TurnUrl[];

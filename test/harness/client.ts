@@ -34,6 +34,10 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
   /** The handshake auth object: `{ token }` for staff, `{ invite }` for guests. */
   auth?: Record<string, string>;
+  /** PEM of the CA that signed an https:// server's certificate. */
+  ca?: string;
+  /** The local address to connect from (any of 127.0.0.0/8 on loopback). */
+  localAddress?: string;
 }
 
 export async function connectClient(
@@ -46,6 +50,8 @@ export async function connectClient(
     reconnection: false,
     ...(options.headers ? { extraHeaders: options.headers } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
