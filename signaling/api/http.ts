@@ -1,4 +1,5 @@
 // Reading requests and writing answers for the REST API.
+import { clientAddress } from '../auth/socketAuth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 
@@ -62,12 +63,11 @@ export function sendText(
   res.writeHead(status, { 'cache-control': 'no-store', ...headers }).end(text);
 }
 
-/** The caller's address; behind a trusted proxy, the first forwarded one. */
+/**
+ * The caller's address, by the same rule as sockets' (behind a trusted proxy,
+ * the address the proxy appended; the entries before it are the client's word).
+ */
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? undefined;
+  const address = clientAddress(req, trustProxy);
+  return address === 'unknown' ? undefined : address;
 }
