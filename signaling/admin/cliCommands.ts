@@ -1,10 +1,9 @@
 // The admin CLI's commands over the REST API (/api/admin): list nodes and
-// rooms, drain or undrain a node, close a room. Answers are schema-checked;
-// output is a table, or the API's JSON with --json. The token is only ever
-// sent in the Authorization header, never printed.
+// rooms, drain or undrain a node, close a room (through restClient.ts).
+// Output is a table, or the API's JSON with --json.
 import { z } from 'zod';
-import { errorBodySchema } from '../api/errors.js';
 import { liveRoomSchema, nodeViewSchema, type LiveRoomView, type NodeView } from '../api/live.js';
+import { adminRestClient, CliFailure, type ExitCode } from './restClient.js';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [--json]
   nodes                     SFU nodes: state, workers, load, rooms and participants
@@ -19,17 +18,7 @@ export interface CliIo {
   err(line: string): void;
 }
 
-/** Exit codes: 0 done, 1 the server refused or failed, 2 the command or setup is wrong. */
-export type ExitCode = 0 | 1 | 2;
-
-class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly code: ExitCode,
-  ) {
-    super(message);
-  }
-}
+export type { ExitCode } from './restClient.js';
 
 type Command =
   | { name: 'nodes' | 'rooms' }
@@ -122,50 +111,7 @@ export async function runAdminCli(
       return 0;
     }
     const { command, json } = parse(argv);
-    const token = env.VECHE_TOKEN?.trim();
-    if (!token)
-      throw new CliFailure(
-        'VECHE_TOKEN is not set: admin commands need an admin staff token (npm run dev:token makes one in development)',
-        2,
-      );
-    const base = (env.VECHE_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, '');
-
-    async function call<T>(
-      method: 'GET' | 'POST',
-      path: string,
-      schema: z.ZodType<T>,
-      body?: unknown,
-    ): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${base}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        });
-      } catch (error) {
-        const reason = error instanceof Error ? (error.cause ?? error).toString() : String(error);
-        throw new CliFailure(`cannot reach ${base}: ${reason}`, 1);
-      }
-      const payload: unknown = await res.json().catch(() => undefined);
-      if (!res.ok) {
-        const parsed = errorBodySchema.safeParse(payload);
-        const reason = parsed.success
-          ? `${parsed.data.error.code}${parsed.data.error.details?.reason ? ` (${String(parsed.data.error.details.reason)})` : ''}: ${parsed.data.error.message}`
-          : `HTTP ${res.status}`;
-        throw new CliFailure(`${method} ${path} refused: ${reason}`, 1);
-      }
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success)
-        throw new CliFailure(
-          `${path}: unexpected answer from ${base} (${parsed.error.message})`,
-          1,
-        );
-      return parsed.data;
-    }
+    const { call } = adminRestClient(env);
 
     const show = (value: unknown, lines: () => string[]) => {
       if (json) io.out(JSON.stringify(value, null, 2));

@@ -18,9 +18,8 @@ import {
 import { checkIntegrity, longTermKey } from './stun/integrity.js';
 import {
   Attr,
-  decodeMessage,
+  decodeOrUndefined,
   findAttribute,
-  looksLikeStun,
   Method,
   MessageClass,
   newTransactionId,
@@ -190,9 +189,9 @@ function allocation(
   const lifetimeValue = findAttribute(response, Attr.Lifetime);
   const dataListeners: ((peer: TransportAddress, data: Buffer) => void)[] = [];
   session.onOther((bytes) => {
-    if (!looksLikeStun(bytes)) return;
-    const message = decodeMessage(bytes);
-    if (message.method !== Method.Data || message.cls !== MessageClass.Indication) return;
+    const message = decodeOrUndefined(bytes);
+    if (!message || message.method !== Method.Data || message.cls !== MessageClass.Indication)
+      return;
     const peer = findAttribute(message, Attr.XorPeerAddress);
     const data = findAttribute(message, Attr.Data);
     if (!peer || !data) return;

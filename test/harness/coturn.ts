@@ -41,6 +41,8 @@ export interface TestCoturn {
   config: TurnConfig;
   /** The CA certificate (PEM) clients trust when TLS is on. */
   ca?: string;
+  /** The same as a file (e.g. for NODE_EXTRA_CA_CERTS of a spawned tool). */
+  caFile?: string;
   /** The generated turnserver.conf. */
   confFile: string;
   /** Everything coturn printed so far (for failure messages). */
@@ -160,7 +162,7 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<TestCotu
     realm: config.realm,
     ports: { listen, ...(tlsPort ? { tls: tlsPort } : {}), relay: config.relayPorts },
     config,
-    ...(ca ? { ca: ca.ca } : {}),
+    ...(ca ? { ca: ca.ca, caFile: ca.caFile } : {}),
     confFile,
     output: () => printed,
     stop,

@@ -10,6 +10,8 @@ import type { TestCertificate } from './certificate.js';
 export interface TestCa {
   /** The CA certificate (PEM text), what clients trust. */
   ca: string;
+  /** The same in a PEM file. */
+  caFile: string;
   /** A server certificate signed by this CA; `name` is a DNS name or an IPv4 address. */
   issue(name: string): TestCertificate;
 }
@@ -45,6 +47,7 @@ export function makeTestCa(dir: string): TestCa {
   let serial = 0;
   return {
     ca: readFileSync(caCert, 'utf8'),
+    caFile: caCert,
     issue(name) {
       serial += 1;
       const prefix = join(dir, `issued-${serial}-`);

@@ -147,3 +147,12 @@ export function decodeMessage(data: Buffer): StunMessage {
 /** The first attribute of `type`, if any. */
 export const findAttribute = (message: StunMessage, type: number): Buffer | undefined =>
   message.attributes.find((a) => a.type === type)?.value;
+
+/** The message, or undefined when malformed (RFC 5389: such messages are dropped). */
+export function decodeOrUndefined(data: Buffer): StunMessage | undefined {
+  try {
+    return looksLikeStun(data) ? decodeMessage(data) : undefined;
+  } catch {
+    return undefined;
+  }
+}

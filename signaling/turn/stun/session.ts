@@ -3,7 +3,7 @@
 // the deadline); anything else (indications, ChannelData) goes to listeners.
 import { TurnError, type TurnFailure } from '../failures.js';
 import { encodeSigned } from './integrity.js';
-import { decodeMessage, looksLikeStun, MessageClass, type StunMessage } from './message.js';
+import { decodeOrUndefined, MessageClass, type StunMessage } from './message.js';
 import type { StunTransport } from './transport.js';
 
 export interface StunReply {
@@ -37,14 +37,6 @@ export interface StunSession {
 
 const FIRST_RTO_MS = 250;
 
-function decodeOrUndefined(bytes: Buffer): StunMessage | undefined {
-  try {
-    return decodeMessage(bytes);
-  } catch {
-    return undefined; // a malformed datagram is dropped, as RFC 5389 asks
-  }
-}
-
 export function stunSession(transport: StunTransport): StunSession {
   const pending = new Map<string, (reply: StunReply) => void>();
   const failures = new Set<(error: TurnError) => void>();
@@ -55,7 +47,7 @@ export function stunSession(transport: StunTransport): StunSession {
     for (const fail of failures) fail(error);
   });
   transport.onMessage((bytes) => {
-    const message = looksLikeStun(bytes) ? decodeOrUndefined(bytes) : undefined;
+    const message = decodeOrUndefined(bytes);
     const waiter = message && pending.get(message.transactionId.toString('hex'));
     if (
       message &&

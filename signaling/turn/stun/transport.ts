@@ -53,6 +53,7 @@ function listeners() {
   return {
     message,
     close,
+    closed: () => closed,
     emit: (bytes: Buffer) => message.forEach((l) => l(bytes)),
     fail(error: TurnError) {
       if (closed) return;
@@ -77,7 +78,10 @@ async function openUdp(target: StunTarget): Promise<StunTransport> {
       socket.off('error', reject);
       resolve({
         protocol: 'udp',
-        send: (bytes) => socket.send(bytes),
+        // A closed socket throws on send; a late retransmission is simply dropped.
+        send: (bytes) => {
+          if (!on.closed()) socket.send(bytes);
+        },
         onMessage: (l) => on.message.push(l),
         onClose: (l) => on.close.push(l),
         close() {
@@ -121,7 +125,9 @@ function openStream(target: StunTarget, timeoutMs: number): Promise<StunTranspor
       clearTimeout(timer);
       resolve({
         protocol: target.protocol,
-        send: (bytes) => socket.write(bytes),
+        send: (bytes) => {
+          if (!on.closed()) socket.write(bytes);
+        },
         onMessage: (l) => on.message.push(l),
         onClose: (l) => on.close.push(l),
         close() {
