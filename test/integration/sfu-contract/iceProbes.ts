@@ -3,49 +3,14 @@
 // data channel; probes count in no load, expire, are limited per node and
 // close on request. Registered by suite.ts.
 import { randomUUID } from 'node:crypto';
-import type { types as msc } from 'msc-node';
 import { expect, it } from 'vitest';
-import {
-  ICE_PROBE_MESSAGE_BYTES,
-  iceProbeMessageSchema,
-  type SfuApi,
-  type SfuResponse,
-} from '../../../sfu/api/index.js';
-import { newDevice } from '../../harness/mscDevice.js';
+import { ICE_PROBE_MESSAGE_BYTES, type SfuApi } from '../../../sfu/api/index.js';
+import { receiveProbe } from '../../harness/probeReceiver.js';
 import { waitFor } from '../../harness/sfu.js';
 import { expectSfuError } from './support/contract.js';
 
 /** ICE, DTLS and SCTP set up first, on a busy two-core machine. */
 const DATA_FLOW_MS = 30_000;
-
-interface ProbeReceiver {
-  messages: { seq: number; bytes: number }[];
-  close(): void;
-}
-
-/** A receiving WebRTC peer of the probe, as the admin's browser is (without a relay). */
-async function receive(sfu: SfuApi, probe: SfuResponse<'openIceProbe'>): Promise<ProbeReceiver> {
-  const device = newDevice();
-  await device.load({
-    routerRtpCapabilities: probe.routerRtpCapabilities as msc.RtpCapabilities,
-  });
-  const transport = device.createRecvTransport(probe.transport as unknown as msc.TransportOptions);
-  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-    sfu
-      .call('connectIceProbe', { probeId: probe.probeId, dtlsParameters: dtlsParameters as never })
-      .then(() => callback(), errback);
-  });
-  const consumer = await transport.consumeData(
-    probe.dataConsumer as unknown as msc.DataConsumerOptions,
-  );
-  const messages: ProbeReceiver['messages'] = [];
-  consumer.on('message', (data: unknown) => {
-    const text = typeof data === 'string' ? data : Buffer.from(data as Uint8Array).toString();
-    const parsed = iceProbeMessageSchema.parse(JSON.parse(text));
-    messages.push({ seq: parsed.seq, bytes: Buffer.byteLength(text) });
-  });
-  return { messages, close: () => transport.close() };
-}
 
 export function iceProbeCases(context: { sfu(): SfuApi; readonly peers: { close(): void }[] }) {
   const nothingCarried = async () => {
@@ -70,7 +35,9 @@ export function iceProbeCases(context: { sfu(): SfuApi; readonly peers: { close(
     );
     await nothingCarried();
 
-    const peer = await receive(sfu, probe);
+    const peer = await receiveProbe(probe, (dtlsParameters) =>
+      sfu.call('connectIceProbe', { probeId: probe.probeId, dtlsParameters }),
+    );
     context.peers.push(peer);
     await waitFor(() => peer.messages.length >= 10, 'probe messages arrive', DATA_FLOW_MS);
     expect(peer.messages.every((m) => m.bytes === ICE_PROBE_MESSAGE_BYTES)).toBe(true);
