@@ -11,6 +11,8 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const port = z.coerce.number().int().min(1).max(65535);
 const count = z.coerce.number().int().min(0).max(1_000_000);
+/** Bits per second, up to 100 Gbit/s. */
+const bitRate = z.coerce.number().int().min(0).max(100_000_000_000);
 
 /** A TURN URL as browsers take it (RFC 7065): turn:host[:port][?transport=udp|tcp], turns:… tcp only. */
 export interface TurnUrl {
@@ -101,9 +103,9 @@ const envSchema = z
     TURN_USER_QUOTA: count.default(12),
     TURN_TOTAL_QUOTA: count.default(1200),
     /** Bits per second one relayed session may use (0: no cap). */
-    TURN_MAX_BPS: count.default(3_000_000),
+    TURN_MAX_BPS: bitRate.default(3_000_000),
     /** Bits per second the server relays in all (0: no cap). */
-    TURN_BPS_CAPACITY: z.coerce.number().int().min(0).default(0),
+    TURN_BPS_CAPACITY: bitRate.default(0),
   })
   .refine((env) => (env.TURN_TLS_CERT === undefined) === (env.TURN_TLS_KEY === undefined), {
     message: 'TURN_TLS_CERT and TURN_TLS_KEY must be set together',
