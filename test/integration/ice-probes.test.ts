@@ -1,10 +1,15 @@
 // ICE probes beyond the contract: they live on routers of their own that a
-// fenced node drops with everything else, they never hold up a drain, and
-// among several SFU nodes a probe goes to the least loaded one and is found
-// there again.
+// fenced node drops with everything else, they never hold up a drain; among
+// several SFU nodes a probe goes to the least loaded one (or the one an admin
+// names) and any signaling node finds it there again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuError } from '../../sfu/api/index.js';
+import { fixedNodeSource } from '../../signaling/admin/nodeSource.js';
+import { createTurnProbes } from '../../signaling/admin/turnProbes.js';
+import { createMemoryAuditSink } from '../../signaling/audit/sink.js';
 import { createSfuRouter } from '../../signaling/cluster/sfuRouter.js';
+import { createTurnIssuer } from '../../signaling/turn/credentials.js';
+import { parseTurnUrl } from '../../signaling/turn/config.js';
 import { startTestSfu, type InProcessTestSfu } from '../harness/sfu.js';
 
 describe('ICE probes on real workers', () => {
@@ -85,5 +90,42 @@ describe('ICE probes on real workers', () => {
     await router.call('closeIceProbe', { probeId: probe.probeId });
     expect(await b.contents()).toEqual(before);
     await a.sfu.call('closeRoom', { roomId: 'busy' });
+  });
+
+  it('opens a probe on the node an admin names, and another signaling node connects and closes it there', async () => {
+    const nodes = fixedNodeSource(
+      [
+        { url: 'http://sfu-a:7100', sfu: a.sfu },
+        { url: 'http://sfu-b:7100', sfu: b.sfu },
+      ],
+      () => 0,
+    );
+    const turn = createTurnIssuer({
+      urls: [parseTurnUrl('turn:turn.example:3478?transport=udp')],
+      secret: 's'.repeat(32),
+      ttlSeconds: 600,
+    });
+    const audit = createMemoryAuditSink();
+    const here = createTurnProbes({ nodes, turn, audit });
+    const elsewhere = createTurnProbes({ nodes, turn, audit: createMemoryAuditSink() });
+    const admin = { subject: 'root', ip: '192.0.2.1' };
+
+    expect(await here.open('sfu-c:7100', admin)).toBeUndefined();
+    const before = await a.contents();
+    const probe = await here.open('sfu-a:7100', admin);
+    expect(probe).toMatchObject({ nodeId: 'sfu-a:7100', expiresInMs: 60_000 });
+    expect(probe?.iceServers[0]?.urls).toEqual(['turn:turn.example:3478?transport=udp']);
+    expect(await a.contents()).toEqual({
+      routers: before.routers + 1,
+      transports: before.transports + 1,
+    });
+    expect(audit.events.map((e) => [e.action, e.actor, e.target, e.ip])).toEqual([
+      ['turn.probe', 'root', 'node:sfu-a:7100', '192.0.2.1'],
+    ]);
+    // A signaling node that did not open it finds it on its node.
+    expect(await elsewhere.connect('nope', probe!.transport.dtlsParameters)).toBe(false);
+    await elsewhere.close(probe!.probeId);
+    expect(await a.contents()).toEqual(before);
+    expect(await here.connect(probe!.probeId, probe!.transport.dtlsParameters)).toBe(false);
   });
 });
