@@ -16,6 +16,7 @@ import { createApiHandler } from './api/index.js';
 import type { LiveAdmin } from './api/live.js';
 import { createClusterAdmin } from './admin/clusterAdmin.js';
 import { embeddedNodeSource, type SfuNodeSource } from './admin/nodeSource.js';
+import { createTurnProbes } from './admin/turnProbes.js';
 import { createSignalingServer, type SignalingServer } from './app.js';
 import { createDatabaseAuditSink } from './audit/dbSink.js';
 import type { AuditSink } from './audit/sink.js';
@@ -23,7 +24,7 @@ import type { StaffIdentity } from './auth/identity.js';
 import { createInviteCodec } from './auth/invites.js';
 import { createResumeCodec } from './auth/resume.js';
 import { loadOrCreateSecrets, type Secrets } from './auth/secrets.js';
-import { createTurnIssuer } from './turn/credentials.js';
+import { createTurnIssuer, noTurn } from './turn/credentials.js';
 import { turnSecretOrCreate } from './turn/secret.js';
 import type { AttemptLimiter } from './rooms/attemptLimiter.js';
 import { scheduleAuditCheckpoints } from './audit/checkpoint.js';
@@ -208,8 +209,9 @@ export async function compose(
     }
 
     // Admins see every SFU node and the rooms of every signaling node (Redis index).
+    const nodeSource = sfuNodeSource ?? embeddedNodeSource(sfu);
     const cluster = createClusterAdmin({
-      nodes: sfuNodeSource ?? embeddedNodeSource(sfu),
+      nodes: nodeSource,
       live: () => server.live,
       ...(shared ? { roomIndex: shared.store } : {}),
       audit: records.audit,
@@ -223,6 +225,11 @@ export async function compose(
             ttlSeconds: config.turn.ttlSeconds,
           })
         : undefined;
+    const turnProbes = createTurnProbes({
+      nodes: nodeSource,
+      turn: turn ?? noTurn,
+      audit: records.audit,
+    });
     const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
     const server: SignalingServer = createSignalingServer({
       sfu,
@@ -279,6 +286,7 @@ export async function compose(
                 // The server being built here; asked per request, once it exists.
                 live: (): LiveAdmin => server.live,
                 cluster: () => cluster,
+                turnProbes,
               }),
             ],
           }

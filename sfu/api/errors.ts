@@ -33,6 +33,10 @@ export const sfuErrorCodeSchema = z.enum([
   'PIPE_STALE',
   /** The message is larger than the node accepts. */
   'PAYLOAD_TOO_LARGE',
+  /** No ICE probe of that id is open on this node (never was, expired or closed). */
+  'PROBE_NOT_FOUND',
+  /** The node already holds as many ICE probes as it allows: close one or wait for one to expire. */
+  'PROBE_LIMIT',
   /** The node refused the shared secret: a configuration error, not worth retrying. */
   'UNAUTHENTICATED',
   'INTERNAL',

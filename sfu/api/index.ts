@@ -22,6 +22,7 @@ export interface SfuApi {
 
 export * from './errors.js';
 export * from './events.js';
+export * from './iceProbe.js';
 export * from './methods.js';
 export * from './registry.js';
 export * from './rtp.js';

@@ -12,6 +12,12 @@ import {
   webRtcTransportOptionsSchema,
 } from './rtp.js';
 import { nodeStateSchema } from './registry.js';
+import {
+  iceProbeDataConsumerSchema,
+  iceProbeIdSchema,
+  iceProbeTransportSchema,
+  MAX_ICE_PROBE_TTL_MS,
+} from './iceProbe.js';
 
 const idSchema = z.string().min(1).max(128);
 const roomScope = { roomId: idSchema };
@@ -359,6 +365,37 @@ export const sfuMethods = {
     request: z.object({ draining: z.boolean(), migrate: z.boolean().optional() }),
     response: z.object({ state: nodeStateSchema, rooms: z.number().int().optional() }),
   },
+  /**
+   * An ICE probe (iceProbe.ts): a WebRTC transport of its own on this node's
+   * media ports (the ones participants use), with SCTP and one data consumer
+   * that carries ICE_PROBE_MESSAGE_BYTES-byte messages every
+   * ICE_PROBE_INTERVAL_MS once the client's DTLS is up. Not part of any room
+   * (never counted in loads, listings or drains); it closes itself after
+   * `ttlMs` (at most MAX_ICE_PROBE_TTL_MS) and when the node stops. A node
+   * holds a few at once: more are refused with PROBE_LIMIT. Opening an id
+   * that is open answers that probe again.
+   */
+  openIceProbe: {
+    request: z.object({
+      probeId: iceProbeIdSchema.optional(),
+      ttlMs: z.number().int().min(1000).max(MAX_ICE_PROBE_TTL_MS),
+    }),
+    response: z.object({
+      probeId: iceProbeIdSchema,
+      /** When it closes itself, from now (ms). */
+      ttlMs: z.number().int(),
+      routerRtpCapabilities: rtpCapabilitiesSchema,
+      transport: iceProbeTransportSchema,
+      dataConsumer: iceProbeDataConsumerSchema,
+    }),
+  },
+  /** Connects the probe's transport to the client's DTLS end (PROBE_NOT_FOUND once it closed). */
+  connectIceProbe: {
+    request: z.object({ probeId: iceProbeIdSchema, dtlsParameters: dtlsParametersSchema }),
+    response: empty,
+  },
+  /** Closes a probe; idempotent. */
+  closeIceProbe: { request: z.object({ probeId: iceProbeIdSchema }), response: empty },
 } as const;
 
 export type SfuMethods = typeof sfuMethods;

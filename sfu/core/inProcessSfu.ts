@@ -12,6 +12,7 @@ import type { SfuLogger } from './logger.js';
 import type { SfuOptions } from './options.js';
 import { mediaCodecs } from './mediaCodecs.js';
 import { missingCodecs } from './capabilities.js';
+import { createIceProbes } from './iceProbe.js';
 import { createLeases } from './leases.js';
 import type { MigratedRoom } from './migration.js';
 import { createNodeDrain } from './nodeDrain.js';
@@ -91,6 +92,7 @@ export async function createInProcessSfu(
   const rooms = new Map<string, Room>();
   const opening = new Map<string, Opening>();
   const leases = createLeases(now);
+  const probes = createIceProbes({ pool, logger });
   const listeners = new Set<SfuEventListener>();
   /** Router capabilities depend only on the codec list: learnt once from a short-lived router. */
   let capabilities: Promise<types.RtpCapabilities> | undefined;
@@ -241,6 +243,7 @@ export async function createInProcessSfu(
   function dropAll(): number {
     const dropped = carriedIds().length;
     drain.stop();
+    probes.closeAll();
     for (const entry of opening.values()) {
       entry.cancelled = true;
       entry.dropped = true;
@@ -446,6 +449,7 @@ export async function createInProcessSfu(
     // Placement (signaling) reads the state; without `migrate` the node keeps
     // serving what it has.
     setNodeDraining: (request) => drain.set(request),
+    ...probes.handlers,
   };
 
   function consumerOf(roomId: string, peerId: string, consumerId: string): types.Consumer {
@@ -527,6 +531,7 @@ export async function createInProcessSfu(
       drain.stop();
       // Shutting down is not ending meetings: nobody is told their room closed.
       listeners.clear();
+      probes.closeAll();
       for (const r of rooms.values()) r.close('roomClosed');
       rooms.clear();
       await pool.close();

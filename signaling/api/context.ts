@@ -1,7 +1,7 @@
 // What the route modules get from createApiHandler.
 import type { BookingService } from '../bookings/service.js';
 import type { Database } from '../db/index.js';
-import type { ClusterAdmin, LiveAdmin } from './live.js';
+import type { ClusterAdmin, LiveAdmin, TurnProbes } from './live.js';
 
 export interface ApiContext {
   db: Database;
@@ -12,4 +12,6 @@ export interface ApiContext {
   live: (() => LiveAdmin | undefined) | undefined;
   /** The cluster's SFU nodes and the live rooms of every signaling node, when known. */
   cluster: (() => ClusterAdmin | undefined) | undefined;
+  /** The relay check's probes, when this server can open them. */
+  turnProbes: TurnProbes | undefined;
 }

@@ -12,7 +12,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, mapError } from './errors.js';
 import { clientIp, DEFAULT_BODY_LIMIT, readJson, sendJson, sendText } from './http.js';
 import { openApiDocument } from './openapi.js';
-import type { ClusterAdmin, LiveAdmin } from './live.js';
+import type { ClusterAdmin, LiveAdmin, TurnProbes } from './live.js';
 import type { Reply, Route } from './route.js';
 import { createRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
@@ -20,6 +20,7 @@ import { bookingRoutes } from './routes/bookings.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { officeRoutes } from './routes/offices.js';
 import { roomRoutes } from './routes/rooms.js';
+import { turnProbeRoutes } from './routes/turnProbe.js';
 
 export interface ApiDeps {
   db: Database;
@@ -42,6 +43,8 @@ export interface ApiDeps {
   live?: () => LiveAdmin | undefined;
   /** The cluster view (SFU nodes, rooms of every signaling node) for /api/admin, looked up likewise. */
   cluster?: () => ClusterAdmin | undefined;
+  /** The relay check's probes (/api/admin/turn/probe); without it those answer 404. */
+  turnProbes?: TurnProbes;
 }
 
 export function apiRoutes(context: ApiContext): Route[] {
@@ -51,7 +54,7 @@ export function apiRoutes(context: ApiContext): Route[] {
     ...officeRoutes(context),
     ...meetingRoutes(context),
     // Only a server with live administration serves (and documents) /api/admin.
-    ...(context.live ? adminRoutes(context) : []),
+    ...(context.live ? [...adminRoutes(context), ...turnProbeRoutes(context)] : []),
   ];
 }
 
@@ -78,6 +81,7 @@ export function createApiHandler(deps: ApiDeps): RouteHandler {
     now,
     live: deps.live,
     cluster: deps.cluster,
+    turnProbes: deps.turnProbes,
   };
   const routes = apiRoutes(context);
   const match = createRouter(routes);

@@ -2,7 +2,8 @@
 // the live rooms. Signaling implements it (signaling/admin/liveAdmin.ts); the
 // API only sees this interface, so it runs without a signaling server too.
 import { z } from 'zod';
-import { nodeStateSchema, workerLoadSchema } from '../../sfu/api/index.js';
+import { nodeStateSchema, workerLoadSchema, type DtlsParameters } from '../../sfu/api/index.js';
+import type { TurnProbe } from '../protocol/api/turnProbe.js';
 
 /** The SFU's own report of a worker, with CPU always present in the API (null: unknown). */
 export const sfuWorkerSchema = workerLoadSchema.extend({ cpuMs: z.number().nullable() });
@@ -89,4 +90,17 @@ export interface ClusterAdmin {
   readonly canMigrate: boolean;
   /** Live rooms of every signaling node (those this one can see), with each participant's SFU node. */
   rooms(): Promise<LiveRoomView[]>;
+}
+
+/**
+ * The relay check: ICE probes on SFU nodes with fresh TURN credentials, for
+ * an admin's browser (or the `turn check` CLI) to prove each TURN path.
+ */
+export interface TurnProbes {
+  /** Opens a probe on that node (or the least loaded); undefined when there is no such node. */
+  open(nodeId: string | undefined, actor: AdminActor): Promise<TurnProbe | undefined>;
+  /** Connects the probe's transport; false when no such probe is open. */
+  connect(probeId: string, dtlsParameters: DtlsParameters): Promise<boolean>;
+  /** Closes the probe (idempotent). */
+  close(probeId: string): Promise<void>;
 }

@@ -24,6 +24,8 @@ export type AuditAction =
   | 'sfu.migrate'
   /** The system's own: an SFU node left the live set and its rooms moved (actor `system`). */
   | 'sfu.failover'
+  /** An admin ran the relay check: an ICE probe on an SFU node (target `node:<id>`). */
+  | 'turn.probe'
   | 'booking.create'
   | 'booking.update'
   | 'booking.cancel'

@@ -2,7 +2,8 @@
 // chosen by a stable hash of its name, so every signaling node places a room
 // on the same SFU node without asking anybody (placement by load comes with
 // the cluster's registry). Room-scoped calls go to the room's node; the
-// node-wide ones are sent to every node and their answers merged.
+// node-wide ones are sent to every node and their answers merged; an ICE
+// probe (no room) goes to the least loaded node (iceProbeNodes.ts).
 import {
   SfuError,
   type SfuApi,
@@ -11,6 +12,7 @@ import {
   type SfuRequest,
   type SfuResponse,
 } from '../../sfu/api/index.js';
+import { closeProbe, connectProbe, leastLoadedNode, type ProbeNode } from './iceProbeNodes.js';
 
 /** FNV-1a over the name's UTF-8 bytes: stable across processes, versions and platforms. */
 export function roomHash(roomId: string): number {
@@ -47,6 +49,7 @@ export function createSfuRouter(nodes: readonly SfuApi[]): SfuRouter {
   if (nodes.length === 0) throw new Error('an SFU router needs at least one SFU node');
   const nodeOf = (roomId: string) => roomHash(roomId) % nodes.length;
   const nodeFor = (roomId: string) => nodes[nodeOf(roomId)] as SfuApi;
+  const probeNodes: ProbeNode[] = nodes.map((sfu, index) => ({ id: String(index), sfu }));
 
   /** Workers of all nodes numbered one after another, node by node, as getLoad lists them. */
   async function loads() {
@@ -121,6 +124,19 @@ export function createSfuRouter(nodes: readonly SfuApi[]): SfuRouter {
         }
         throw lastError;
       }
+      // A probe is in no room: the least loaded node takes it; it is found where it is.
+      case 'openIceProbe':
+        return (await leastLoadedNode(probeNodes)).sfu.call(method, request);
+      case 'connectIceProbe':
+        return (await connectProbe(
+          probeNodes,
+          request as SfuRequest<'connectIceProbe'>,
+        )) as SfuResponse<M>;
+      case 'closeIceProbe':
+        return (await closeProbe(
+          probeNodes,
+          request as SfuRequest<'closeIceProbe'>,
+        )) as SfuResponse<M>;
       case 'setNodeDraining':
         // Which node is meant is said by calling that node (the cluster's admin API does).
         throw new SfuError('INVALID_REQUEST', 'setNodeDraining is asked of one node, not of all');

@@ -35,6 +35,9 @@ const fromSfu: Record<SfuErrorCode, ProtocolError> = {
   TIMEOUT: { code: 'SFU_ERROR', message: 'the media server did not answer in time' },
   ROOM_NOT_ON_NODE: { code: 'SFU_ERROR', message: 'the room has no media right now' },
   PIPE_STALE: { code: 'SFU_ERROR', message: 'the media server is unavailable' },
+  // Admin probes never reach a participant's socket; mapped for completeness.
+  PROBE_NOT_FOUND: { code: 'NOT_FOUND', message: 'unknown probe' },
+  PROBE_LIMIT: { code: 'SFU_ERROR', message: 'the media server is busy' },
   PAYLOAD_TOO_LARGE: { code: 'BAD_REQUEST', message: 'the media server refused this request' },
   UNAUTHENTICATED: { code: 'SFU_ERROR', message: 'the media server is unavailable' },
   INTERNAL: { code: 'SFU_ERROR', message: 'media server error' },

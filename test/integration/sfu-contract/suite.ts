@@ -10,6 +10,7 @@ import {
   type SfuRequest,
 } from '../../../sfu/api/index.js';
 import { waitFor } from '../../harness/sfu.js';
+import { iceProbeCases } from './iceProbes.js';
 import { ownershipCases } from './ownership.js';
 import { pipeCases } from './pipes.js';
 import { expectSfuError, opusParameters } from './support/contract.js';
@@ -490,6 +491,8 @@ export function sfuContractSuite(start: () => Promise<ContractTarget>, options: 
     });
 
     ownershipCases({ sfu: () => sfu, events, eventsOf });
+
+    iceProbeCases({ sfu: () => sfu, peers });
 
     it('has covered every method of the contract', () => {
       expect(sfuMethodNames.filter((m) => !called.has(m))).toEqual([]);

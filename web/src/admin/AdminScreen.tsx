@@ -1,12 +1,14 @@
 // The administrator's overview: SFU workers and live rooms (drain, end a
-// meeting), then pick an office, see its rooms and who met in them lately. Needs a staff token; the server decides what an account
-// may see and its refusals show in place.
+// meeting), the relay (TURN) check, then pick an office, see its rooms and
+// who met in them lately. Needs a staff token; the server decides what an
+// account may see and its refusals show in place.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CredentialStore } from '../auth/credentials.js';
 import type { RoomView } from '../bookings/api.js';
 import { formatDate, t } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
 import { LiveView } from './LiveView.js';
+import { RelayCheckPanel } from './RelayCheck.js';
 import { createAdminApi, type AdminApi, type MeetingRecord, type Office } from './api.js';
 import '../screens/screens.css';
 import './admin.css';
@@ -76,6 +78,7 @@ function Dashboard({ api }: { api: AdminApi }) {
     <main class="admin" data-testid="admin-dashboard">
       <h1 class="admin__title">{t('admin.title')}</h1>
       <LiveView api={api} />
+      <RelayCheckPanel api={api} />
       {offices.state === 'failed' && <Failed message={offices.message} />}
       {offices.state === 'ready' && list.length === 0 && <p>{t('admin.noOffices')}</p>}
       {list.length > 0 && selected && (

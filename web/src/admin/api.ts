@@ -1,6 +1,10 @@
 // What the admin dashboard reads: SFU nodes, workers and live rooms (and
-// changes: drain, close), offices, their rooms and meeting history.
+// changes: drain, close), offices, their rooms and meeting history; and the
+// relay check's probes.
+import type { TurnProbe } from '../../../signaling/protocol/api/turnProbe.js';
 import { createApiFetch, type RoomView } from '../bookings/api.js';
+
+export type { TurnProbe };
 
 export interface Office {
   readonly id: string;
@@ -75,11 +79,16 @@ export interface AdminApi {
   offices(): Promise<Office[]>;
   rooms(officeId: string): Promise<RoomView[]>;
   meetings(officeId: string, limit: number): Promise<MeetingRecord[]>;
+  /** Opens a relay-check probe (on that node, else the least loaded) with fresh TURN credentials. */
+  openTurnProbe(nodeId?: string): Promise<TurnProbe>;
+  connectTurnProbe(probeId: string, dtlsParameters: unknown): Promise<void>;
+  closeTurnProbe(probeId: string): Promise<void>;
 }
 
 export function createAdminApi(token: () => string | undefined): AdminApi {
   const { json } = createApiFetch(token);
   const office = (id: string) => `/api/offices/${encodeURIComponent(id)}`;
+  const probe = (id: string) => `/api/admin/turn/probe/${encodeURIComponent(id)}`;
   return {
     sfu: async () => (await json<{ workers: SfuWorker[] }>('GET', '/api/admin/sfu')).workers,
     setDraining: (index, draining) =>
@@ -106,5 +115,13 @@ export function createAdminApi(token: () => string | undefined): AdminApi {
           `${office(officeId)}/meetings?${new URLSearchParams({ limit: String(limit) })}`,
         )
       ).meetings,
+    openTurnProbe: (nodeId) =>
+      json('POST', '/api/admin/turn/probe', nodeId === undefined ? {} : { nodeId }),
+    async connectTurnProbe(probeId, dtlsParameters) {
+      await json('POST', `${probe(probeId)}/connect`, { dtlsParameters });
+    },
+    async closeTurnProbe(probeId) {
+      await json('DELETE', probe(probeId));
+    },
   };
 }

@@ -60,4 +60,23 @@ export const adminEn: Record<AdminKey, string> = {
   'admin.closeYes': 'Yes, end it',
   'admin.closeNo': 'Cancel',
   'admin.closed': 'The meeting "{room}" has ended.',
+  'admin.relay': 'Relay (TURN) check',
+  'admin.relayLead':
+    'Connects from this browser to a media server through each TURN address in turn, relay only, and shows how much data arrived and the round trip.',
+  'admin.relayRun': 'Check relay (TURN)',
+  'admin.relayRunning': 'Checking…',
+  'admin.relayDone': 'Checked through media server {node}.',
+  'admin.relayNone':
+    'No TURN server is configured (TURN_URLS): participants behind a strict firewall will get no audio or video.',
+  'admin.relayTransport': 'Transport',
+  'admin.relayResult': 'Result',
+  'admin.relayBytes': 'Bytes received',
+  'admin.relayRtt': 'RTT, ms',
+  'admin.relayOk': 'ok',
+  'admin.relayFailed': 'failed: {reason}',
+  'admin.relayFailure.noRelay': 'no relay candidate (TURN server unreachable or refused)',
+  'admin.relayFailure.iceFailed': 'ICE failed (the relay did not reach the media server)',
+  'admin.relayFailure.dtlsFailed': 'DTLS failed',
+  'admin.relayFailure.noData': 'connected, but no data arrived',
+  'admin.relayFailure.error': 'error',
 };

@@ -58,6 +58,25 @@ export const adminRu = {
   'admin.closeYes': 'Да, завершить',
   'admin.closeNo': 'Отмена',
   'admin.closed': 'Встреча «{room}» завершена.',
+  'admin.relay': 'Проверка ретранслятора (TURN)',
+  'admin.relayLead':
+    'Из этого браузера — только через ретранслятор, по каждому адресу TURN отдельно — к медиасерверу; показывает, сколько данных дошло и время отклика.',
+  'admin.relayRun': 'Проверить ретранслятор (TURN)',
+  'admin.relayRunning': 'Проверка…',
+  'admin.relayDone': 'Проверено через медиасервер {node}.',
+  'admin.relayNone':
+    'Сервер TURN не настроен (TURN_URLS): участники за строгим межсетевым экраном не смогут подключить звук и видео.',
+  'admin.relayTransport': 'Транспорт',
+  'admin.relayResult': 'Результат',
+  'admin.relayBytes': 'Получено, байт',
+  'admin.relayRtt': 'Отклик, мс',
+  'admin.relayOk': 'работает',
+  'admin.relayFailed': 'не работает: {reason}',
+  'admin.relayFailure.noRelay': 'ретранслятор не выдал адрес (TURN недоступен или отказал)',
+  'admin.relayFailure.iceFailed': 'ICE не установлен (ретранслятор не достучался до медиасервера)',
+  'admin.relayFailure.dtlsFailed': 'DTLS не установлен',
+  'admin.relayFailure.noData': 'соединение есть, данные не пришли',
+  'admin.relayFailure.error': 'ошибка',
 } as const;
 
 export type AdminKey = keyof typeof adminRu;
