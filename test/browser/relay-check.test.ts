@@ -7,12 +7,12 @@
 // no TURN server is configured.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser, useDatabase, useTestServer } from '../harness/fixtures.js';
+import { useDatabase, useTestServer } from '../harness/fixtures.js';
 import { startCoturn, type TestCoturn } from '../harness/coturn.js';
 import { freePort } from '../harness/ports.js';
 import { startTestServer, type TestServer } from '../harness/server.js';
 import { waitFor } from '../harness/sfu.js';
-import { launchChromiumTrusting, trustProblem } from '../harness/trustedChromium.js';
+import { launchTestBrowser, type TestBrowser } from '../harness/trustingBrowser.js';
 
 /** Every path in turn: relay allocation, ICE, DTLS, SCTP and three seconds of data each. */
 const CHECK_MS = 150_000;
@@ -73,21 +73,21 @@ describe('relay (TURN) check from the admin dashboard', () => {
       TURN_URLS: [
         coturn.urls.udp,
         coturn.urls.tcp,
-        ...(trustProblem() === undefined && coturn.urls.tls ? [coturn.urls.tls] : []),
+        coturn.urls.tls,
         `turn:127.0.0.1:${closedPort}?transport=tcp`,
       ].join(','),
       TURN_SECRET: coturn.secret,
     },
   }));
-  const plainBrowser = useBrowser();
+  // A browser that trusts the test CA, as a managed workstation trusts its own.
+  let trusting: TestBrowser;
   let browser: Browser;
   beforeAll(async () => {
-    const problem = trustProblem();
-    if (problem) console.log(`relay check over TLS not tested: ${problem}`);
-    browser = problem ? plainBrowser : await launchChromiumTrusting(coturn.ca ?? '');
+    trusting = await launchTestBrowser({ trustCa: coturn.ca });
+    browser = trusting.browser;
   });
   afterAll(async () => {
-    if (browser !== plainBrowser) await browser?.close();
+    await trusting?.close();
   });
 
   const openDashboard = async (url: string, token: string) => {
@@ -109,9 +109,7 @@ describe('relay (TURN) check from the admin dashboard', () => {
         ),
       ].join('\n'),
     );
-    const expected =
-      trustProblem() === undefined ? ['udp', 'tcp', 'tls', 'tcp'] : ['udp', 'tcp', 'tcp'];
-    expect(rows.map((r) => r.transport)).toEqual(expected);
+    expect(rows.map((r) => r.transport)).toEqual(['udp', 'tcp', 'tls', 'tcp']);
     const working = rows.slice(0, -1);
     for (const row of working) {
       expect(row, row.text).toMatchObject({ result: 'ok', failure: '' });
