@@ -46,6 +46,7 @@ import { readSettingFile } from './composeFiles.js';
 import type { DrainOptions, DrainOutcome } from './socket/drain.js';
 import { connectSfuNodes } from './composeSfu.js';
 import { reportKeySourceOutage } from './composeAuth.js';
+import { composeMetrics } from './composeMetrics.js';
 
 /** Chat of rooms nobody booked is kept this long. */
 /** How often the server signs the audit chain's head. */
@@ -85,6 +86,8 @@ export interface CompositionOverrides {
   lobbyMaxWaitMs?: number;
   /** The passcode-guessing budget; by default shared through Redis when there is one. */
   passcodeAttempts?: AttemptLimiter;
+  /** How long a failing dependency only degrades readiness (default 10 s). */
+  readyGraceMs?: number;
 }
 
 export interface Composition {
@@ -207,9 +210,18 @@ export async function compose(
       sfu = owned;
     }
 
+    const sfuNodes = sfuNodeSource ?? embeddedNodeSource(sfu);
+    const observed = composeMetrics({
+      token: config.metricsToken,
+      turnConfigured: config.turn.urls.length > 0,
+      log,
+    });
+    // The SFU in this process shows on this node's /metrics; SFU nodes show their own.
+    if (!config.sfuNodes) observed.addEmbeddedSfu(sfu);
+
     // Admins see every SFU node and the rooms of every signaling node (Redis index).
     const cluster = createClusterAdmin({
-      nodes: sfuNodeSource ?? embeddedNodeSource(sfu),
+      nodes: sfuNodes,
       live: () => server.live,
       ...(shared ? { roomIndex: shared.store } : {}),
       audit: records.audit,
@@ -221,12 +233,20 @@ export async function compose(
             urls: config.turn.urls,
             secret: await turnSecretOrCreate(config.turn.secret, config.dataDir),
             ttlSeconds: config.turn.ttlSeconds,
+            onIssued: () => observed.metrics.turnIssued(),
           })
         : undefined;
     const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
     const server: SignalingServer = createSignalingServer({
-      sfu,
+      sfu: observed.timed(sfu),
       log,
+      metrics: observed.metrics,
+      readiness: observed.readiness({
+        db,
+        redis: shared,
+        sfuNodes,
+        ...(overrides.readyGraceMs === undefined ? {} : { graceMs: overrides.readyGraceMs }),
+      }),
       webRoot: overrides.webRoot ?? fileURLToPath(new URL('../web/', import.meta.url)),
       publicUrl: config.publicUrl,
       tls: config.tls,
@@ -265,9 +285,10 @@ export async function compose(
       trustProxy: config.trustProxy,
       frameAncestors: config.frameAncestors,
       ...(overrides.connectionLimit ? { connectionLimit: overrides.connectionLimit } : {}),
-      ...(db
-        ? {
-            routes: [
+      routes: [
+        observed.route,
+        ...(db
+          ? [
               createApiHandler({
                 db,
                 authenticate: bearerAuthenticator(verifyStaff),
@@ -280,9 +301,9 @@ export async function compose(
                 live: (): LiveAdmin => server.live,
                 cluster: () => cluster,
               }),
-            ],
-          }
-        : {}),
+            ]
+          : []),
+      ],
     });
     // Stopped first (last in): connections go before what they use.
     stopper.add('signaling server', () => server.close());

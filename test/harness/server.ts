@@ -77,6 +77,8 @@ export interface TestServerOptions {
   lobbyMaxWaitMs?: number;
   /** The passcode-guessing budget (shared through Redis by several servers). */
   passcodeAttempts?: AttemptLimiter;
+  /** METRICS_TOKEN: /metrics then wants it as a bearer token. */
+  metricsToken?: string;
 }
 
 /** The configuration a test server runs with: what main.ts would read from the environment. */
@@ -125,6 +127,7 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     },
     // TURN_* as a deployment would give them (no TURN_URLS: no TURN server).
     turn: loadTurnConfig(options.turnEnv ?? {}),
+    metricsToken: options.metricsToken,
   };
 }
 
