@@ -79,6 +79,8 @@ export interface TestServerOptions {
   passcodeAttempts?: AttemptLimiter;
   /** METRICS_TOKEN: /metrics then wants it as a bearer token. */
   metricsToken?: string;
+  /** How long a failing dependency only degrades readiness (default 10 s). */
+  readyGraceMs?: number;
 }
 
 /** The configuration a test server runs with: what main.ts would read from the environment. */
@@ -175,6 +177,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.redis?.roomTtlMs ? { roomTtlMs: options.redis.roomTtlMs } : {}),
     ...(options.lobbyMaxWaitMs !== undefined ? { lobbyMaxWaitMs: options.lobbyMaxWaitMs } : {}),
     ...(options.passcodeAttempts ? { passcodeAttempts: options.passcodeAttempts } : {}),
+    ...(options.readyGraceMs !== undefined ? { readyGraceMs: options.readyGraceMs } : {}),
     webRoot,
     apiPublicUrl: 'https://veche.test',
     // Tests open many connections from one address.
