@@ -1,10 +1,13 @@
 // Reading a node's /metrics as Prometheus would: the text format parsed by a
 // Prometheus text-format parser, and the metric names the shipped Grafana
-// dashboard and alert rules query, so tests can check each one is served.
+// dashboard and alert rules query, so tests can check each one is served;
+// and the meeting whose figures those tests check.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
+import type { NodePeer } from './nodePeer.js';
+import { waitFor } from './sfu.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -166,4 +169,22 @@ export function familyOf(name: string, families: ReadonlyMap<string, PrometheusF
   if (families.has(name)) return name;
   const base = name.replace(/_(bucket|sum|count)$/, '');
   return families.get(base)?.type === 'HISTOGRAM' ? base : name;
+}
+
+/**
+ * Two peers (`start` joins one) who each send audio and video, resolved once
+ * each receives both of the other's streams: the meeting the metrics show.
+ */
+export async function startSendingPair(
+  start: (displayName: string) => Promise<NodePeer>,
+): Promise<[NodePeer, NodePeer]> {
+  const alice = await start('Alice');
+  await alice.startSending();
+  const bob = await start('Bob');
+  await bob.startSending();
+  const flowing = (to: NodePeer, from: NodePeer) =>
+    [...to.received.values()].filter((s) => s.peerId === from.peerId && s.packets >= 20).length ===
+    2;
+  await waitFor(() => flowing(alice, bob) && flowing(bob, alice), 'media flows both ways', 30_000);
+  return [alice, bob];
 }

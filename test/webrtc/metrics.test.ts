@@ -10,8 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../signaling/protocol/index.js';
 import { useClients, useNodePeers, useTestServer } from '../harness/fixtures.js';
-import { familyOf, metricNamesInInfra, scrape, type Scrape } from '../harness/metrics.js';
-import type { NodePeer } from '../harness/nodePeer.js';
+import {
+  familyOf,
+  metricNamesInInfra,
+  scrape,
+  startSendingPair,
+  type Scrape,
+} from '../harness/metrics.js';
 import { waitFor } from '../harness/sfu.js';
 
 const TOKEN = randomBytes(32).toString('base64url');
@@ -55,21 +60,7 @@ describe('/metrics of a signaling node with its SFU in process', () => {
   });
 
   it('shows a meeting of two peers sending audio and video', async () => {
-    const peers: NodePeer[] = [];
-    for (const name of ['Alice', 'Bob']) {
-      const peer = await startPeer(ROOM, name);
-      peers.push(peer);
-      await peer.startSending();
-    }
-    const [alice, bob] = peers as [NodePeer, NodePeer];
-    const flowing = (to: NodePeer, from: NodePeer) =>
-      [...to.received.values()].filter((s) => s.peerId === from.peerId && s.packets >= 20)
-        .length === 2;
-    await waitFor(
-      () => flowing(alice, bob) && flowing(bob, alice),
-      'media flows both ways',
-      20_000,
-    );
+    const [alice, bob] = await startSendingPair((name) => startPeer(ROOM, name));
     // Each client reports its join once; a second report of the same join is not counted.
     await alice.client.request('reportJoinTiming', { joinToMediaMs: 1800 });
     await alice.client.request('reportJoinTiming', { joinToMediaMs: 1800 });
