@@ -31,6 +31,7 @@ import { createMemoryAttemptLimiter, type AttemptLimiter } from './rooms/attempt
 import type { EntryPolicy } from './rooms/entryPolicy.js';
 import type { MeetingRecorder } from './rooms/meetingRecorder.js';
 import { createLobbyWaits, LOBBY_MAX_WAIT_MS } from './rooms/lobbyWaits.js';
+import { noMetrics, type SignalingMetrics } from './metrics/signalingMetrics.js';
 import { createMediaView } from './rooms/mediaView.js';
 import { createMembership } from './rooms/membership.js';
 import { createRecallingStore } from './rooms/recallingStore.js';
@@ -96,6 +97,10 @@ export interface SignalingOptions {
    * the rebuild of this node's rooms when Redis loses its data.
    */
   cluster?: ClusterLink;
+  /** Where the node's metrics go (default: nowhere). */
+  metrics?: SignalingMetrics;
+  /** Whether the node's dependencies answer (`/readyz`, unless draining); default: ready. */
+  readiness?: () => Promise<{ ready: boolean; status: string; checks?: object }>;
 }
 
 export interface SignalingServer {
@@ -119,6 +124,7 @@ interface SocketData {
 
 export function createSignalingServer(options: SignalingOptions): SignalingServer {
   const { sfu, log } = options;
+  const metrics = options.metrics ?? noMetrics;
   const rooms = createRoomRegistry();
   const localCounts = () => {
     let peers = 0;
@@ -157,7 +163,11 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       };
     },
     // Alive but draining is not ready: the balancer sends new connections elsewhere.
-    ready: () => ({ ready: !drain.draining, draining: drain.draining }),
+    ready: async () => {
+      if (drain.draining) return { ready: false, status: 'draining', draining: true };
+      const dependencies = (await options.readiness?.()) ?? { ready: true, status: 'ok' };
+      return { ...dependencies, draining: false };
+    },
   });
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
@@ -268,6 +278,13 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     notify,
     log,
     maxWaitMs: options.lobbyMaxWaitMs ?? LOBBY_MAX_WAIT_MS,
+    onEnded: (waitedMs, outcome) => metrics.lobbyWaitEnded(waitedMs, outcome),
+  });
+  metrics.observeNode({
+    rooms: () => localCounts().rooms,
+    peers: () => localCounts().peers,
+    sockets: () => io.of('/').sockets.size,
+    lobbyWaiting: () => [...lobbyWaits.rooms()].length,
   });
   const watch = createRoomWatch({ sfu, rooms, media, lobbyRooms: () => lobbyWaits.rooms() });
   const services: Services = {
@@ -292,6 +309,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     meetings: options.meetings,
     reconnectGraceMs: options.reconnectGraceMs,
     turn: options.turn ?? noTurn,
+    metrics,
   };
   const unsubscribe = sfu.onEvent((event) => {
     if ('epoch' in event) media.receive(event);
@@ -330,6 +348,7 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
       perAddress: requestsPerAddress,
       lobbyWaits,
       lifecycle,
+      metrics,
     });
     socket.on('disconnect', () => drain.connectionClosed());
     // Let in just before the drain began, after the others were told: told now.

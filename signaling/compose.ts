@@ -47,6 +47,7 @@ import { readSettingFile } from './composeFiles.js';
 import type { DrainOptions, DrainOutcome } from './socket/drain.js';
 import { connectSfuNodes } from './composeSfu.js';
 import { reportKeySourceOutage } from './composeAuth.js';
+import { composeMetrics } from './composeMetrics.js';
 
 /** Chat of rooms nobody booked is kept this long. */
 /** How often the server signs the audit chain's head. */
@@ -86,6 +87,8 @@ export interface CompositionOverrides {
   lobbyMaxWaitMs?: number;
   /** The passcode-guessing budget; by default shared through Redis when there is one. */
   passcodeAttempts?: AttemptLimiter;
+  /** How long a failing dependency only degrades readiness (default 10 s). */
+  readyGraceMs?: number;
 }
 
 export interface Composition {
@@ -208,10 +211,18 @@ export async function compose(
       sfu = owned;
     }
 
+    const sfuNodes = sfuNodeSource ?? embeddedNodeSource(sfu);
+    const observed = composeMetrics({
+      token: config.metricsToken,
+      turnConfigured: config.turn.urls.length > 0,
+      log,
+    });
+    // The SFU in this process shows on this node's /metrics; SFU nodes show their own.
+    if (!config.sfuNodes) observed.addEmbeddedSfu(sfu);
+
     // Admins see every SFU node and the rooms of every signaling node (Redis index).
-    const nodeSource = sfuNodeSource ?? embeddedNodeSource(sfu);
     const cluster = createClusterAdmin({
-      nodes: nodeSource,
+      nodes: sfuNodes,
       live: () => server.live,
       ...(shared ? { roomIndex: shared.store } : {}),
       audit: records.audit,
@@ -223,17 +234,25 @@ export async function compose(
             urls: config.turn.urls,
             secret: await turnSecretOrCreate(config.turn.secret, config.dataDir),
             ttlSeconds: config.turn.ttlSeconds,
+            onIssued: () => observed.metrics.turnIssued(),
           })
         : undefined;
     const turnProbes = createTurnProbes({
-      nodes: nodeSource,
+      nodes: sfuNodes,
       turn: turn ?? noTurn,
       audit: records.audit,
     });
     const adHoc = createAdHocPolicy({ mode: config.mode, adHocRooms: config.adHocRooms });
     const server: SignalingServer = createSignalingServer({
-      sfu,
+      sfu: observed.timed(sfu),
       log,
+      metrics: observed.metrics,
+      readiness: observed.readiness({
+        db,
+        redis: shared,
+        sfuNodes,
+        ...(overrides.readyGraceMs === undefined ? {} : { graceMs: overrides.readyGraceMs }),
+      }),
       webRoot: overrides.webRoot ?? fileURLToPath(new URL('../web/', import.meta.url)),
       publicUrl: config.publicUrl,
       tls: config.tls,
@@ -272,9 +291,10 @@ export async function compose(
       trustProxy: config.trustProxy,
       frameAncestors: config.frameAncestors,
       ...(overrides.connectionLimit ? { connectionLimit: overrides.connectionLimit } : {}),
-      ...(db
-        ? {
-            routes: [
+      routes: [
+        observed.route,
+        ...(db
+          ? [
               createApiHandler({
                 db,
                 authenticate: bearerAuthenticator(verifyStaff),
@@ -288,9 +308,9 @@ export async function compose(
                 cluster: () => cluster,
                 turnProbes,
               }),
-            ],
-          }
-        : {}),
+            ]
+          : []),
+      ],
     });
     // Stopped first (last in): connections go before what they use.
     stopper.add('signaling server', () => server.close());

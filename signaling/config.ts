@@ -66,6 +66,15 @@ const envSchema = z
       z.string().min(32, 'SFU_SECRET needs at least 32 characters').max(1024).optional(),
     ),
     SFU_INTERNAL_CA: optionalString,
+    /** Scrapers send it as a bearer token for /metrics (sent in a header: visible ASCII only). */
+    METRICS_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .min(32, 'METRICS_TOKEN needs at least 32 characters')
+        .max(1024)
+        .regex(/^[\x21-\x7e]+$/, 'METRICS_TOKEN: visible ASCII characters only, no spaces')
+        .optional(),
+    ),
     CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** The SFU nodes' heartbeat (SFU_NODES=registry): records older than 3 beats are gone. */
     SFU_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
@@ -87,6 +96,12 @@ const envSchema = z
   .refine((env) => env.SFU_NODES === undefined || env.SFU_SECRET !== undefined, {
     message: 'SFU_NODES needs SFU_SECRET (32+ characters, the secret the SFU nodes were given)',
   })
+  .refine(
+    (env) =>
+      env.METRICS_TOKEN === undefined ||
+      (env.METRICS_TOKEN !== env.SFU_SECRET && env.METRICS_TOKEN !== env.JWT_SECRET),
+    { message: 'METRICS_TOKEN must differ from SFU_SECRET and JWT_SECRET: a scraper holds it' },
+  )
   .refine((env) => env.SFU_INTERNAL_CA === undefined || env.SFU_NODES !== undefined, {
     message: 'SFU_INTERNAL_CA is the CA of https:// SFU nodes: set it with SFU_NODES',
   })
@@ -190,6 +205,8 @@ export interface SignalingConfig {
   auditCheckpoints: CheckpointConfig;
   /** The TURN server clients get credentials for (TURN_*; no URLs: none). */
   turn: TurnConfig;
+  /** METRICS_TOKEN: `/metrics` wants it as a bearer token; undefined: open. */
+  metricsToken: string | undefined;
 }
 
 export interface SfuNodesConfig {
@@ -314,5 +331,6 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     },
     auditCheckpoints,
     turn,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

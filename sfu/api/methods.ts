@@ -122,6 +122,18 @@ export const workerLoadSchema = z.object({
   draining: z.boolean(),
   /** Cumulative CPU time of the worker process (user + system), ms; absent if unknown. */
   cpuMs: z.number().nonnegative().optional(),
+  /** Bits per second its open transports receive / send now (mediasoup's rates); absent from older nodes. */
+  bitrateIn: z.number().nonnegative().optional(),
+  bitrateOut: z.number().nonnegative().optional(),
+  /**
+   * Share of RTP packets lost (0–1) on the way in / out, as the receiving
+   * side reports it in transport-wide congestion control feedback, weighted
+   * by each transport's bitrate; absent when no transport has such feedback.
+   */
+  lossIn: z.number().min(0).max(1).optional(),
+  lossOut: z.number().min(0).max(1).optional(),
+  /** Pipe transports toward other nodes (rooms that span nodes); absent from older nodes. */
+  pipeTransports: z.number().int().nonnegative().optional(),
 });
 
 const loadSchema = z.object({ workers: z.array(workerLoadSchema), state: nodeStateSchema });

@@ -34,6 +34,12 @@ export function parsePortRange(text: string): { min: number; max: number } | und
 const secret = (name: string) =>
   z.string().min(32, `${name} needs at least 32 characters`).max(1024);
 
+/** METRICS_TOKEN: sent by scrapers in an Authorization header, so visible ASCII without spaces. */
+export const metricsTokenSchema = secret('METRICS_TOKEN').regex(
+  /^[\x21-\x7e]+$/,
+  'METRICS_TOKEN: visible ASCII characters only, no spaces',
+);
+
 const envSchema = z
   .object({
     SFU_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
@@ -43,6 +49,8 @@ const envSchema = z
     // Never defaulted: an endpoint that creates transports must not be open.
     SFU_SECRET: optionalString.pipe(secret('SFU_SECRET').optional()),
     SFU_SECRET_PREVIOUS: optionalString.pipe(secret('SFU_SECRET_PREVIOUS').optional()),
+    // /metrics asks for it when set (not SFU_SECRET: a scraper must not hold that one).
+    METRICS_TOKEN: optionalString.pipe(metricsTokenSchema.optional()),
     SFU_NODE_ID: optionalString.pipe(
       z
         .string()
@@ -102,6 +110,10 @@ const envSchema = z
     message: 'required (32+ characters, shared with the signaling nodes)',
     path: ['SFU_SECRET'],
   })
+  .refine((env) => env.METRICS_TOKEN === undefined || env.METRICS_TOKEN !== env.SFU_SECRET, {
+    message: 'must differ from SFU_SECRET (a scraper must not hold the internal secret)',
+    path: ['METRICS_TOKEN'],
+  })
   .refine((env) => env.RTC_LISTEN_IP === undefined || isIP(env.RTC_LISTEN_IP) !== 0, {
     message: 'must be an IP address',
     path: ['RTC_LISTEN_IP'],
@@ -142,6 +154,8 @@ export interface SfuNodeConfig {
   };
   /** The current secret first; the previous one is still accepted while rotating. */
   secrets: string[];
+  /** METRICS_TOKEN: `/metrics` wants it as a bearer token; undefined: open. */
+  metricsToken: string | undefined;
   logLevel: string;
   media: {
     workers: number;
@@ -195,6 +209,7 @@ export function loadSfuNodeConfig(env: Record<string, string | undefined>): SfuN
           : undefined,
     },
     secrets: [e.SFU_SECRET, e.SFU_SECRET_PREVIOUS].filter((s): s is string => s !== undefined),
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     media: {
       workers: e.SFU_WORKERS ?? availableParallelism(),

@@ -1,6 +1,7 @@
-// The SFU node's internal endpoint: HTTP(S) with /healthz and /readyz, and a
-// socket.io server on SFU_ENDPOINT_PATH carrying the SfuApi. Only signaling
-// nodes holding the shared secret get past the handshake. A connection
+// The SFU node's internal endpoint: HTTP(S) with /healthz, /readyz and
+// /metrics, and a socket.io server on SFU_ENDPOINT_PATH carrying the SfuApi.
+// Only signaling nodes holding the shared secret get past the handshake
+// (/metrics has its own token, METRICS_TOKEN). A connection
 // belongs to the incarnation that greeted it: once the node fenced itself
 // (a new incarnation), calls on an older connection are refused and the
 // connection closed, so its client reconnects and learns of the restart.
@@ -25,6 +26,8 @@ import {
 } from '../api/wire.js';
 import type { SfuLogger } from '../core/logger.js';
 import type { CallHandler } from './calls.js';
+import type { MetricsRoute } from './metricsHttp.js';
+import type { Readiness } from './metricsReadiness.js';
 
 /** Connections that asked for this node's own events (a worker died). */
 const NODE_EVENTS = 'events:node';
@@ -43,6 +46,10 @@ export interface EndpointOptions {
   beforeCall?: () => void;
   tls: { certFile: string; keyFile: string } | undefined;
   log: SfuLogger;
+  /** `/metrics`. */
+  metrics?: MetricsRoute;
+  /** Checks of what the node needs besides a live worker (the registry); `/readyz` judges them. */
+  readiness?: () => Promise<Readiness>;
 }
 
 export interface InternalEndpoint {
@@ -73,12 +80,23 @@ export function createInternalEndpoint(options: EndpointOptions): InternalEndpoi
   let stopping = false;
 
   async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (options.metrics && (await options.metrics(req, res, url))) return;
     if (path === '/healthz') return json(res, 200, { status: 'ok', ...identity() });
     if (path === '/readyz') {
-      // Ready while it can take rooms: not stopping, and a worker is up.
+      // Ready while it can take rooms: not stopping, a worker is up, and what
+      // it depends on answers (a short outage only degrades: metricsReadiness.ts).
       const workers = stopping ? 0 : (await sfu.call('getLoad', {})).workers.length;
-      return json(res, workers > 0 ? 200 : 503, { ready: workers > 0, workers, ...identity() });
+      const dependencies = workers > 0 ? await options.readiness?.() : undefined;
+      const ready = workers > 0 && (dependencies?.ready ?? true);
+      return json(res, ready ? 200 : 503, {
+        ready,
+        status: workers > 0 ? (dependencies?.status ?? 'ok') : 'unavailable',
+        workers,
+        ...(dependencies ? { checks: dependencies.checks } : {}),
+        ...identity(),
+      });
     }
     // socket.io answers its own path before this listener runs.
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

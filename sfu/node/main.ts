@@ -16,6 +16,7 @@ import { createCallHandler } from './calls.js';
 import { ConfigError, loadSfuNodeConfig, type SfuNodeConfig } from './config.js';
 import { createInternalEndpoint } from './endpoint.js';
 import { createFence } from './fence.js';
+import { setUpNodeMetrics } from './metricsSetup.js';
 import { registerNode, type NodeRegistration } from './registry.js';
 import { createReplyCache } from './replyCache.js';
 import { drainBeforeStop } from './stopDrain.js';
@@ -111,6 +112,13 @@ async function main(): Promise<void> {
   const sfu: SfuApi = createSchemaCheckedSfu(inner);
   const endpointLog = log.child({ component: 'endpoint' });
   const replies = createReplyCache(REPLY_CACHE);
+  let redis: RedisClientType | undefined;
+  const observed = setUpNodeMetrics({
+    sfu,
+    token: config.metricsToken,
+    registry: config.registry ? () => redis : undefined,
+    log,
+  });
   const endpoint = createInternalEndpoint({
     sfu,
     handleCall: createCallHandler({ sfu, cache: replies, log: endpointLog }),
@@ -121,6 +129,8 @@ async function main(): Promise<void> {
     beforeCall: () => void registration?.check(),
     tls: config.internal.tls,
     log: endpointLog,
+    metrics: observed.route,
+    readiness: observed.readiness,
   });
   const fence = createFence({
     incarnation,
@@ -143,7 +153,6 @@ async function main(): Promise<void> {
     `SFU node ${config.nodeId} is serving at ${url}`,
   );
 
-  let redis: RedisClientType | undefined;
   if (config.registry) {
     const registryLog = log.child({ component: 'registry' });
     let started = false;

@@ -19,6 +19,8 @@ export interface SharedState {
   incarnation: RedisIncarnation;
   /** The room-state connection came back after a drop (Redis may have restarted). */
   onReconnect(listener: () => void): () => void;
+  /** One round trip on the room-state connection (readiness); fails at once while it is down. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,10 @@ export async function connectRedis(
     onReconnect(listener) {
       reconnected.add(listener);
       return () => void reconnected.delete(listener);
+    },
+    async ping() {
+      if (!data.isReady) throw new Error('the Redis connection is down (reconnecting)');
+      await data.ping();
     },
     async close() {
       await Promise.allSettled([data.quit(), pub.quit(), sub.quit()]);

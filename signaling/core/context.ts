@@ -18,6 +18,7 @@ import type { RoomRegistry, PeerState } from '../rooms/registry.js';
 import type { TurnIssuer } from '../turn/credentials.js';
 import type { RoomStateStore } from '../rooms/stateStore.js';
 import type { Notifier } from '../socket/notifier.js';
+import type { SignalingMetrics } from '../metrics/signalingMetrics.js';
 
 export interface Session {
   readonly socketId: string;
@@ -72,6 +73,8 @@ export interface Services {
   readonly publicUrl: string | undefined;
   /** Fresh TURN credentials for every transport and ICE restart (none without a TURN server). */
   readonly turn: TurnIssuer;
+  /** What clients report of their own timing (reportJoinTiming). */
+  readonly metrics: Pick<SignalingMetrics, 'joinTiming'>;
 }
 
 export interface HandlerContext {

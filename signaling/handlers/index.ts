@@ -5,6 +5,7 @@ import { ready, resumeConsumer } from './consume.js';
 import { pauseConsumer, setConsumerPreferredLayers } from './consumerControl.js';
 import { createInvite } from './invites.js';
 import { join } from './join.js';
+import { reportJoinTiming } from './joinTiming.js';
 import { leave } from './leave.js';
 import { admit, deny } from './lobby.js';
 import {
@@ -66,6 +67,7 @@ export const handlers: HandlerMap = {
   lowerHand,
   react,
   sendChat,
+  reportJoinTiming,
 };
 
 export { leaveRoom } from './leave.js';

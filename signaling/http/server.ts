@@ -27,7 +27,7 @@ export interface HttpOptions {
   tls: { certFile: string; keyFile: string } | undefined;
   health: () => Promise<Record<string, unknown>>;
   /** Whether a balancer should send this node new connections (`/readyz`: 200, else 503). */
-  ready: () => { ready: boolean } & Record<string, unknown>;
+  ready: () => Promise<{ ready: boolean } & Record<string, unknown>>;
   /** Names this server answers to; anything else gets 421 (DNS rebinding). */
   servedNames: ServedNames;
   log: Logger;
@@ -89,7 +89,7 @@ export function createWebServer(options: HttpOptions) {
       return;
     }
     if (url.pathname === '/readyz') {
-      const readiness = options.ready();
+      const readiness = await options.ready();
       res
         .writeHead(readiness.ready ? 200 : 503, {
           'content-type': 'application/json',

@@ -118,4 +118,5 @@ export const requestActions: Readonly<Record<RequestType, Action | 'entry'>> = {
   lowerHand: 'hand.raise',
   react: 'reaction.send',
   sendChat: 'chat.send',
+  reportJoinTiming: 'media.receive',
 };

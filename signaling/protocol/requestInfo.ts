@@ -99,4 +99,9 @@ export const requestInfo: Readonly<Record<RequestType, RequestInfo>> = {
     summary: 'Send a chat message to everyone or privately to one participant.',
     errors: ['FORBIDDEN', 'NOT_FOUND'],
   },
+  reportJoinTiming: {
+    summary:
+      "How long joining took this client, from the join (or the lobby's admission) to media ready. Counted once per join in the join-latency metric; later reports of the same join are ignored. A server without it answers `UNKNOWN_MESSAGE`, which a client may ignore.",
+    errors: [],
+  },
 };

@@ -200,6 +200,19 @@ export const requests = {
     request: z.object({ text: visible(chatTextSchema), toPeerId: idSchema.optional() }),
     response: z.object({ message: chatMessageSchema }),
   },
+
+  // What the client measured, for the operators' figures.
+  reportJoinTiming: {
+    request: z.object({
+      /** From the join (or the admission from the lobby) to media ready, ms (at most 10 minutes). */
+      joinToMediaMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(10 * 60_000),
+    }),
+    response: empty,
+  },
 } as const;
 
 export type Requests = typeof requests;

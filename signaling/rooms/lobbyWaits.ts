@@ -4,6 +4,7 @@
 // way a host refuses them (`lobbyDecision {admitted: false}`, disconnected),
 // never dropped without a word.
 import type { Logger } from '../core/logger.js';
+import type { LobbyWaitOutcome } from '../metrics/signalingMetrics.js';
 import type { Notifier } from '../socket/notifier.js';
 import type { Membership } from './membership.js';
 
@@ -15,6 +16,8 @@ export interface LobbyWaitPorts {
   readonly notify: Notifier;
   readonly log: Logger;
   readonly maxWaitMs: number;
+  /** A wait ended after `waitedMs`: turned away at the limit (`timeout`) or otherwise. */
+  readonly onEnded?: (waitedMs: number, outcome: LobbyWaitOutcome) => void;
 }
 
 export interface LobbyWaits {
@@ -32,7 +35,7 @@ export interface LobbyWaits {
 export function createLobbyWaits(ports: LobbyWaitPorts): LobbyWaits {
   const waits = new Map<
     string,
-    { room: string; peerId: string; socketId: string; timer: NodeJS.Timeout }
+    { room: string; peerId: string; socketId: string; timer: NodeJS.Timeout; since: number }
   >();
   const key = (room: string, peerId: string) => `${room}\n${peerId}`;
 
@@ -48,14 +51,16 @@ export function createLobbyWaits(ports: LobbyWaitPorts): LobbyWaits {
     started(room, peerId, socketId) {
       const k = key(room, peerId);
       if (waits.has(k)) return;
+      const since = Date.now();
       const timer = setTimeout(() => {
         waits.delete(k);
+        ports.onEnded?.(Date.now() - since, 'timeout');
         refuse(room, peerId, socketId).catch((error: unknown) =>
           ports.log.error({ err: error, room, peer: peerId }, 'lobby timeout failed'),
         );
       }, ports.maxWaitMs);
       timer.unref();
-      waits.set(k, { room, peerId, socketId, timer });
+      waits.set(k, { room, peerId, socketId, timer, since });
     },
     ended(room, peerId) {
       const k = key(room, peerId);
@@ -63,6 +68,7 @@ export function createLobbyWaits(ports: LobbyWaitPorts): LobbyWaits {
       if (!wait) return;
       clearTimeout(wait.timer);
       waits.delete(k);
+      ports.onEnded?.(Date.now() - wait.since, 'ended');
     },
     *rooms() {
       for (const wait of waits.values()) yield wait.room;

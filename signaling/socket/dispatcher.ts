@@ -19,6 +19,7 @@ import {
 } from '../protocol/index.js';
 import type { MemberState } from '../rooms/control.js';
 import type { LobbyWaits } from '../rooms/lobbyWaits.js';
+import type { SignalingMetrics } from '../metrics/signalingMetrics.js';
 import type { ConnectionLifecycle } from './lifecycle.js';
 import { can, requestActions } from '../protocol/permissions.js';
 import { createRateLimiter } from './rateLimiter.js';
@@ -61,6 +62,8 @@ export interface ConnectionInfo {
   lobbyWaits: LobbyWaits;
   /** The server's view of clean-ups and grace timers (waited for and cancelled on close). */
   lifecycle: ConnectionLifecycle;
+  /** Counts every answer, refusals by error code. */
+  metrics: Pick<SignalingMetrics, 'requestAnswered'>;
 }
 
 export function attachConnection(
@@ -135,19 +138,23 @@ export function attachConnection(
       !(type === 'resumeConsumer' ? resumeLimiter : limiter).take() ||
       !info.perAddress.take(info.ip);
     if (limited) {
+      info.metrics.requestAnswered(type, 'RATE_LIMITED');
       reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests' } });
       return;
     }
     const payload = args.length > 1 ? args[0] : undefined;
     queue = queue.then(async () => {
       try {
-        reply(await handle(type, payload));
+        const answer = await handle(type, payload);
+        info.metrics.requestAnswered(type);
+        reply(answer);
       } catch (error) {
         const { error: protocolError, internal, detail } = toProtocolError(error);
         if (internal) session.log.error({ err: error, type }, 'request failed');
         else if (detail)
           session.log.info({ type, code: protocolError.code, detail }, 'media refused');
         else session.log.debug({ type, code: protocolError.code }, 'request refused');
+        info.metrics.requestAnswered(type, protocolError.code);
         reply({ ok: false, error: protocolError });
       } finally {
         trackWait();

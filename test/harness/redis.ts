@@ -25,6 +25,13 @@ export interface TestRedis {
    * `tls`): a shared REDIS_URL is never restarted.
    */
   restart(): Promise<void>;
+  /**
+   * `restart()` in two steps, for an outage that lasts: `down()` stops this
+   * run's own server (its port stays this run's), `up()` starts it again,
+   * empty, and resolves once it answers.
+   */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,6 +126,18 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   await waitForRedis(url, child, ca);
   const clients: RedisClientType[] = [];
   const redisUrl = url;
+  const down = async () => {
+    if (!child || !spawnServer)
+      throw new Error('down() and restart() need startTestRedis({ restartable: true })');
+    const old = child;
+    old.kill('SIGTERM');
+    if (old.exitCode === null) await new Promise((r) => old.once('exit', r));
+  };
+  const up = async () => {
+    if (!spawnServer) throw new Error('up() needs startTestRedis({ restartable: true })');
+    child = spawnServer();
+    await waitForRedis(redisUrl, child, ca);
+  };
   return {
     url: redisUrl,
     prefix,
@@ -134,14 +153,11 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       return client;
     },
     async restart() {
-      if (!child || !spawnServer)
-        throw new Error('restart() needs startTestRedis({ restartable: true })');
-      const old = child;
-      old.kill('SIGTERM');
-      if (old.exitCode === null) await new Promise((r) => old.once('exit', r));
-      child = spawnServer();
-      await waitForRedis(redisUrl, child, ca);
+      await down();
+      await up();
     },
+    down,
+    up,
     async stop() {
       if (!child) {
         // A shared server: remove only this run's keys.

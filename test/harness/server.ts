@@ -79,6 +79,10 @@ export interface TestServerOptions {
   lobbyMaxWaitMs?: number;
   /** The passcode-guessing budget (shared through Redis by several servers). */
   passcodeAttempts?: AttemptLimiter;
+  /** METRICS_TOKEN: /metrics then wants it as a bearer token. */
+  metricsToken?: string;
+  /** How long a failing dependency only degrades readiness (default 10 s). */
+  readyGraceMs?: number;
 }
 
 /** The configuration a test server runs with: what main.ts would read from the environment. */
@@ -127,6 +131,7 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     },
     // TURN_* as a deployment would give them (no TURN_URLS: no TURN server).
     turn: loadTurnConfig(options.turnEnv ?? {}),
+    metricsToken: options.metricsToken,
   };
 }
 
@@ -174,6 +179,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.redis?.roomTtlMs ? { roomTtlMs: options.redis.roomTtlMs } : {}),
     ...(options.lobbyMaxWaitMs !== undefined ? { lobbyMaxWaitMs: options.lobbyMaxWaitMs } : {}),
     ...(options.passcodeAttempts ? { passcodeAttempts: options.passcodeAttempts } : {}),
+    ...(options.readyGraceMs !== undefined ? { readyGraceMs: options.readyGraceMs } : {}),
     webRoot,
     apiPublicUrl: 'https://veche.test',
     // Tests open many connections from one address.

@@ -64,6 +64,7 @@ const samples: { [T in RequestType]: RequestPayload<T> } = {
   lowerHand: {},
   react: { reaction: 'clap' },
   sendChat: { text: 'hello' },
+  reportJoinTiming: { joinToMediaMs: 1500 },
 };
 // Destructive last: ending the meeting takes the actor out.
 const order = [...requestTypes.filter((t) => t !== 'endMeeting'), 'endMeeting' as const].filter(

@@ -61,18 +61,18 @@ describe('draining a signaling node', () => {
     const boris = await connect(server);
     const borisJoin = await boris.join('drained', 'Boris');
     await anna.request('createTransport', { direction: 'recv' });
-    expect(await probe(server.url, '/readyz')).toEqual({
+    expect(await probe(server.url, '/readyz')).toMatchObject({
       status: 200,
-      body: { ready: true, draining: false },
+      body: { ready: true, status: 'ok', draining: false },
     });
 
     const drained = server.server.drain({ deadlineMs: 600_000 });
     expect(await anna.next('serverDraining')).toEqual({});
     expect(await boris.next('serverDraining')).toEqual({});
 
-    expect(await probe(server.url, '/readyz')).toEqual({
+    expect(await probe(server.url, '/readyz')).toMatchObject({
       status: 503,
-      body: { ready: false, draining: true },
+      body: { ready: false, status: 'draining', draining: true },
     });
     const health = await probe(server.url, '/healthz');
     expect(health.status).toBe(200);

@@ -127,6 +127,21 @@ export function createRoomSession({
     else store.set(next);
   }
 
+  /**
+   * When the user asked to join, or was admitted from the lobby: the server
+   * is told once how long it took until media were ready (reportJoinTiming).
+   */
+  let joinAskedAt: number | undefined;
+  function reportJoinTiming(): void {
+    if (joinAskedAt === undefined) return;
+    const joinToMediaMs = Math.round(performance.now() - joinAskedAt);
+    joinAskedAt = undefined;
+    if (joinToMediaMs > 10 * 60_000) return;
+    // A figure for the operators only: a server that does not know the
+    // request refuses it, and nothing here depends on the answer.
+    signaling.request('reportJoinTiming', { joinToMediaMs }).catch(() => undefined);
+  }
+
   /** Bumped by every start: only the latest one's outcome counts. */
   let starts = 0;
   /** The router of the media started last (a rebuild after a lost path uses it again). */
@@ -142,6 +157,7 @@ export function createRoomSession({
     try {
       await media.start(routerRtpCapabilities);
       if (mine === starts) link((l) => started(l, media.carrying()));
+      if (mine === starts && !rebuild) reportJoinTiming();
     } catch (error) {
       if (mine !== starts) return;
       if (!closed && store.get().phase === 'joined') mediaFailed(error);
@@ -220,6 +236,7 @@ export function createRoomSession({
       if (store.get().phase !== 'lobby') return;
       if (admitted) {
         // Admitted: the same connection asks again and gets in.
+        joinAskedAt = performance.now();
         rejoin();
       } else {
         update({ phase: 'denied' });
@@ -273,6 +290,7 @@ export function createRoomSession({
     toasts,
     async join(code) {
       passcode = code;
+      joinAskedAt = performance.now();
       update({ phase: 'joining' });
       void acquireTracks()
         .catch((): LocalTracks => ({ mic: undefined, camera: undefined }))
