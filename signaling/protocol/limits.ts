@@ -11,7 +11,7 @@ import { isVisibleText, normalizeText } from './text.js';
 export const MEDIA_CAPABILITIES_PATH = '/media/capabilities';
 
 /** Major.minor. A client with another major version must reload. */
-export const PROTOCOL_VERSION = '2.5';
+export const PROTOCOL_VERSION = '2.6';
 export const protocolMajor = (version: string): number => Number.parseInt(version, 10);
 
 /** Largest request payload accepted, in bytes of JSON. */

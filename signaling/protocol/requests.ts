@@ -204,7 +204,10 @@ export const requests = {
   // What the client measured, for the operators' figures.
   reportJoinTiming: {
     request: z.object({
-      /** From the join (or the admission from the lobby) to media ready, ms (at most 10 minutes). */
+      /**
+       * From the join (or the admission from the lobby) to media ready, ms (at
+       * most 10 minutes). Since protocol 2.6; older servers answer UNKNOWN_MESSAGE.
+       */
       joinToMediaMs: z
         .number()
         .int()

@@ -27,12 +27,6 @@ import {
   type Manifest,
 } from '../harness/deployFiles.js';
 
-/**
- * Named in the deployment files before the processes read it (the metrics
- * endpoint's token); accepted here until both configurations list it.
- */
-const ANNOUNCED_NAMES = ['METRICS_TOKEN'];
-
 /** Settings whose values are secrets: the examples carry placeholders only. */
 const SECRET_NAMES = [
   'JWT_SECRET',
@@ -50,13 +44,13 @@ const PLACEHOLDER = /^<[^>]+>$/;
 
 const processes = {
   signaling: {
-    names: new Set([...SIGNALING_ENV_NAMES, ...ANNOUNCED_NAMES]),
+    names: new Set(SIGNALING_ENV_NAMES),
     envExample: 'infra/systemd/signaling.env.example',
     unit: 'infra/systemd/veche-signaling.service',
     script: 'start',
   },
   sfu: {
-    names: new Set([...SFU_NODE_ENV_NAMES, ...ANNOUNCED_NAMES]),
+    names: new Set(SFU_NODE_ENV_NAMES),
     envExample: 'infra/systemd/sfu.env.example',
     unit: 'infra/systemd/veche-sfu.service',
     script: 'sfu',
