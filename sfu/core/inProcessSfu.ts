@@ -16,7 +16,7 @@ import { createIceProbes } from './iceProbe.js';
 import { createLeases } from './leases.js';
 import type { MigratedRoom } from './migration.js';
 import { createNodeDrain } from './nodeDrain.js';
-import { isWorkerGone, messageOf } from './mediasoupErrors.js';
+import { isWorkerGone, messageOf, whileOpen } from './mediasoupErrors.js';
 import { workerLoads } from './load.js';
 import { createPipeHandlers } from './pipeHandlers.js';
 import { createRoom, createRoomEmitter, type Room } from './room.js';
@@ -333,11 +333,13 @@ export async function createInProcessSfu(
       return { producerId: producer.id };
     },
     async pauseProducer({ roomId, peerId, producerId }) {
-      await producerOf(roomId, peerId, producerId).pause();
+      const producer = producerOf(roomId, peerId, producerId);
+      await whileOpen(producer, 'PRODUCER_NOT_FOUND', () => producer.pause());
       return {};
     },
     async resumeProducer({ roomId, peerId, producerId }) {
-      await producerOf(roomId, peerId, producerId).resume();
+      const producer = producerOf(roomId, peerId, producerId);
+      await whileOpen(producer, 'PRODUCER_NOT_FOUND', () => producer.resume());
       return {};
     },
     async closeProducer({ roomId, peerId, producerId }) {
@@ -364,19 +366,23 @@ export async function createInProcessSfu(
       };
     },
     async resumeConsumer({ roomId, peerId, consumerId }) {
-      await consumerOf(roomId, peerId, consumerId).resume();
+      const consumer = consumerOf(roomId, peerId, consumerId);
+      await whileOpen(consumer, 'CONSUMER_NOT_FOUND', () => consumer.resume());
       return {};
     },
     async pauseConsumer({ roomId, peerId, consumerId }) {
-      await consumerOf(roomId, peerId, consumerId).pause();
+      const consumer = consumerOf(roomId, peerId, consumerId);
+      await whileOpen(consumer, 'CONSUMER_NOT_FOUND', () => consumer.pause());
       return {};
     },
     async setConsumerPreferredLayers({ roomId, peerId, consumerId, spatialLayer, temporalLayer }) {
       const consumer = consumerOf(roomId, peerId, consumerId);
       // Only simulcast and SVC consumers have layers; for others it is a no-op.
       if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-        await consumer.setPreferredLayers(
-          temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer },
+        await whileOpen(consumer, 'CONSUMER_NOT_FOUND', () =>
+          consumer.setPreferredLayers(
+            temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer },
+          ),
         );
       }
       return {};

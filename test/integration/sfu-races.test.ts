@@ -208,4 +208,45 @@ describe('SFU core under concurrent close', () => {
       missing: ['audio/opus', 'video/VP8'],
     });
   });
+  it('a consumer closed with its producer while a pause or resume was on its way is named gone', async () => {
+    const roomId = 'consumer-gone';
+    const { rtpCapabilities } = await sfu.call('openRoom', { roomId });
+    const { producerId } = await sender(sfu, roomId, 'alice');
+    const recv = await sfu.call('createWebRtcTransport', {
+      roomId,
+      peerId: 'bob',
+      direction: 'recv',
+    });
+    const outcomes: unknown[] = [];
+    for (const method of ['pauseConsumer', 'resumeConsumer'] as const) {
+      const { producerId: current } =
+        method === 'pauseConsumer' ? { producerId } : await sender(sfu, roomId, 'alice');
+      const { consumerId } = await sfu.call('consume', {
+        roomId,
+        peerId: 'bob',
+        transportId: recv.id,
+        producerId: current,
+        rtpCapabilities,
+      });
+      // The worker closes the consumer with its producer before it reads the pause.
+      const closing = sfu.call('closeProducer', { roomId, peerId: 'alice', producerId: current });
+      const changing = sfu.call(method, { roomId, peerId: 'bob', consumerId });
+      await closing;
+      outcomes.push(
+        await changing.then(
+          () => 'done',
+          (error: unknown) => error,
+        ),
+      );
+    }
+    for (const outcome of outcomes) {
+      expect(outcome === 'done' || isSfuError('CONSUMER_NOT_FOUND')(outcome), String(outcome)).toBe(
+        true,
+      );
+    }
+    expect(
+      outcomes.some((o) => o !== 'done'),
+      'the race happened',
+    ).toBe(true);
+  });
 });
