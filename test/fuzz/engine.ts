@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { checkAfterwards, type AfterChecks } from './after.js';
 import type { CorpusEntry, FuzzCase, SfuCase, SocketCase } from './cases.js';
 import { startFuzzDeployment, type ProcessProblem, type ServerName } from './deployment.js';
-import { startMeeting } from './meeting.js';
+import { startMeeting, type Meeting } from './meeting.js';
 import type { Verdict } from './oracles.js';
 import { createRandom } from './random.js';
 import type { Finding, Tally, TargetName } from './targets/common.js';
@@ -58,7 +58,7 @@ export interface FuzzReport {
   corpus: { file: string; verdicts: Verdict[] }[];
   memory: MemoryResult[];
   polluted: string[];
-  meeting: { passed: number; failed: number; start: number[]; end: number[] };
+  meeting: { passed: number; failed: number; unobserved: number; start: number[]; end: number[] };
   after: AfterChecks;
   processes: ProcessProblem[];
   /** Stray output that is not a failure (warnings a library prints). */
@@ -106,16 +106,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   log(`seed ${options.seed}: starting PostgreSQL, an SFU node and a signaling node`);
   const deployment = await startFuzzDeployment();
   const findings: Finding[] = [];
+  let meeting: Meeting | undefined;
   try {
-    const meeting = await startMeeting(deployment.signalingUrl, `fz-meeting-${label}`);
-    const startCounts = meeting.counts();
-    log(`meeting ${meeting.room}: two peers exchange audio and video`);
-    const protect = new Set([meeting.room, deployment.sfuNodeId, ...meeting.ids]);
+    const on = await startMeeting(deployment.signalingUrl, `fz-meeting-${label}`);
+    meeting = on;
+    const startCounts = await on.counts();
+    log(`meeting ${on.room}: two peers exchange audio and video`);
+    const protect = new Set([on.room, deployment.sfuNodeId, ...on.ids]);
     const targets = {
       socket: createSocketTarget({
         url: deployment.signalingUrl,
         random: random.fork('socket'),
-        meetingIds: () => meeting.ids,
+        meetingIds: () => on.ids,
         staffToken: () => deployment.token('staff'),
         label,
       }),
@@ -164,9 +166,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
 
     let fuzzing = true;
+    const stalls: string[] = [];
+    const fuzzStart = Date.now();
     const checkpoints = (async () => {
       while (fuzzing) {
-        await meeting.checkpoint();
+        if (!(await on.checkpoint())) {
+          // What the SFU node says of the meeting then: for the finding.
+          const consumers = on.ids.filter((id) => /^[0-9a-f-]{36}$/.test(id));
+          const seen = await targets.sfu.inspect(on.room, consumers).catch((e: Error) => e.message);
+          stalls.push(
+            `${((Date.now() - fuzzStart) / 1000).toFixed(0)} s into the fuzzing: ${JSON.stringify(seen).slice(0, 1500)}`,
+          );
+        }
         await new Promise((r) => setTimeout(r, 1000));
       }
     })();
@@ -203,7 +214,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const covered = targets[name].tally.covered;
       uncovered[name] = expected[name]().filter((what) => !covered.has(what));
     }
-    const finalCheckpoint = await meeting.checkpoint();
+    const finalCheckpoint = await on.checkpoint();
+    const endCounts = await on.counts();
     const after = await checkAfterwards(
       deployment.signalingUrl,
       deployment.databaseUrl,
@@ -214,16 +226,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       (p) => p.kind !== 'exited' && HARMLESS.some((re) => re.test(p.detail)),
     );
     const processes = problems.filter((p) => !notes.includes(p));
-    await meeting.close();
 
     for (const t of chosen) findings.push(...t.tally.findings);
     for (const { file, verdicts } of corpus)
       for (const v of verdicts)
         if (v.finding) findings.push(runFinding(v.finding, `corpus ${file}`));
-    if (meeting.checkpoints.failed > 0 || !finalCheckpoint)
+    if (on.checkpoints.failed > 0 || !finalCheckpoint)
       findings.push(
         runFinding(
-          `the meeting received no media at ${meeting.checkpoints.failed} checkpoint(s)`,
+          `the meeting received no media at ${on.checkpoints.failed} checkpoint(s); ${stalls.join('; ')}`,
           'meeting',
         ),
       );
@@ -249,7 +260,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       corpus,
       memory,
       polluted,
-      meeting: { ...meeting.checkpoints, start: startCounts, end: meeting.counts() },
+      meeting: { ...on.checkpoints, start: startCounts, end: endCounts },
       after,
       processes,
       notes: [...new Set(notes.map((n) => `${n.server}: ${n.detail}`))],
@@ -257,6 +268,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       findings,
     };
   } finally {
+    await meeting?.close();
     await deployment.stop();
   }
 }

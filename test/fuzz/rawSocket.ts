@@ -129,7 +129,8 @@ export async function connectRaw(
     send(eventText, args, ack, timeoutMs = 15_000) {
       if (closedReason !== undefined)
         return Promise.resolve({ kind: 'closed', reason: closedReason });
-      cutBy ??= options.refuses?.(args);
+      // The event name goes in the same frame: a megabyte of name is refused as one of payload.
+      cutBy ??= options.refuses?.([{ text: eventText, attachments: [] }, ...args]);
       const attachments = args.flatMap((a) => a.attachments);
       const id = ack ? nextId++ : undefined;
       const data = `[${[eventText, ...args.map((a) => a.text)].join(',')}]`;

@@ -43,7 +43,7 @@ export function formatReport(report: FuzzReport): string {
   const { meeting } = report;
   lines.push(
     '',
-    `meeting: media received at ${meeting.passed} checkpoint(s), none at ${meeting.failed}; packets received by each peer ${meeting.start.join('/')} → ${meeting.end.join('/')}`,
+    `meeting: media received at ${meeting.passed} checkpoint(s), none at ${meeting.failed}${meeting.unobserved ? `, ${meeting.unobserved} not observable (the meeting process itself stalled)` : ''}; packets received by each peer ${meeting.start.join('/')} → ${meeting.end.join('/')}`,
   );
   const a = report.after;
   lines.push(

@@ -2,10 +2,14 @@
 // focused tests beside the exact inputs in test/fuzz/corpus/: a request
 // target no URL can be made of, text with a NUL character for PostgreSQL,
 // a transport requested while its room closes, DTLS parameters mediasoup
-// cannot use, and an office whose calendar file name is not ASCII.
+// cannot use, an office whose calendar file name is not ASCII, and audit
+// events carrying text PostgreSQL cannot store.
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SfuError } from '../../sfu/api/index.js';
+import { createDatabaseAuditSink } from '../../signaling/audit/dbSink.js';
+import { verifyAuditChain } from '../../signaling/audit/verify.js';
+import { connectClient } from '../harness/client.js';
 import { useDatabase, useTestServer } from '../harness/fixtures.js';
 import { startTestSfu, type TestSfu } from '../harness/sfu.js';
 
@@ -167,5 +171,46 @@ describe('the SFU given requests mediasoup cannot carry out', () => {
       transportId: transport.id,
       dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value }] },
     });
+  });
+});
+
+describe('audit events with text PostgreSQL cannot store', () => {
+  const db = useDatabase();
+  const server = useTestServer(() => ({ db }));
+
+  it('are recorded with U+FFFD in its place, and the chain stays intact', async () => {
+    const sink = createDatabaseAuditSink(db);
+    await sink.record({
+      action: 'invite.create',
+      actor: 'guest:\ud800',
+      target: undefined,
+      room: 'lone-surrogates',
+      at: new Date(),
+      details: { name: 'ok\ud83d', ['\udfff']: ['\u0000'] },
+      ip: undefined,
+    });
+    const rows = await db.query<{ actor: string; details: unknown }>(
+      "SELECT actor, details FROM audit_log WHERE room = 'lone-surrogates'",
+    );
+    expect(rows.rows).toEqual([
+      { actor: 'guest:\ufffd', details: { name: 'ok\ufffd', ['\ufffd']: ['\ufffd'] } },
+    ]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
+
+  it('a host’s invite for a name with half a surrogate pair is created and audited, not INTERNAL', async () => {
+    const token = await server.staffToken({ sub: 'host-lone', name: 'Host' });
+    const host = await connectClient(server.url, { auth: { token } });
+    try {
+      await host.join('lone-surrogate-invite', 'Host');
+      const reply = await host.send('createInvite', { name: '\ud800', ttlMinutes: 364 });
+      expect(reply.ok).toBe(true);
+      const rows = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM audit_log WHERE room = 'lone-surrogate-invite' AND action = 'invite.create'",
+      );
+      expect(rows.rows[0]?.n).toBe(1);
+    } finally {
+      host.close();
+    }
   });
 });

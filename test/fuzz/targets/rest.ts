@@ -412,7 +412,7 @@ export function createRestTarget(options: RestTargetOptions) {
       const goal = tally.messages + count;
       const worker = async () => {
         while (tally.messages < goal) {
-          if (random.chance(0.01)) {
+          if (random.chance(0.002)) {
             await flood(Math.min(50, goal - tally.messages));
             continue;
           }

@@ -359,7 +359,7 @@ export function createSfuTarget(options: SfuTargetOptions) {
           const r = random.next();
           if (r < 0.05) {
             await handshake(random.pick(authSamples(options.secret)));
-          } else if (r < 0.06) {
+          } else if (r < 0.051) {
             await flood(Math.min(100, goal - tally.messages));
           } else {
             const g = generate();
@@ -400,6 +400,43 @@ export function createSfuTarget(options: SfuTargetOptions) {
           );
         }
         return verdicts;
+      } finally {
+        on.close();
+      }
+    },
+    /** What the node says of a room and some of its consumers now (diagnosis of a stalled meeting). */
+    async inspect(roomId: string, consumerIds: readonly string[]): Promise<unknown> {
+      const on = await connect();
+      const call = async (method: string, request: WireValue) => {
+        const outcome = await on.send(
+          '"call"',
+          [
+            toWire(
+              record([
+                ['id', `fz-inspect-${(nextId += 1)}`],
+                ['method', method],
+                ['request', request],
+              ]),
+            ),
+          ],
+          true,
+        );
+        return outcome.kind === 'reply' ? outcome.reply : outcome.kind;
+      };
+      try {
+        const room = await call('inspectRoom', record([['roomId', roomId]]));
+        const consumers = [];
+        for (const consumerId of consumerIds)
+          consumers.push(
+            await call(
+              'inspectConsumer',
+              record([
+                ['roomId', roomId],
+                ['consumerId', consumerId],
+              ]),
+            ),
+          );
+        return { room, consumers, load: await call('getLoad', {}) };
       } finally {
         on.close();
       }
