@@ -47,6 +47,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The short form of `npm run fuzz` (test/fuzz/fuzz.test.ts).
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 170_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

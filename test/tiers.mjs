@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
 /** The documented order; projects not listed here run after these, by name. */
-export const TIER_ORDER = ['unit', 'integration', 'webrtc', 'cluster', 'browser'];
+export const TIER_ORDER = ['unit', 'integration', 'webrtc', 'cluster', 'browser', 'chaos', 'fuzz'];
 
 const isTestFile = (file) => file.endsWith('.test.ts');
 

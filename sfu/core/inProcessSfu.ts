@@ -307,9 +307,13 @@ export async function createInProcessSfu(
       return {};
     },
     async connectWebRtcTransport({ roomId, peerId, transportId, dtlsParameters }) {
-      await room(roomId)
-        .transport(peerId, transportId)
-        .connect({ dtlsParameters: toMediasoup(dtlsParameters) });
+      const transport = room(roomId).transport(peerId, transportId);
+      try {
+        await transport.connect({ dtlsParameters: toMediasoup(dtlsParameters) });
+      } catch (error) {
+        // mediasoup refuses DTLS parameters it cannot use (an unknown fingerprint algorithm).
+        throw isWorkerGone(error) ? error : new SfuError('MEDIA_REJECTED', messageOf(error));
+      }
       return {};
     },
     async restartIce({ roomId, peerId, transportId }) {

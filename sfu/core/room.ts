@@ -288,6 +288,8 @@ export async function createRoom(params: {
         peers.set(peerId, media);
       }
       const on = await placed(peerId, media);
+      // Closed while it was placed: asking the worker would name a router it no longer has.
+      if (closed) throw new SfuError('ROOM_NOT_FOUND', `room ${roomId} closed`);
       if (media.closed) throw new SfuError('PEER_NOT_FOUND', 'peer closed');
       const transport = await on.router.createWebRtcTransport({
         webRtcServer: on.pooled.webRtcServer,

@@ -58,6 +58,23 @@ export function apiRoutes(context: ApiContext): Route[] {
   ];
 }
 
+/**
+ * Content-Disposition for a download (RFC 6266): the name in ASCII for old
+ * clients, and in full as UTF-8 (an office named in Cyrillic); a header
+ * value carries no other characters.
+ */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  let encoded = '';
+  for (const byte of Buffer.from(filename, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    encoded += /[A-Za-z0-9!#$&+.^_`|~-]/.test(c)
+      ? c
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
 function send(res: ServerResponse, reply: Reply): void {
   if ('json' in reply) {
     sendJson(res, reply.status, reply.json);
@@ -65,9 +82,7 @@ function send(res: ServerResponse, reply: Reply): void {
   }
   sendText(res, reply.status, reply.text, {
     'content-type': reply.contentType,
-    ...(reply.filename
-      ? { 'content-disposition': `attachment; filename="${reply.filename}"` }
-      : {}),
+    ...(reply.filename ? { 'content-disposition': attachment(reply.filename) } : {}),
   });
 }
 

@@ -3,7 +3,7 @@
 // OpenAPI document is generated from the very same ones.
 import { z } from 'zod';
 import type { StaffIdentity } from '../auth/identity.js';
-import type { ApiErrorCode } from './errors.js';
+import { ApiError, type ApiErrorCode } from './errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -85,6 +85,9 @@ export function defineRoute<
     responses: spec.responses,
     errors: spec.errors,
     async run(input) {
+      const nul = nulAt({ params: input.params, query: input.query, body: input.body });
+      if (nul !== undefined)
+        throw new ApiError('BAD_REQUEST', 'text may not contain the NUL character', { path: nul });
       return spec.handle({
         identity: input.identity,
         ip: input.ip,
@@ -97,3 +100,27 @@ export function defineRoute<
 }
 
 export const json = (status: number, body: unknown): Reply => ({ status, json: body });
+
+/**
+ * Where a NUL character is in a request's text (a string or a key), if
+ * anywhere: PostgreSQL stores no text with one, so such a request is the
+ * client's error, answered before it reaches the database. Walked without
+ * recursion: a body may nest thousands of levels deep.
+ */
+export function nulAt(value: unknown): string | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [v, path, depth] = next;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return path;
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        // Paths are named to a depth of 16; deeper ones end in an ellipsis.
+        const at = depth >= 16 ? path : path ? `${path}.${key}` : key;
+        if (key.includes('\0')) return at;
+        stack.push([child, depth === 16 ? `${at}…` : at, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}

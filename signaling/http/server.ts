@@ -63,7 +63,12 @@ export function createWebServer(options: HttpOptions) {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    // A request target no URL can be made of (`//[`): the client's fault, not a server error.
+    if (!url) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request target');
+      return;
+    }
     if (
       options.servedNames.needsServedHost(url.pathname) &&
       !options.servedNames.isServedHost(req)
