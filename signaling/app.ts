@@ -261,7 +261,10 @@ export function createSignalingServer(options: SignalingOptions): SignalingServe
     log,
     bus: {
       onPause: (listener) => void io.on('veche:pause', listener),
-      sendPause: (command) => io.serverSideEmit('veche:pause', command),
+      // One node alone has no other to tell (and the in-memory adapter cannot).
+      sendPause: options.adapter
+        ? (command) => io.serverSideEmit('veche:pause', command)
+        : () => undefined,
     },
   });
   const membership = createMembership({

@@ -80,7 +80,9 @@ export function createInternalEndpoint(options: EndpointOptions): InternalEndpoi
   let stopping = false;
 
   async function health(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    // A request target no URL can be made of (`//[`): the caller's fault, not a failure.
+    if (!url) return json(res, 400, { error: 'bad request target' });
     const path = url.pathname;
     if (options.metrics && (await options.metrics(req, res, url))) return;
     if (path === '/healthz') return json(res, 200, { status: 'ok', ...identity() });

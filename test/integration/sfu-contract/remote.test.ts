@@ -2,6 +2,7 @@
 // remote client, over loopback; then what only the network adds: probes,
 // retries answered once, deadlines, hostile messages, restarts and TLS.
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuError, type SfuEvent } from '../../../sfu/api/index.js';
@@ -87,6 +88,20 @@ describe.skipIf(buildProblem !== undefined)('SFU node process over the network',
       const ready = await fetch(`${node.url}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ ready: true, workers: 1 });
+    });
+
+    it('answers a request target no URL can be made of as a bad request, not a failure', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(node.url);
+        request({ host: url.hostname, port: url.port, path: '//[' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(status).toBe(400);
+      expect(await node.log()).not.toContain('health check failed');
     });
 
     it('runs a repeated request once: a retried creation leaves exactly one object', async () => {
