@@ -5,10 +5,6 @@ import { chainHash, canonicalJson, type ChainedFields } from './chain.js';
 import type { AuditEvent, AuditSink } from './sink.js';
 
 /**
- * Appends one event inside the caller's transaction (booking changes and
- * their audit rows commit together). Returns the new row's id.
- */
-/**
  * Text as the database can keep it: a lone surrogate (half of a UTF-16
  * pair) or a NUL character, which PostgreSQL refuses in text and jsonb,
  * becomes U+FFFD. Applied before hashing, so the hash covers what is stored
@@ -31,6 +27,10 @@ function storable(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Appends one event inside the caller's transaction (booking changes and
+ * their audit rows commit together). Returns the new row's id.
+ */
 export async function appendAudit(tx: Queryable, event: AuditEvent): Promise<number> {
   const head = await tx.query<{ last_id: number; last_hash: string }>(
     'SELECT last_id, last_hash FROM audit_chain_head WHERE singleton FOR UPDATE',
