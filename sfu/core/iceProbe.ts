@@ -18,6 +18,7 @@ import {
 } from '../api/iceProbe.js';
 import type { SfuRequest, SfuResponse } from '../api/methods.js';
 import type { SfuLogger } from './logger.js';
+import { connectDtls } from './mediasoupErrors.js';
 import { mediaCodecs } from './mediaCodecs.js';
 import type { WorkerPool } from './workerPool.js';
 
@@ -186,9 +187,10 @@ export function createIceProbes(deps: {
       }
     },
     async connectIceProbe({ probeId, dtlsParameters }) {
-      await find(probeId).transport.connect({
-        dtlsParameters: fromMediasoup<types.DtlsParameters>(dtlsParameters),
-      });
+      await connectDtls(
+        find(probeId).transport,
+        fromMediasoup<types.DtlsParameters>(dtlsParameters),
+      );
       return {};
     },
     async closeIceProbe({ probeId }) {

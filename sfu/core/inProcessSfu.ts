@@ -16,7 +16,7 @@ import { createIceProbes } from './iceProbe.js';
 import { createLeases } from './leases.js';
 import type { MigratedRoom } from './migration.js';
 import { createNodeDrain } from './nodeDrain.js';
-import { isWorkerGone, messageOf, whileOpen } from './mediasoupErrors.js';
+import { connectDtls, isWorkerGone, messageOf, whileOpen } from './mediasoupErrors.js';
 import { workerLoads } from './load.js';
 import { createPipeHandlers } from './pipeHandlers.js';
 import { createRoom, createRoomEmitter, type Room } from './room.js';
@@ -308,12 +308,7 @@ export async function createInProcessSfu(
     },
     async connectWebRtcTransport({ roomId, peerId, transportId, dtlsParameters }) {
       const transport = room(roomId).transport(peerId, transportId);
-      try {
-        await transport.connect({ dtlsParameters: toMediasoup(dtlsParameters) });
-      } catch (error) {
-        // mediasoup refuses DTLS parameters it cannot use (an unknown fingerprint algorithm).
-        throw isWorkerGone(error) ? error : new SfuError('MEDIA_REJECTED', messageOf(error));
-      }
+      await connectDtls(transport, toMediasoup<types.DtlsParameters>(dtlsParameters));
       return {};
     },
     async restartIce({ roomId, peerId, transportId }) {

@@ -1,4 +1,5 @@
 // How the SFU reads mediasoup's errors.
+import type { types } from 'mediasoup';
 import { SfuError } from '../api/errors.js';
 
 export const messageOf = (error: unknown): string =>
@@ -31,5 +32,21 @@ export async function whileOpen<T>(
       throw new SfuError(code, `${object.id} closed meanwhile`);
     }
     throw error;
+  }
+}
+
+/**
+ * Connects a WebRTC transport's DTLS. Parameters mediasoup cannot use (an
+ * unknown fingerprint algorithm) are the caller's mistake: MEDIA_REJECTED,
+ * not a failure of the SFU.
+ */
+export async function connectDtls(
+  transport: types.WebRtcTransport,
+  dtlsParameters: types.DtlsParameters,
+): Promise<void> {
+  try {
+    await transport.connect({ dtlsParameters });
+  } catch (error) {
+    throw isWorkerGone(error) ? error : new SfuError('MEDIA_REJECTED', messageOf(error));
   }
 }

@@ -168,6 +168,19 @@ describe('relay check API', () => {
     expect((await api('root', 'GET', '/api/admin/rooms')).body).toEqual({ rooms: [] });
   });
 
+  it('refuses DTLS parameters mediasoup cannot use as a bad request, not a server failure', async () => {
+    const opened = await api('root', 'POST', '/api/admin/turn/probe', {});
+    const { probeId } = turnProbeSchema.parse(opened.body);
+    const refused = await api('root', 'POST', `/api/admin/turn/probe/${probeId}/connect`, {
+      dtlsParameters: {
+        role: 'client',
+        fingerprints: [{ algorithm: 'fuzz-5981', value: 'альфа-2339' }],
+      },
+    });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    await api('root', 'DELETE', `/api/admin/turn/probe/${probeId}`);
+  });
+
   it('hands out no ICE servers when no TURN server is configured', async () => {
     const plain = await startTestServer({ db, sfu: server.sfu });
     try {

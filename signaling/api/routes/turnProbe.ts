@@ -30,6 +30,9 @@ async function asApiErrors<T>(run: () => Promise<T>): Promise<T> {
       throw new ApiError('CONFLICT', error.message, { reason: PROBE_LIMIT });
     if (error instanceof SfuError && error.code === 'PROBE_NOT_FOUND')
       throw notFound('no such probe is open');
+    // DTLS parameters the media server cannot use: the caller's, not a failure.
+    if (error instanceof SfuError && error.code === 'MEDIA_REJECTED')
+      throw new ApiError('BAD_REQUEST', 'the media server cannot use these DTLS parameters');
     throw error;
   }
 }
