@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runFuzz } from './engine.js';
-import { freshSeed } from './random.js';
+import { freshSeed } from '../harness/random.js';
 import { formatReport } from './report.js';
 import type { TargetName } from './targets/common.js';
 

@@ -12,7 +12,7 @@ import type { CorpusEntry, FuzzCase, SfuCase, SocketCase } from './cases.js';
 import { startFuzzDeployment, type ProcessProblem, type ServerName } from './deployment.js';
 import { startMeeting, type Meeting } from './meeting.js';
 import type { Verdict } from './oracles.js';
-import { createRandom } from './random.js';
+import { createRandom } from '../harness/random.js';
 import type { Finding, Tally, TargetName } from './targets/common.js';
 import { createRestTarget } from './targets/rest.js';
 import { createSfuTarget } from './targets/sfu.js';

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareServerBuild } from '../harness/sfuNode.js';
 import { loadCorpus, mib, runFuzz, type FuzzReport } from './engine.js';
-import { freshSeed } from './random.js';
+import { freshSeed } from '../harness/random.js';
 import { formatReport } from './report.js';
 import type { TargetName } from './targets/common.js';
 

@@ -15,7 +15,7 @@ import {
   randomBytes,
   UNICODE_STRINGS,
 } from './nasty.js';
-import type { Random } from './random.js';
+import type { Random } from '../harness/random.js';
 import { binary, isRecord, record, withKey, type WireValue } from './wire.js';
 
 type Path = (string | number)[];

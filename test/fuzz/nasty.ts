@@ -1,7 +1,7 @@
 // The catalogue of hostile values the mutators draw from: strings that are
 // huge or unicode-tricky, numbers at the edges of IEEE 754, keys that
 // reach prototypes, nesting deeper than any parser should recurse.
-import type { Random } from './random.js';
+import type { Random } from '../harness/random.js';
 import { binary, raw, record, type WireValue } from './wire.js';
 
 /** One megabyte of text, made once. */

@@ -5,7 +5,7 @@
 // so a valid-shaped message often names something that exists.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Random } from './random.js';
+import type { Random } from '../harness/random.js';
 import { record, type WireValue } from './wire.js';
 
 export type JsonSchema = Record<string, unknown>;

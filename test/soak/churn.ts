@@ -20,7 +20,7 @@ import {
   type ChurnCounts,
   type RoomSlot,
 } from './actors.js';
-import type { Random } from './random.js';
+import type { Random } from '../harness/random.js';
 
 export interface ChurnOptions {
   /** Signaling nodes' URLs. */

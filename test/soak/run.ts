@@ -26,7 +26,7 @@ import {
   type PeakHeld,
 } from './leftovers.js';
 import { memoryProblem, watchMemory, type MemoryRow } from './memory.js';
-import { createRandom } from './random.js';
+import { createRandom } from '../harness/random.js';
 
 export interface SoakOptions {
   minutes: number;

@@ -9,7 +9,7 @@ import type { RestCaller, RestCase } from '../cases.js';
 import { mutate } from '../mutate.js';
 import { nastyString, ODD_KEYS, randomBytes } from '../nasty.js';
 import { judgeRestAnswer, type HttpAnswer, type Verdict } from '../oracles.js';
-import type { Random } from '../random.js';
+import type { Random } from '../../harness/random.js';
 import { harvest, sample, type JsonSchema, type SampleHints } from '../sample.js';
 import { toWire } from '../wire.js';
 import { Tally } from './common.js';

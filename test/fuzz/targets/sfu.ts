@@ -11,7 +11,7 @@ import { substitute, type SfuCase, type WireArgument } from '../cases.js';
 import { mutate } from '../mutate.js';
 import { nastyString, nastyValue } from '../nasty.js';
 import { judgeSfuReply, type Verdict } from '../oracles.js';
-import type { Random } from '../random.js';
+import type { Random } from '../../harness/random.js';
 import { connectRaw, type RawArgument, type RawOutcome, type RawSocket } from '../rawSocket.js';
 import { harvest, jsonSchemas, sample, type SampleHints } from '../sample.js';
 import { isRecord, record, toWire, type WireValue } from '../wire.js';

@@ -17,7 +17,7 @@ import { substitute, type SocketCase, type WireArgument } from '../cases.js';
 import { mutate } from '../mutate.js';
 import { nastyString, nastyValue } from '../nasty.js';
 import { judgeSocketReply, type Verdict } from '../oracles.js';
-import type { Random } from '../random.js';
+import type { Random } from '../../harness/random.js';
 import { connectRaw, type RawArgument, type RawOutcome, type RawSocket } from '../rawSocket.js';
 import { harvest, jsonSchemas, sample, type SampleHints } from '../sample.js';
 import { record, toWire, type WireValue } from '../wire.js';

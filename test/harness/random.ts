@@ -1,8 +1,22 @@
-// The soak's seeded randomness: the same seed replays the same choices (the
-// timing of a busy machine still varies, so a replay is close, not exact).
+// Seeded randomness for the proof tools (fuzzing, soak): the same seed replays
+// the same choices. `fork` gives a stream of its own to each part of a run, so
+// one part's choices do not depend on how many another one made.
 
-/** A pseudo-random generator (mulberry32) with the helpers the churn uses. */
+/** A 32-bit seed from the clock, for runs not given one. */
+export const freshSeed = (): number => (Date.now() ^ (process.pid << 16)) >>> 0;
+
+/** FNV-1a of a label: names a derived stream. */
+function hash(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i += 1) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 export interface Random {
+  readonly seed: number;
   /** A number in [0, 1). */
   next(): number;
   /** An integer in [min, max]. */
@@ -13,8 +27,11 @@ export interface Random {
   pick<T>(items: readonly T[]): T;
   /** A key of `weights` drawn by weight (undefined when every weight is 0). */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K | undefined;
+  /** An independent stream for `label` (same seed and label, same stream). */
+  fork(label: string): Random;
 }
 
+/** mulberry32: fast, 32-bit state, good enough to choose test inputs. */
 export function createRandom(seed: number): Random {
   let state = seed >>> 0;
   const next = (): number => {
@@ -25,12 +42,13 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   return {
+    seed: seed >>> 0,
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (p) => next() < p,
-    pick(items) {
+    pick<T>(items: readonly T[]): T {
       if (items.length === 0) throw new Error('pick from an empty list');
-      return items[Math.floor(next() * items.length)]!;
+      return items[Math.floor(next() * items.length)] as T;
     },
     weighted(weights) {
       const entries = Object.entries(weights) as Array<[keyof typeof weights, number]>;
@@ -43,5 +61,6 @@ export function createRandom(seed: number): Random {
       }
       return entries.at(-1)![0];
     },
+    fork: (label) => createRandom((seed ^ hash(label)) >>> 0),
   };
 }
