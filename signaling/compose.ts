@@ -290,7 +290,7 @@ export async function compose(
       nodeId: overrides.nodeId ?? randomUUID(),
       trustProxy: config.trustProxy,
       frameAncestors: config.frameAncestors,
-      ...(overrides.connectionLimit ? { connectionLimit: overrides.connectionLimit } : {}),
+      connectionLimit: overrides.connectionLimit ?? config.connectionLimit,
       routes: [
         observed.route,
         ...(db

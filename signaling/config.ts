@@ -58,6 +58,13 @@ const envSchema = z
       .default('veche:'),
     REDIS_CA: optionalString,
     RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+    /**
+     * New socket connections one client address may open: per second, and at
+     * once. An office behind one address (NAT, a proxy without TRUST_PROXY),
+     * or a load generator on one host, needs more.
+     */
+    CONNECTION_RATE_PER_ADDRESS: z.coerce.number().positive().max(1_000_000).default(2),
+    CONNECTION_BURST_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
     /** How long a stopping node waits for its clients to move to other nodes (0: not at all). */
     SIGNALING_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     SFU_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(45),
@@ -207,6 +214,8 @@ export interface SignalingConfig {
   turn: TurnConfig;
   /** METRICS_TOKEN: `/metrics` wants it as a bearer token; undefined: open. */
   metricsToken: string | undefined;
+  /** New connections per client address (CONNECTION_RATE_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS). */
+  connectionLimit: { perSecond: number; burst: number };
 }
 
 export interface SfuNodesConfig {
@@ -332,5 +341,9 @@ export function loadConfig(env: Record<string, string | undefined>): SignalingCo
     auditCheckpoints,
     turn,
     metricsToken: e.METRICS_TOKEN,
+    connectionLimit: {
+      perSecond: e.CONNECTION_RATE_PER_ADDRESS,
+      burst: e.CONNECTION_BURST_PER_ADDRESS,
+    },
   };
 }

@@ -132,6 +132,8 @@ export function testConfig(options: TestServerOptions = {}): SignalingConfig {
     // TURN_* as a deployment would give them (no TURN_URLS: no TURN server).
     turn: loadTurnConfig(options.turnEnv ?? {}),
     metricsToken: options.metricsToken,
+    // The defaults; startTestServer lifts them (testOverrides' connectionLimit).
+    connectionLimit: { perSecond: 2, burst: 20 },
   };
 }
 

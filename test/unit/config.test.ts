@@ -153,6 +153,21 @@ describe('configuration', () => {
     );
   });
 
+  it('limits new connections per address, 2/s with bursts of 20 unless the operator says otherwise', () => {
+    expect(loadConfig({}).connectionLimit).toEqual({ perSecond: 2, burst: 20 });
+    const office = loadConfig({
+      CONNECTION_RATE_PER_ADDRESS: '50',
+      CONNECTION_BURST_PER_ADDRESS: '400',
+    });
+    expect(office.connectionLimit).toEqual({ perSecond: 50, burst: 400 });
+    expect(() => loadConfig({ CONNECTION_RATE_PER_ADDRESS: '0' })).toThrow(
+      /CONNECTION_RATE_PER_ADDRESS/,
+    );
+    expect(() => loadConfig({ CONNECTION_BURST_PER_ADDRESS: 'many' })).toThrow(
+      /CONNECTION_BURST_PER_ADDRESS/,
+    );
+  });
+
   it('waits SIGNALING_DRAIN_SECONDS for clients to move on when stopping (0: not at all)', () => {
     expect(loadConfig({}).drainMs).toBe(30_000);
     expect(loadConfig({ SIGNALING_DRAIN_SECONDS: '120' }).drainMs).toBe(120_000);
