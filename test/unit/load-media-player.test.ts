@@ -56,6 +56,19 @@ describe('load media: the player', () => {
     expect(a.map((p) => p.timestamp)).not.toEqual(b.map((p) => p.timestamp));
   });
 
+  it('tells a Sender Report the RTP time of any instant, as the packets carry it', () => {
+    const player = createClipPlayer(clip);
+    const packets = playFor(player, 1_000, 1_000);
+    for (const stream of STREAMS) {
+      const own = packets.filter((p) => p.stream === stream);
+      const last = own.at(-1)!;
+      const info = player.senderInfo(stream, last.dueMs);
+      expect(info.rtpTimestamp).toBe(last.timestamp);
+      expect(info.packetCount).toBe(own.length);
+      expect(info.octetCount).toBe(own.reduce((sum, p) => sum + p.payload.length, 0));
+    }
+  });
+
   it('skips what a stalled timer missed instead of bursting it out', () => {
     const player = createClipPlayer(clip);
     player.due(0);

@@ -7,7 +7,13 @@ export type { Ffmpeg } from './ffmpeg.js';
 export { packetizeClip, summarizeClip } from './packetizedClip.js';
 export type { PacketizedClip, StreamId, StreamSummary } from './packetizedClip.js';
 export { MAX_LATE_MS, createClipPlayer, playFor } from './player.js';
-export type { ClipPlayer, ClipPlayerOptions, PacketOut, StreamCounter } from './player.js';
+export type {
+  ClipPlayer,
+  ClipPlayerOptions,
+  PacketOut,
+  SenderInfo,
+  StreamCounter,
+} from './player.js';
 export { DEFAULT_RECIPE, VIDEO_LAYERS } from './recipe.js';
 export type { ClipRecipe, VideoLayer, VideoLayerSpec } from './recipe.js';
 export { opusPacketDurationMs } from './ogg.js';

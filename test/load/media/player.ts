@@ -56,6 +56,19 @@ export interface ClipPlayer {
   setAudioActive(active: boolean): void;
   /** Packets and payload bytes sent so far, per stream. */
   sent(): StreamCounter[];
+  /**
+   * What an RTCP Sender Report for `stream` says at `nowMs` (the bot pairs it
+   * with the NTP time of the same instant). mediasoup switches a consumer
+   * between simulcast layers only once every layer has had a Sender Report.
+   */
+  senderInfo(stream: StreamId, nowMs: number): SenderInfo;
+}
+
+export interface SenderInfo {
+  readonly rtpTimestamp: number;
+  readonly packetCount: number;
+  /** Payload octets sent (RFC 3550's sender's octet count). */
+  readonly octetCount: number;
 }
 
 /** Frames further behind than this are skipped, not burst out (a stalled encoder drops them). */
@@ -213,6 +226,17 @@ export function createClipPlayer(clip: Clip, options: ClipPlayerOptions = {}): C
     },
     sent: () =>
       [audio, ...video].map((s) => ({ stream: s.id, packets: s.packets, bytes: s.bytes })),
+    senderInfo(id, nowMs) {
+      const s = id === 'audio' ? audio : video[id];
+      if (!s) throw new Error(`no stream ${String(id)}`);
+      const elapsed = nowMs - (startMs ?? nowMs);
+      const ticks = Math.round((elapsed * s.rate * s.step) / 1000);
+      return {
+        rtpTimestamp: (((s.timestamp0 + ticks) % 2 ** 32) + 2 ** 32) % 2 ** 32,
+        packetCount: s.packets,
+        octetCount: s.bytes,
+      };
+    },
   };
 }
 
