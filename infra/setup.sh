@@ -19,6 +19,8 @@ APT_PACKAGES=(
   postgresql redis-server coturn nginx
   # test hosts in network namespaces with a firewall (firewalled-client tests)
   iproute2 nftables
+  # the load bots' pre-encoded VP8 and Opus clips (test/load/media)
+  ffmpeg
 )
 
 say() { echo "setup: $*"; }
