@@ -1,0 +1,25 @@
+// The messages between the load's driver and a bot process (Node IPC).
+import type { BotSpec } from './bot.js';
+import type { BotSummary } from './summary.js';
+
+export type ToHost =
+  /**
+   * Starts these bots, one after another, at least `intervalMs` apart; one
+   * packet in `verifyEvery` of each stream has its SRTP tag checked.
+   */
+  | { type: 'start'; specs: BotSpec[]; intervalMs: number; verifyEvery: number }
+  | { type: 'snapshot'; id: number }
+  | { type: 'stop' };
+
+export type FromHost =
+  | { type: 'ready' }
+  | {
+      type: 'snapshot';
+      id: number;
+      bots: BotSummary[];
+      /** Bots handed over and not yet started. */
+      waiting: number;
+      /** CPU time this process has used so far (user + system), ms. */
+      cpuMs: number;
+    }
+  | { type: 'fatal'; message: string };
