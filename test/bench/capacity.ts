@@ -53,6 +53,8 @@ export interface CapacityStep {
   audioLoss: number;
   videoLoss: number;
   jitterMs: number;
+  /** Datagrams dropped at full sockets over the window: the bots' and the server's. */
+  udpDrops: { bots: number | undefined; server: number | undefined };
   join: Percentiles;
   firstMedia: Percentiles;
   verdict: 'ok' | 'knee: loss' | 'knee: worker saturated' | 'lower bound, bots saturated';
@@ -114,6 +116,7 @@ async function measureStep(
     audioLoss: w.audioLoss,
     videoLoss: w.videoLoss,
     jitterMs: w.jitterMs,
+    udpDrops: w.udpDrops,
     join: percentiles(joined.flatMap((bot) => (bot.joinMs !== undefined ? [bot.joinMs] : []))),
     firstMedia: percentiles(
       joined.flatMap((bot) => (bot.firstMediaMs !== undefined ? [bot.firstMediaMs] : [])),
@@ -135,6 +138,7 @@ function table(steps: readonly CapacityStep[]): string {
       'in/out Mbit/s',
       'loss audio/video',
       'jitter',
+      'UDP drops bots/server',
       'join p50/95/99 ms',
       'first media p50/95/99 ms',
       'verdict',
@@ -150,6 +154,7 @@ function table(steps: readonly CapacityStep[]): string {
       `${s.inMbps.toFixed(1)} / ${s.outMbps.toFixed(1)}`,
       `${pct(s.audioLoss, 2)} / ${pct(s.videoLoss, 2)}`,
       `${s.jitterMs.toFixed(1)} ms`,
+      `${s.udpDrops.bots ?? '-'} / ${s.udpDrops.server ?? '-'}`,
       ms(s.join),
       ms(s.firstMedia),
       s.verdict,

@@ -18,6 +18,8 @@ export interface FleetSnapshot {
   waiting: number;
   /** CPU time of all bot processes so far, ms. */
   cpuMs: number;
+  /** Datagrams dropped at the bot processes' full sockets so far (undefined: unknown). */
+  udpDrops: number | undefined;
 }
 
 export interface Fleet {
@@ -134,6 +136,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         bots: replies.flatMap((r) => r.bots),
         waiting: replies.reduce((sum, r) => sum + r.waiting, 0),
         cpuMs: replies.reduce((sum, r) => sum + r.cpuMs, 0),
+        udpDrops: replies.some((r) => r.udpDrops === undefined)
+          ? undefined
+          : replies.reduce((sum, r) => sum + (r.udpDrops ?? 0), 0),
       };
     },
     stop,

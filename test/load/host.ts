@@ -7,8 +7,10 @@ import { CipherContext } from 'werift/lib/dtls/src/context/cipher.js';
 import { startBot, type Bot, type BotShared, type BotSpec } from './bot.js';
 import { createPlayerFactory } from './clip.js';
 import { installFastReceive } from './fastReceive.js';
+import { installFastSockets } from './fastSockets.js';
 import type { FromHost, ToHost } from './hostProtocol.js';
 import { emptyTotals, summarize, type BotSummary } from './summary.js';
+import { udpDrops } from './udpDrops.js';
 
 /** How often publishers' due packets go out (a frame is 33 ms, an audio packet 20 ms). */
 const PUMP_MS = 5;
@@ -26,6 +28,7 @@ function send(message: FromHost): void {
 }
 
 async function main(): Promise<void> {
+  installFastSockets();
   const shared: BotShared = {
     newPlayer: await createPlayerFactory(),
     peerSettings: { iceUseIpv6: false, dtls: { keys: await dtlsKeys() } },
@@ -66,18 +69,20 @@ async function main(): Promise<void> {
     for (const bot of bots) bot.publisher?.pump(now);
   }, PUMP_MS);
 
-  process.on('message', (message: ToHost) => {
+  process.on('message', async (message: ToHost) => {
     if (message.type === 'start') {
       installFastReceive({ verifyEvery: message.verifyEvery });
       void startAll(message.specs, message.intervalMs);
     } else if (message.type === 'snapshot') {
       const cpu = process.cpuUsage();
+      const drops = await udpDrops([process.pid]);
       send({
         type: 'snapshot',
         id: message.id,
         bots: [...bots.map(summarize), ...failed],
         waiting,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        udpDrops: drops,
       });
     } else if (message.type === 'stop') {
       stopping = true;

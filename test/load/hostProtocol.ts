@@ -21,5 +21,7 @@ export type FromHost =
       waiting: number;
       /** CPU time this process has used so far (user + system), ms. */
       cpuMs: number;
+      /** Datagrams the kernel dropped at this process's full sockets so far (undefined: unknown). */
+      udpDrops: number | undefined;
     }
   | { type: 'fatal'; message: string };

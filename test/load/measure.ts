@@ -13,16 +13,23 @@ import {
   type MediaTotals,
 } from './summary.js';
 import type { LoadTarget } from './target.js';
+import { udpDrops } from './udpDrops.js';
 
 export interface Reading {
   at: number;
   fleet: FleetSnapshot;
   servers: ServerReading[];
+  /** Datagrams dropped so far at the server processes' full sockets (this machine only). */
+  serverUdpDrops: number | undefined;
 }
 
 export async function takeReading(fleet: Fleet, target: LoadTarget): Promise<Reading> {
-  const [snapshot, servers] = await Promise.all([fleet.snapshot(), readServers(target.metrics)]);
-  return { at: performance.now(), fleet: snapshot, servers };
+  const [snapshot, servers, serverUdpDrops] = await Promise.all([
+    fleet.snapshot(),
+    readServers(target.metrics),
+    target.serverPids().then((pids) => (pids.length > 0 ? udpDrops(pids) : undefined)),
+  ]);
+  return { at: performance.now(), fleet: snapshot, servers, serverUdpDrops };
 }
 
 export interface Percentiles {
@@ -63,6 +70,8 @@ export interface LoadWindow {
   forged: number;
   refused: number;
   servers: ServerWindow[];
+  /** Datagrams the kernel dropped over the window at full sockets: the bots' and the server's. */
+  udpDrops: { bots: number | undefined; server: number | undefined };
 }
 
 function percentiles(samples: number[]): Percentiles {
@@ -74,6 +83,9 @@ function percentiles(samples: number[]): Percentiles {
     count: sorted.length,
   };
 }
+
+const difference = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : Math.max(0, b - a);
 
 const sum = (bots: BotSummary[], pick: (b: BotSummary) => number) =>
   bots.reduce((total, b) => total + pick(b), 0);
@@ -119,5 +131,9 @@ export function loadWindow(a: Reading, b: Reading): LoadWindow {
     forged: sum(now, (bot) => bot.audio.forged + bot.video.forged),
     refused: sum(now, (bot) => bot.refused),
     servers: serverWindow(a.servers, b.servers),
+    udpDrops: {
+      bots: difference(a.fleet.udpDrops, b.fleet.udpDrops),
+      server: difference(a.serverUdpDrops, b.serverUdpDrops),
+    },
   };
 }

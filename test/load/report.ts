@@ -45,6 +45,10 @@ export function windowRows(w: LoadWindow): [string, string][] {
     ['SRTP tags checked / failed', `${w.verified} / ${w.forged}`],
     ['requests refused', String(w.refused)],
     ['bot processes CPU', cores(w.botsCpu)],
+    [
+      'UDP drops at full sockets: bots / server',
+      `${w.udpDrops.bots ?? '-'} / ${w.udpDrops.server ?? '-'}`,
+    ],
   ];
   for (const s of w.servers) {
     const parts = [`process ${cores(s.processCpu)}`];

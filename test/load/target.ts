@@ -12,6 +12,7 @@ import { startDeployment, startNode, type NodeProcess } from '../harness/node.js
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startTestRedis, type TestRedis } from '../harness/redis.js';
 import { prepareServerBuild } from '../harness/sfuNode.js';
+import { childrenNamed } from './pinning.js';
 
 export interface MetricsEndpoint {
   /** `signaling-1`, `sfu-1`… */
@@ -30,6 +31,8 @@ export interface LoadTarget {
   readonly loopback: boolean;
   /** Process ids of the server side started here (for pinning); empty for a remote target. */
   readonly pids: readonly number[];
+  /** Those and their mediasoup workers (workers are replaced when they die: asked afresh). */
+  serverPids(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,11 @@ export interface OwnTargetOptions {
 }
 
 const newToken = () => randomBytes(32).toString('base64url');
+
+async function withWorkers(pids: readonly number[]): Promise<number[]> {
+  const workers = await Promise.all(pids.map((pid) => childrenNamed(pid, 'mediasoup-worker')));
+  return [...pids, ...workers.flat()];
+}
 
 export async function startOwnTarget(options: OwnTargetOptions): Promise<LoadTarget> {
   const problem = prepareServerBuild();
@@ -74,6 +82,7 @@ export async function startOwnTarget(options: OwnTargetOptions): Promise<LoadTar
       metrics: [{ name: 'signaling', url: node.url, token }],
       loopback: true,
       pids: node.child.pid !== undefined ? [node.child.pid] : [],
+      serverPids: () => withWorkers(node.child.pid !== undefined ? [node.child.pid] : []),
       async stop() {
         await node.kill('SIGKILL');
         await rm(dataDir, { recursive: true, force: true });
@@ -109,6 +118,12 @@ export async function startOwnTarget(options: OwnTargetOptions): Promise<LoadTar
       pids: [...deployment.signaling, ...deployment.sfu].flatMap((n) =>
         n.child.pid !== undefined ? [n.child.pid] : [],
       ),
+      serverPids: () =>
+        withWorkers(
+          [...deployment.signaling, ...deployment.sfu].flatMap((n) =>
+            n.child.pid !== undefined ? [n.child.pid] : [],
+          ),
+        ),
       async stop() {
         await deployment.stop();
         await services.redis.stop();
@@ -131,6 +146,7 @@ export function remoteTarget(url: string, metricsToken: string | undefined): Loa
     metrics: [{ name: 'signaling', url, ...(metricsToken ? { token: metricsToken } : {}) }],
     loopback: host === 'localhost' || host.startsWith('127.') || host === '[::1]',
     pids: [],
+    serverPids: async () => [],
     async stop() {},
   };
 }
