@@ -23,8 +23,8 @@ import { AUDIO_PPS, VIDEO_PPS } from './rtpLoop.js';
 import { pinWorkers } from './scalingCores.js';
 import {
   efficiency,
-  fitOneWorker,
   median,
+  oneWorkerModel,
   pipeCostUs,
   pipeShares,
   pool,
@@ -92,16 +92,19 @@ async function main(): Promise<void> {
     workers.push(await mediasoup.createWorker({ logLevel: 'warn' }));
   }
   const rounds: (Measurement & { round: number })[] = [];
+  const publishersOnly: Measurement[] = [];
   let pinning;
   try {
     pinning = await pinWorkers(workers.map((w) => w.pid));
-    const total = settings.rounds * settings.sizes.length * 3;
+    const total = settings.rounds * (settings.sizes.length * 3 + 1);
     for (let round = 0; round < settings.rounds; round++) {
+      // The publishers alone: what taking their packets in costs.
+      publishersOnly.push(await measure('one', 0, workers, settings.run));
       for (const consumers of settings.sizes) {
         for (const config of ['one', ...MULTI] as const) {
           const m = await measure(config, consumers, workers, settings.run);
           rounds.push({ ...m, round });
-          process.stderr.write(`\r${rounds.length}/${total} measured`);
+          process.stderr.write(`\r${rounds.length + round + 1}/${total} measured`);
         }
       }
     }
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
   });
 
   const oneRows = sizes.map((s) => s.rows[0]!);
-  const fit = fitOneWorker(oneRows);
+  const fit = oneWorkerModel(publishersOnly, oneRows);
   const sentPerS = median(rounds.map((m) => m.sentPerS));
   const largest = oneRows.reduce((a, b) => (b.forwardedPerS > a.forwardedPerS ? b : a));
   const pipes = new Map<string, PipeShares>();
@@ -147,7 +150,9 @@ async function main(): Promise<void> {
     pipes.set(config, typical);
     projections.set(
       config,
-      PROJECTED_WORKERS.map((k) => project(k, fit, typical, largest.forwardedPerS)),
+      PROJECTED_WORKERS.map((k) =>
+        project(k, fit, typical, { sentPerS, forwardedPerS: largest.forwardedPerS }),
+      ),
     );
   }
 
@@ -163,7 +168,7 @@ async function main(): Promise<void> {
   console.log(`${pinning.description}.`);
   console.log(mainTable(sizes));
   console.log(
-    'worker columns: producers’ worker first. µs/pkt: worker CPU per packet the configuration forwarded to receivers; loss: delivered against sent × receivers; ' +
+    'worker columns: producers’ worker first. µs/pkt: worker CPU per packet the configuration forwarded to receivers; loss: delivered against sent × receivers, of it in: before the producers, out: after the consumers; ' +
       'efficiency: 1-worker µs/pkt over total µs/pkt; µs per piped pkt: the CPU all workers add per packet entering a pipe.\n',
   );
   for (const line of modelLines(fit, pipes, sentPerS)) console.log(line);
@@ -182,6 +187,7 @@ async function main(): Promise<void> {
           pinning,
           rounds,
           sizes: sizes.map((s) => ({ ...s, derived: Object.fromEntries(s.derived) })),
+          publishersOnly,
           model: { fit, pipes: Object.fromEntries(pipes), sentPerS },
           projections: Object.fromEntries(projections),
         },

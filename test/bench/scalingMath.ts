@@ -21,6 +21,8 @@ export interface Measurement {
   elapsedS: number;
   /** RTP packets/s all publishers sent. */
   sentPerS: number;
+  /** Of those, packets/s the producers received (the first worker's count). */
+  takenInPerS: number;
   /** What the receivers should have had: each publisher's rate times its receivers. */
   expectedPerS: number;
   /** Packets/s the receivers counted. */
@@ -59,6 +61,14 @@ export const totalUsPerPacket = (m: Measurement): number => usPerPacket(totalCpu
 export const loss = (m: Measurement): number =>
   m.expectedPerS > 0 ? Math.max(0, 1 - m.deliveredPerS / m.expectedPerS) : 0;
 
+/** Lost before the producers: sent by the bench, not received by the worker. */
+export const lossIn = (m: Measurement): number =>
+  m.sentPerS > 0 ? Math.max(0, 1 - m.takenInPerS / m.sentPerS) : 0;
+
+/** Lost after the consumers: sent by the workers, not counted by the receivers. */
+export const lossOut = (m: Measurement): number =>
+  m.forwardedPerS > 0 ? Math.max(0, 1 - m.deliveredPerS / m.forwardedPerS) : 0;
+
 /** (µs/pkt with one worker) / (total µs/pkt with k): 1 is perfect, below 1 is overhead. */
 export const efficiency = (one: Measurement, multi: Measurement): number =>
   totalUsPerPacket(one) / totalUsPerPacket(multi);
@@ -88,6 +98,7 @@ export function pool(rounds: readonly Measurement[]): Measurement {
     consumers: first.consumers,
     elapsedS: time,
     sentPerS: mean((r) => r.sentPerS),
+    takenInPerS: mean((r) => r.takenInPerS),
     expectedPerS: mean((r) => r.expectedPerS),
     deliveredPerS: mean((r) => r.deliveredPerS),
     forwardedPerS: mean((r) => r.forwardedPerS),
@@ -102,32 +113,27 @@ export function pool(rounds: readonly Measurement[]): Measurement {
 }
 
 /**
- * One worker's CPU as a line over the forwarded rate: a fixed part for taking
- * the publishers' packets in (`ingestUsPerS`, µs of CPU per second) and a
- * part per forwarded packet (`forwardUs`). Least squares over the sizes
- * measured; with one size, all of it counts as forwarding.
+ * One worker's CPU split in two: taking the publishers' packets in
+ * (`ingestUs` per packet the producers received, from a run with the
+ * publishers and no consumer) and forwarding (`forwardUs` per packet the
+ * consumers sent: the rest of a one-worker run's CPU; median over sizes).
  */
-export interface OneWorkerFit {
-  ingestUsPerS: number;
+export interface OneWorkerModel {
+  ingestUs: number;
   forwardUs: number;
 }
 
-export function fitOneWorker(points: readonly Measurement[]): OneWorkerFit {
-  const xs = points.map((m) => m.forwardedPerS);
-  const ys = points.map((m) => totalCpu(m) * CORE_US_PER_S);
-  const n = points.length;
-  const mx = xs.reduce((s, x) => s + x, 0) / n;
-  const my = ys.reduce((s, y) => s + y, 0) / n;
-  const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
-  if (n < 2 || sxx === 0) return { ingestUsPerS: 0, forwardUs: mx > 0 ? my / mx : Number.NaN };
-  const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / sxx;
-  const intercept = my - slope * mx;
-  // A negative intercept is noise: then the line through the origin.
-  if (intercept < 0) {
-    const through = xs.reduce((s, x, i) => s + x * ys[i]!, 0) / xs.reduce((s, x) => s + x * x, 0);
-    return { ingestUsPerS: 0, forwardUs: through };
-  }
-  return { ingestUsPerS: intercept, forwardUs: slope };
+const cpuUsPerS = (m: Measurement) => totalCpu(m) * CORE_US_PER_S;
+
+export function oneWorkerModel(
+  publishersOnly: readonly Measurement[],
+  oneRows: readonly Measurement[],
+): OneWorkerModel {
+  const ingestUs = median(publishersOnly.map((m) => cpuUsPerS(m) / m.takenInPerS));
+  const forwardUs = median(
+    oneRows.map((m) => (cpuUsPerS(m) - ingestUs * m.takenInPerS) / m.forwardedPerS),
+  );
+  return { ingestUs, forwardUs };
 }
 
 /**
@@ -141,11 +147,11 @@ export interface PipeShares {
   receiveUsPerS: number;
 }
 
-export function pipeShares(multi: Measurement, fit: OneWorkerFit): PipeShares {
+export function pipeShares(multi: Measurement, fit: OneWorkerModel): PipeShares {
   const [origin, ...others] = multi.workers;
   if (!origin || others.length === 0) return { sendUsPerS: 0, receiveUsPerS: 0 };
   const own = (w: WorkerLoad) => w.cpu * CORE_US_PER_S - fit.forwardUs * w.forwardedPerS;
-  const send = (own(origin) - fit.ingestUsPerS) / others.length;
+  const send = (own(origin) - fit.ingestUs * multi.takenInPerS) / others.length;
   const receive = others.reduce((s, w) => s + own(w), 0) / others.length;
   return { sendUsPerS: Math.max(0, send), receiveUsPerS: Math.max(0, receive) };
 }
@@ -162,7 +168,8 @@ export interface Projection {
 
 /**
  * k workers, the consumers split evenly over them, every producer piped from
- * its worker to the k − 1 others. With u = ingest / core, qA and qB the
+ * its worker to the k − 1 others, the publishers sending `sentPerS`. With
+ * u = ingestUs·sentPerS / core, qA and qB the
  * shares of a core one pipe costs its sending and its receiving end, and
  * D₁ = (1 − u)·core / forwardUs what one worker forwards at a full core:
  *   balanced (the pipes' cost spread over all k):  Dₖ/D₁ = (k − u − (k − 1)(qA + qB)) / (1 − u)
@@ -173,15 +180,16 @@ export interface Projection {
  */
 export function project(
   workers: number,
-  fit: OneWorkerFit,
+  fit: OneWorkerModel,
   pipe: PipeShares,
-  forwardedPerS: number,
+  rates: { sentPerS: number; forwardedPerS: number },
 ): Projection {
-  const u = fit.ingestUsPerS / CORE_US_PER_S;
+  const ingestUsPerS = fit.ingestUs * rates.sentPerS;
+  const u = ingestUsPerS / CORE_US_PER_S;
   const qA = pipe.sendUsPerS / CORE_US_PER_S;
   const qB = pipe.receiveUsPerS / CORE_US_PER_S;
   const extra = workers - 1;
-  const one = fit.ingestUsPerS + fit.forwardUs * forwardedPerS;
+  const one = ingestUsPerS + fit.forwardUs * rates.forwardedPerS;
   const relative = (v: number) => Math.max(0, v / (1 - u));
   return {
     workers,

@@ -7,7 +7,7 @@ import type { Measurement, ScalingConfig } from './scalingMath.js';
 import { startSrtpReceiver, WorkerTally, type SrtpReceiver } from './scalingReceivers.js';
 import {
   buildScalingMedia,
-  forwardedRates,
+  packetRates,
   publisherSsrcs,
   type ReceiverPlan,
   type SrtpSuite,
@@ -82,6 +82,7 @@ export async function measure(
       await waitUntilReceiving(plans.map((plan) => plan.receiver));
       await sleep(WARM_UP_MS);
       const forwardedBefore = await media.forwarded();
+      const takenInBefore = await media.takenIn();
       const cpuBefore = await Promise.all(used.map(cpuMs));
       const sentBefore = senders.map((s) => s.sent());
       const selfBefore = process.cpuUsage();
@@ -93,7 +94,8 @@ export async function measure(
       const sent = senders.map((s, p) => s.sent() - sentBefore[p]!);
       const cpuAfter = await Promise.all(used.map(cpuMs));
       const self = process.cpuUsage(selfBefore);
-      const forwarded = forwardedRates(forwardedBefore, await media.forwarded());
+      const forwarded = packetRates(forwardedBefore, await media.forwarded());
+      const [takenIn] = packetRates(takenInBefore, await media.takenIn());
       const watchers = (p: number) => plans.filter((plan) => plan.publisher === p).length;
       const perS = (value: (n: number, p: number) => number) =>
         sent.reduce((sum, n, p) => sum + value(n, p), 0) / elapsedS;
@@ -102,6 +104,7 @@ export async function measure(
         consumers: receiverCount * CONSUMERS_PER_RECEIVER,
         elapsedS,
         sentPerS: perS((n) => n),
+        takenInPerS: takenIn ?? 0,
         expectedPerS: perS((n, p) => n * watchers(p)),
         deliveredPerS: tally.delivered.reduce((s, n) => s + n, 0) / elapsedS,
         forwardedPerS: forwarded.reduce((s, n) => s + n, 0),

@@ -5,10 +5,12 @@ import {
   configLabel,
   CORE_US_PER_S,
   loss,
+  lossIn,
+  lossOut,
   usPerPacket,
   totalUsPerPacket,
   type Measurement,
-  type OneWorkerFit,
+  type OneWorkerModel,
   type PipeShares,
   type Projection,
 } from './scalingMath.js';
@@ -52,6 +54,7 @@ const MAIN_COLUMNS = [
   ['forwarded pkt/s', 15],
   ['delivered pkt/s', 15],
   ['loss', 6],
+  ['of it in / out', 15],
   ['worker CPU, % of its core', 25],
   ['worker µs/pkt', 15],
   ['total µs/pkt', 12],
@@ -70,6 +73,7 @@ export function mainTable(sizes: readonly SizeRows[]): string {
         m.forwardedPerS.toFixed(0),
         m.deliveredPerS.toFixed(0),
         pct(loss(m)),
+        `${pct(lossIn(m))} / ${pct(lossOut(m))}`,
         m.workers.map((w) => (w.cpu * 100).toFixed(1)).join(' / '),
         m.workers.map((w) => num(usPerPacket(w.cpu, m), 2)).join(' / '),
         num(totalUsPerPacket(m), 2),
@@ -82,18 +86,22 @@ export function mainTable(sizes: readonly SizeRows[]): string {
   return table(MAIN_COLUMNS, rows);
 }
 
-export function modelLines(fit: OneWorkerFit, pipes: Map<string, PipeShares>, sentPerS: number) {
+export function modelLines(fit: OneWorkerModel, pipes: Map<string, PipeShares>, sentPerS: number) {
   const lines = [
-    `One worker, fitted over the sizes: ${num(fit.ingestUsPerS / 1000, 1)} ms/s of CPU to take the publishers in ` +
-      `(${pct(fit.ingestUsPerS / CORE_US_PER_S)} of a core), then ${num(fit.forwardUs, 2)} µs per forwarded packet.`,
+    `One worker: ${num(fit.ingestUs, 1)} µs per packet taken in from the publishers (` +
+      `${pct((fit.ingestUs * sentPerS) / CORE_US_PER_S)} of a core for ${sentPerS.toFixed(0)} pkt/s, measured with no consumer), ` +
+      `then ${num(fit.forwardUs, 2)} µs per forwarded packet (median over the sizes).`,
   ];
   for (const [config, shares] of pipes) {
+    const perPiped = (shares.sendUsPerS + shares.receiveUsPerS) / sentPerS;
     lines.push(
       `One more worker (${configLabel[config as keyof typeof configLabel]}): ` +
         `${num(shares.sendUsPerS / sentPerS, 1)} µs per piped packet on the producers' worker, ` +
         `${num(shares.receiveUsPerS / sentPerS, 1)} on the other (${pct(
           (shares.sendUsPerS + shares.receiveUsPerS) / CORE_US_PER_S,
-        )} of a core for these ${sentPerS.toFixed(0)} pkt/s).`,
+        )} of a core for these ${sentPerS.toFixed(0)} pkt/s): a piped packet costs ` +
+        `${num(perPiped / fit.forwardUs, 1)} forwarded ones, so efficiency ≈ 1 / (1 + (k − 1) · ` +
+        `${num(perPiped / fit.forwardUs, 1)} / fan-out).`,
     );
   }
   return lines;

@@ -38,26 +38,31 @@ export interface ScalingMedia {
   /** Per publisher, how many workers other than the first its packets are piped to. */
   readonly pipesPerPublisher: readonly number[];
   /** What every consumer has sent so far, by worker, as the worker counts it. */
-  forwarded(): Promise<ForwardedCount[][]>;
+  forwarded(): Promise<PacketCount[][]>;
+  /** What the publishers' producers have received so far, as the first worker counts it. */
+  takenIn(): Promise<PacketCount[][]>;
   close(): void;
 }
 
-/** A consumer's RTP packets sent, at the worker's clock (ms). */
-export interface ForwardedCount {
+/** A stream's RTP packets so far, at the worker's clock (ms). */
+export interface PacketCount {
   packets: number;
   atMs: number;
 }
 
-async function forwardedBy(consumer: types.Consumer): Promise<ForwardedCount> {
-  const stats = await consumer.getStats();
-  const sent = stats.find((s) => s.type === 'outbound-rtp');
-  return { packets: sent?.packetCount ?? 0, atMs: sent?.timestamp ?? 0 };
+async function counted(
+  stream: types.Consumer | types.Producer,
+  type: 'outbound-rtp' | 'inbound-rtp',
+): Promise<PacketCount> {
+  const stats: { type: string; packetCount: number; timestamp: number }[] = await stream.getStats();
+  const mine = stats.find((s) => s.type === type);
+  return { packets: mine?.packetCount ?? 0, atMs: mine?.timestamp ?? 0 };
 }
 
-/** Packets/s per worker between two `forwarded()` snapshots, each consumer at its own clock. */
-export function forwardedRates(
-  before: readonly ForwardedCount[][],
-  after: readonly ForwardedCount[][],
+/** Packets/s per group between two snapshots, each stream at its own clock. */
+export function packetRates(
+  before: readonly PacketCount[][],
+  after: readonly PacketCount[][],
 ): number[] {
   return before.map((counts, w) =>
     counts.reduce((sum, b, i) => {
@@ -160,7 +165,13 @@ export async function buildScalingMedia(
       pipesPerPublisher: producers.map(
         (_, p) => routers.slice(1).filter((_, i) => watched(i + 1, p)).length,
       ),
-      forwarded: () => Promise.all(consumers.map((list) => Promise.all(list.map(forwardedBy)))),
+      forwarded: () =>
+        Promise.all(
+          consumers.map((list) => Promise.all(list.map((c) => counted(c, 'outbound-rtp')))),
+        ),
+      takenIn: async () => [
+        await Promise.all(producers.flat().map((p) => counted(p, 'inbound-rtp'))),
+      ],
       close: () => routers.forEach((r) => r.close()),
     };
   } catch (error) {

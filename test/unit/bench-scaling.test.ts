@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   efficiency,
-  fitOneWorker,
+  oneWorkerModel,
   pipeCostUs,
   pipeShares,
   pool,
@@ -37,6 +37,7 @@ function synthetic(config: ScalingConfig, delivered: number, workers: number): M
     consumers: delivered / 175,
     elapsedS: 6,
     sentPerS: SENT,
+    takenInPerS: SENT,
     expectedPerS: delivered,
     deliveredPerS: delivered,
     forwardedPerS: delivered,
@@ -48,10 +49,15 @@ function synthetic(config: ScalingConfig, delivered: number, workers: number): M
 
 describe('bench:scaling arithmetic', () => {
   const sizes = [8750, 17500, 35000];
-  const fit = fitOneWorker(sizes.map((d) => synthetic('one', d, 1)));
+  const publishersOnly = { ...synthetic('one', 0, 1), consumers: 0 };
+  const fit = oneWorkerModel(
+    [publishersOnly],
+    sizes.map((d) => synthetic('one', d, 1)),
+  );
+  const rates = { sentPerS: SENT, forwardedPerS: 35000 };
 
-  it('separates the cost of taking the publishers in from the cost per delivered packet', () => {
-    expect(fit.ingestUsPerS).toBeCloseTo(INGEST * SENT, 6);
+  it('separates the cost of taking the publishers in from the cost per forwarded packet', () => {
+    expect(fit.ingestUs).toBeCloseTo(INGEST, 9);
     expect(fit.forwardUs).toBeCloseTo(FORWARD, 9);
   });
 
@@ -73,19 +79,19 @@ describe('bench:scaling arithmetic', () => {
     const two = synthetic('node', 35000, 2);
     const measured = efficiency(one, two);
     expect(measured).toBeLessThan(1);
-    const projected = project(2, fit, pipeShares(two, fit), 35000);
+    const projected = project(2, fit, pipeShares(two, fit), rates);
     expect(projected.efficiency).toBeCloseTo(measured, 9);
   });
 
   it('projects capacity: k times one worker without pipe cost, below it with, lowest with one origin', () => {
     const u = (INGEST * SENT) / 1e6;
-    const free = project(8, fit, { sendUsPerS: 0, receiveUsPerS: 0 }, 35000);
+    const free = project(8, fit, { sendUsPerS: 0, receiveUsPerS: 0 }, rates);
     // The publishers are taken in once, whatever k: a little above 8×.
     expect(free.balanced).toBeCloseTo((8 - u) / (1 - u), 9);
     expect(free.balanced).toBeGreaterThanOrEqual(8);
     const shares = pipeShares(synthetic('node', 35000, 2), fit);
-    expect(project(1, fit, shares, 35000).balanced).toBeCloseTo(1, 9);
-    const eight = project(8, fit, shares, 35000);
+    expect(project(1, fit, shares, rates).balanced).toBeCloseTo(1, 9);
+    const eight = project(8, fit, shares, rates);
     const q = ((PIPE_SEND + PIPE_RECEIVE) * SENT) / 1e6;
     expect(eight.balanced).toBeCloseTo((8 - u - 7 * q) / (1 - u), 9);
     expect(eight.oneOrigin).toBeCloseTo((8 * (1 - u - (7 * PIPE_SEND * SENT) / 1e6)) / (1 - u), 9);
