@@ -95,7 +95,7 @@ export function modelLines(fit: OneWorkerModel, pipes: Map<string, PipeShares>, 
   for (const [config, shares] of pipes) {
     const perPiped = (shares.sendUsPerS + shares.receiveUsPerS) / sentPerS;
     lines.push(
-      `One more worker (${configLabel[config as keyof typeof configLabel]}): ` +
+      `One more worker (${configLabel[config as keyof typeof configLabel]}, at the smallest size): ` +
         `${num(shares.sendUsPerS / sentPerS, 1)} µs per piped packet on the producers' worker, ` +
         `${num(shares.receiveUsPerS / sentPerS, 1)} on the other (${pct(
           (shares.sendUsPerS + shares.receiveUsPerS) / CORE_US_PER_S,
