@@ -10,7 +10,7 @@
 // receivers'), loss, each worker's CPU (share of its core and µs per
 // forwarded packet), the total; the scaling efficiency
 // (µs/pkt with 1 worker over µs/pkt with k) and the pipes' CPU per piped
-// packet; then a model fitted to these and its projection to more workers.
+// packet; then a model made from these and its projection to more workers.
 // A benchmark: it asserts nothing.
 //
 // BENCH_CONSUMERS (50,100,200), BENCH_PUBLISHERS (2), BENCH_SECONDS (6),
