@@ -18,7 +18,7 @@ export const pathLabel: Record<PathKind, string> = { direct: 'direct', pipe: 'pi
 
 export const SOURCE_SSRCS = { audio: 1111, video: 2222 } as const;
 
-const LOOPBACK: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1' };
+export const LOOPBACK: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1' };
 
 const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
@@ -27,7 +27,7 @@ const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-c
  * congestion control, since they send no feedback (the SFU would otherwise
  * probe them with padding). Both paths consume alike.
  */
-function receiverCapabilities(router: types.Router): types.RtpCapabilities {
+export function receiverCapabilities(router: types.Router): types.RtpCapabilities {
   const caps = router.rtpCapabilities;
   return {
     codecs: (caps.codecs ?? []).map((codec) => ({
@@ -64,6 +64,27 @@ async function pipePair(
   return [a, b];
 }
 
+/**
+ * Makes `producers` (on `routerA`) consumable on `routerB` under the same ids,
+ * through one PipeTransport pair as between two SFU nodes.
+ */
+export async function pipeBetweenNodes(
+  routerA: types.Router,
+  routerB: types.Router,
+  producers: readonly types.Producer[],
+): Promise<void> {
+  const [pipeA, pipeB] = await pipePair(routerA, routerB);
+  for (const producer of producers) {
+    const pipeConsumer = await pipeA.consume({ producerId: producer.id });
+    await pipeB.produce({
+      id: producer.id,
+      kind: pipeConsumer.kind,
+      rtpParameters: pipeConsumer.rtpParameters,
+      paused: pipeConsumer.producerPaused,
+    });
+  }
+}
+
 /** Builds one path from the sender to every receiver port (one PlainTransport each). */
 export async function buildPath(
   kind: PathKind,
@@ -86,16 +107,7 @@ export async function buildPath(
     if (kind === 'pipe') {
       const routerB = await workers.b.createRouter({ mediaCodecs });
       routers.push(routerB);
-      const [pipeA, pipeB] = await pipePair(routerA, routerB);
-      for (const producer of producers) {
-        const pipeConsumer = await pipeA.consume({ producerId: producer.id });
-        await pipeB.produce({
-          id: producer.id,
-          kind: pipeConsumer.kind,
-          rtpParameters: pipeConsumer.rtpParameters,
-          paused: pipeConsumer.producerPaused,
-        });
-      }
+      await pipeBetweenNodes(routerA, routerB, producers);
       edge = routerB;
     }
     const rtpCapabilities = receiverCapabilities(edge);

@@ -91,3 +91,15 @@ export function readStamped(packet: Buffer): ReceivedRtp | undefined {
     sentAtMs: packet.readDoubleBE(packet.length - TRAILER + 4),
   };
 }
+
+/**
+ * The SSRC of an RTP packet read from its header alone, which SRTP leaves in
+ * the clear; undefined for RTCP and for padding-only packets the SFU makes.
+ */
+export function clearRtpSsrc(packet: Buffer): number | undefined {
+  if (packet.length < RTP_HEADER || packet[0]! >> 6 !== 2) return undefined;
+  const type = packet[1]!;
+  if (type >= 192 && type <= 223) return undefined; // RTCP (rtcp-mux)
+  if (packet[0]! & 0x20) return undefined; // padding: a probe, not media
+  return packet.readUInt32BE(8);
+}
