@@ -48,6 +48,9 @@ export interface WorkerPoolDeps {
   retryDelayMs?: number;
 }
 
+/** Kernel buffers asked for each worker's media port (capped by net.core.rmem_max / wmem_max). */
+export const MEDIA_SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
+
 const REPLACEMENT_WAIT_MS = 10_000;
 const FIRST_RETRY_DELAY_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -127,8 +130,13 @@ export async function createWorkerPool(
       ...(options.announcedAddress ? { announcedAddress: options.announcedAddress } : {}),
       ...(port === undefined ? {} : { port }),
     };
+    const buffers = {
+      recvBufferSize: MEDIA_SOCKET_BUFFER_BYTES,
+      sendBufferSize: MEDIA_SOCKET_BUFFER_BYTES,
+    };
     return [
-      { ...base, protocol: 'udp' },
+      // Every participant's packets come through this one socket.
+      { ...base, ...buffers, protocol: 'udp' },
       { ...base, protocol: 'tcp' },
     ];
   }

@@ -3,6 +3,9 @@
 // one timer each and nothing more, and a taken media port is named at start.
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SfuError } from '../../sfu/api/index.js';
 import type { SfuLogger } from '../../sfu/core/logger.js';
@@ -11,9 +14,15 @@ import {
   embeddedPipeOptions,
   type SfuOptions,
 } from '../../sfu/core/options.js';
-import { createWorkerPool, type WorkerPool } from '../../sfu/core/workerPool.js';
+import {
+  createWorkerPool,
+  MEDIA_SOCKET_BUFFER_BYTES,
+  type WorkerPool,
+} from '../../sfu/core/workerPool.js';
 import { freePort } from '../harness/ports.js';
 import { startTestSfu, waitFor, type TestSfu } from '../harness/sfu.js';
+
+const run = promisify(execFile);
 
 const options: SfuOptions = {
   workers: 1,
@@ -163,5 +172,19 @@ describe('worker pool', () => {
     });
     // The second SFU's worker did not stay behind.
     await waitFor(() => started.every((w) => w.closed), 'the refused worker to close');
+  });
+
+  it('gives the media port a receive buffer for bursts from every participant', async () => {
+    // One UDP socket per worker takes every participant's packets: at the
+    // kernel's default buffer (about 200 KiB, some 90 packets) a worker held
+    // up for a moment by the scheduler drops the lot. The kernel caps the
+    // request at net.core.rmem_max and reports double what it grants.
+    const port = await freePort();
+    const sfu = await startTestSfu({ rtcPort: port });
+    cleanup.push(() => sfu.close());
+    const { stdout } = await run('ss', ['-u', '-a', '-m', '-n', `sport = :${port}`]);
+    const granted = Number(/rb(\d+)/.exec(stdout)?.[1]);
+    const ceiling = Number((await readFile('/proc/sys/net/core/rmem_max', 'utf8')).trim());
+    expect(granted).toBeGreaterThanOrEqual(2 * Math.min(ceiling, MEDIA_SOCKET_BUFFER_BYTES));
   });
 });
