@@ -50,6 +50,8 @@ export interface CapacityStep {
   botsCpu: number;
   inMbps: number;
   outMbps: number;
+  /** Packets the bots received per second (what the worker forwarded to them). */
+  receivedPps: number;
   audioLoss: number;
   videoLoss: number;
   jitterMs: number;
@@ -113,6 +115,7 @@ async function measureStep(
     botsCpu: w.botsCpu,
     inMbps: (server?.bitrateIn ?? 0) / 1e6,
     outMbps: (server?.bitrateOut ?? 0) / 1e6,
+    receivedPps: w.receivedPps,
     audioLoss: w.audioLoss,
     videoLoss: w.videoLoss,
     jitterMs: w.jitterMs,
@@ -160,6 +163,31 @@ function table(steps: readonly CapacityStep[]): string {
       s.verdict,
     ]),
   ]);
+}
+
+/**
+ * Where the worker's core would saturate, from the steps measured (a
+ * projection, not a measurement): the worker's CPU grows with the packets it
+ * forwards, so a straight line through the good steps' (consumers, CPU) is
+ * carried to a whole core; and the worker's CPU per forwarded packet.
+ */
+function projectKnee(good: readonly CapacityStep[]): string | undefined {
+  if (good.length < 2) return undefined;
+  const n = good.length;
+  const mx = good.reduce((s, x) => s + x.consumers, 0) / n;
+  const my = good.reduce((s, x) => s + x.workerCpu, 0) / n;
+  const sxy = good.reduce((s, x) => s + (x.consumers - mx) * (x.workerCpu - my), 0);
+  const sxx = good.reduce((s, x) => s + (x.consumers - mx) ** 2, 0);
+  if (sxx === 0 || sxy <= 0) return undefined;
+  const slope = sxy / sxx;
+  const atFullCore = mx + (1 - my) / slope;
+  const last = good.at(-1)!;
+  const usPerPacket = last.receivedPps > 0 ? (last.workerCpu * 1e6) / last.receivedPps : 0;
+  return (
+    `projection (not measured): the worker's core would be full at about ${Math.round(atFullCore)} ` +
+    `consumers of this mix (${(slope * 100 * 100).toFixed(2)} % of a core per 100 consumers); ` +
+    `${usPerPacket.toFixed(1)} µs of worker CPU per packet forwarded at ${last.consumers} consumers`
+  );
 }
 
 async function main(): Promise<void> {
@@ -233,10 +261,12 @@ async function main(): Promise<void> {
         ? `no knee within ${steps.length} steps: at least ${capacity} consumers`
         : `knee after ${capacity} consumers (${last?.verdict})`;
   console.log(summary);
+  const projection = projectKnee(good);
+  if (projection) console.log(projection);
   if (args.json) {
     await writeFile(
       args.json,
-      `${JSON.stringify({ args, pinned: !noPinning, steps, capacity, summary }, null, 2)}\n`,
+      `${JSON.stringify({ args, pinned: !noPinning, steps, capacity, summary, projection }, null, 2)}\n`,
     );
   }
 }

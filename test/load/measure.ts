@@ -54,6 +54,8 @@ export interface LoadWindow {
   layers: number[];
   /** What all bots received, Mbit/s. */
   receivedMbps: number;
+  /** Packets all bots received per second. */
+  receivedPps: number;
   /** What all publishers sent (payload), Mbit/s. */
   sentMbps: number;
   audioLoss: number;
@@ -114,6 +116,7 @@ export function loadWindow(a: Reading, b: Reading): LoadWindow {
     flowing: jitterStreams,
     layers: [0, 1, 2].map((layer) => sum(now, (bot) => bot.layers[layer] ?? 0)),
     receivedMbps: seconds > 0 ? (received * 8) / seconds / 1e6 : 0,
+    receivedPps: seconds > 0 ? delta((bot) => bot.audio.packets + bot.video.packets) / seconds : 0,
     sentMbps: seconds > 0 ? (sent * 8) / seconds / 1e6 : 0,
     audioLoss: windowLoss(totals(earlier, 'audio'), totals(now, 'audio')),
     videoLoss: windowLoss(totals(earlier, 'video'), totals(now, 'video')),

@@ -35,7 +35,10 @@ export function windowRows(w: LoadWindow): [string, string][] {
     ['bots (publishers)', `${w.bots} (${w.publishers})${w.failed ? `, ${w.failed} FAILED` : ''}`],
     ['consumers (bots: open / flowing)', `${w.consumers} / ${w.flowing}`],
     ['camera layers shown (0 / 1 / 2)', w.layers.join(' / ')],
-    ['received by bots', `${w.receivedMbps.toFixed(1)} Mbit/s`],
+    [
+      'received by bots',
+      `${w.receivedMbps.toFixed(1)} Mbit/s, ${Math.round(w.receivedPps)} packets/s`,
+    ],
     ['sent by publishers', `${w.sentMbps.toFixed(1)} Mbit/s`],
     ['loss audio / video (bots)', `${pct(w.audioLoss, 2)} / ${pct(w.videoLoss, 2)}`],
     ['jitter (mean of streams)', `${w.jitterMs.toFixed(1)} ms`],
