@@ -52,6 +52,8 @@ async function main(): Promise<void> {
           publish: spec.publish,
           failed: error instanceof Error ? error.message : String(error),
           refused: 0,
+          rebuilds: 0,
+          disconnected: false,
           consumers: 0,
           audio: emptyTotals(),
           video: emptyTotals(),

@@ -67,6 +67,9 @@ export interface LoadWindow {
   /** Bot processes' CPU over the window, in cores. */
   botsCpu: number;
   keyframeRequests: number;
+  /** Media rebuilds after mediaReset, and bots whose signaling connection dropped. */
+  rebuilds: number;
+  disconnected: number;
   /** SRTP tags checked over the window, and those that failed (must be 0). */
   verified: number;
   forged: number;
@@ -133,6 +136,8 @@ export function loadWindow(a: Reading, b: Reading): LoadWindow {
     verified: delta((bot) => bot.audio.verified + bot.video.verified),
     forged: sum(now, (bot) => bot.audio.forged + bot.video.forged),
     refused: sum(now, (bot) => bot.refused),
+    rebuilds: delta((bot) => bot.rebuilds),
+    disconnected: now.filter((bot) => bot.disconnected).length,
     servers: serverWindow(a.servers, b.servers),
     udpDrops: {
       bots: difference(a.fleet.udpDrops, b.fleet.udpDrops),

@@ -101,13 +101,14 @@ export function startPublisher(
   camera: mscTypes.Producer,
   ssrcs: { audio: number; video: readonly number[] },
   player: ClipPlayer,
+  /** Where to count what is sent (a bot keeps counting over rebuilds). */
+  counters: SendCounters = { packets: 0, bytes: 0, keyframeRequests: 0, retransmitted: 0 },
 ): Publisher {
   const dtls = mic.rtpSender?.dtlsTransport as RTCDtlsTransport | undefined;
   if (!dtls) throw new Error('the producer has no DTLS transport');
   const streams = new Map<StreamId, OutStream>([['audio', outStream(mic, ssrcs.audio)]]);
   ssrcs.video.forEach((ssrc, layer) => streams.set(layer as StreamId, outStream(camera, ssrc)));
   const bySsrc = new Map([...streams].map(([name, s]) => [s.ssrc, { name, stream: s }]));
-  const counters: SendCounters = { packets: 0, bytes: 0, keyframeRequests: 0, retransmitted: 0 };
 
   function transmit(stream: OutStream, header: RtpHeader, payload: Buffer): void {
     counters.packets += 1;

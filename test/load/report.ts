@@ -47,6 +47,7 @@ export function windowRows(w: LoadWindow): [string, string][] {
     ['key frames asked of publishers', String(w.keyframeRequests)],
     ['SRTP tags checked / failed', `${w.verified} / ${w.forged}`],
     ['requests refused', String(w.refused)],
+    ['media rebuilt (mediaReset) / connections lost', `${w.rebuilds} / ${w.disconnected}`],
     ['bot processes CPU', cores(w.botsCpu)],
     [
       'UDP drops at full sockets: bots / server',

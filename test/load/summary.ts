@@ -6,7 +6,7 @@ import type { Bot } from './bot.js';
 import type { SendCounters } from './publish.js';
 
 export interface MediaTotals {
-  /** Consumers shown (resumed) with at least one packet. */
+  /** Consumers shown (resumed) with at least one packet now. */
   streams: number;
   packets: number;
   bytes: number;
@@ -29,6 +29,10 @@ export interface BotSummary {
   firstMediaMs?: number;
   failed?: string;
   refused: number;
+  /** Media rebuilt after the server's mediaReset. */
+  rebuilds: number;
+  /** Its signaling connection dropped. */
+  disconnected: boolean;
   /** Open consumers, shown or not. */
   consumers: number;
   audio: MediaTotals;
@@ -49,14 +53,12 @@ export const emptyTotals = (): MediaTotals => ({
 });
 
 export function summarize(bot: Bot): BotSummary {
-  const totals = { audio: emptyTotals(), video: emptyTotals() };
+  // Closed streams' counts stay in: totals only grow, so windows subtract.
+  const totals = { audio: { ...bot.retired.audio }, video: { ...bot.retired.video } };
   const layers = [0, 0, 0];
   let consumers = 0;
   for (const stream of bot.inbound.values()) {
-    if (stream.closed) continue;
     consumers += 1;
-    if (!stream.visible) continue;
-    if (stream.kind === 'video' && stream.layer !== undefined) layers[stream.layer]! += 1;
     const t = totals[stream.kind];
     const { counter, verified, forged } = stream.sink;
     t.packets += counter.packets;
@@ -64,6 +66,8 @@ export function summarize(bot: Bot): BotSummary {
     t.expected += counter.expected;
     t.verified += verified;
     t.forged += forged;
+    if (!stream.visible) continue;
+    if (stream.kind === 'video' && stream.layer !== undefined) layers[stream.layer]! += 1;
     if (counter.packets > 0) {
       t.streams += 1;
       t.jitterMsSum += (counter.jitter / clockRate[stream.kind]) * 1000;
@@ -77,10 +81,12 @@ export function summarize(bot: Bot): BotSummary {
     joinMs: bot.joinMs,
     ...(first !== undefined ? { firstMediaMs: first } : {}),
     refused: bot.refused,
+    rebuilds: bot.rebuilds,
+    disconnected: bot.disconnected,
     consumers,
     ...totals,
     layers,
-    ...(bot.publisher ? { sent: { ...bot.publisher.counters } } : {}),
+    ...(bot.sent ? { sent: { ...bot.sent } } : {}),
   };
 }
 
