@@ -10,7 +10,8 @@ import type { BotSummary } from './summary.js';
 const hostEntry = fileURLToPath(new URL('./host.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
-const SNAPSHOT_TIMEOUT_MS = 30_000;
+// Generous: a bot process starved of CPU (two cores, a whole deployment) answers late.
+const SNAPSHOT_TIMEOUT_MS = 120_000;
 
 export interface FleetSnapshot {
   bots: BotSummary[];
