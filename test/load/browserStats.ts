@@ -1,0 +1,101 @@
+// What a meeting page receives, read as the page itself would: getStats() of
+// every RTCPeerConnection the page made (recorded by recordPeerConnections),
+// its inbound-rtp streams of video and audio, the packets it sends (none for
+// a receiver), and how many remote tiles show a playing camera.
+import type { Page } from 'playwright-core';
+
+export interface InboundVideo {
+  /** The participant whose tile plays this stream, when it is on the page. */
+  peer?: string;
+  /** The receiving track's id (inbound-rtp trackIdentifier). */
+  trackId: string;
+  framesDecoded: number;
+  framesPerSecond?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  packetsLost: number;
+  packetsReceived: number;
+  jitterMs?: number;
+}
+
+export interface InboundAudio {
+  trackId: string;
+  packetsReceived: number;
+  packetsLost: number;
+  totalSamplesReceived?: number;
+  concealedSamples?: number;
+}
+
+export interface PageMediaStats {
+  inboundVideo: InboundVideo[];
+  inboundAudio: InboundAudio[];
+  /** Packets the page's outbound-rtp streams sent (0: it publishes nothing). */
+  packetsSent: number;
+  /** Remote tiles whose <video> plays a camera with a decoded picture. */
+  tilesWithVideo: number;
+}
+
+/** Reads the page's connections and tiles in one go. */
+export function readPageMedia(page: Page): Promise<PageMediaStats> {
+  return page.evaluate(async () => {
+    const made =
+      (window as unknown as { vechePeerConnections?: { pc: RTCPeerConnection }[] })
+        .vechePeerConnections ?? [];
+    /** trackId → the name on the tile that plays it. */
+    const peers = new Map<string, string>();
+    let tilesWithVideo = 0;
+    for (const tile of document.querySelectorAll('[data-testid="tile"]')) {
+      const video = tile.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+      const stream = video?.srcObject;
+      if (!video || !(stream instanceof MediaStream)) continue;
+      const track = stream.getVideoTracks()[0];
+      if (!track) continue;
+      peers.set(track.id, tile.getAttribute('data-peer-name') ?? '');
+      const playing = track.readyState === 'live' && !video.paused && video.videoWidth > 0;
+      if (playing && tile.getAttribute('data-camera') === 'on') tilesWithVideo += 1;
+    }
+    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    /** The numeric fields of `s` that are present, under their own names. */
+    const pick = (s: Record<string, unknown>, keys: string[]) =>
+      Object.fromEntries(keys.flatMap((k) => (num(s[k]) === undefined ? [] : [[k, num(s[k])]])));
+    const result: PageMediaStats = {
+      inboundVideo: [],
+      inboundAudio: [],
+      packetsSent: 0,
+      tilesWithVideo,
+    };
+    for (const { pc } of made) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      report.forEach((s: Record<string, unknown>) => {
+        if (s['type'] === 'outbound-rtp') result.packetsSent += num(s['packetsSent']) ?? 0;
+        if (s['type'] !== 'inbound-rtp') return;
+        const trackId = String(s['trackIdentifier'] ?? s['id']);
+        // mediasoup's bandwidth probe, not anybody's camera.
+        if (trackId === 'probator') return;
+        const counts = {
+          trackId,
+          packetsReceived: num(s['packetsReceived']) ?? 0,
+          packetsLost: num(s['packetsLost']) ?? 0,
+        };
+        if (s['kind'] === 'video') {
+          const jitter = num(s['jitter']);
+          const peer = peers.get(trackId);
+          result.inboundVideo.push({
+            ...(peer !== undefined ? { peer } : {}),
+            ...counts,
+            framesDecoded: num(s['framesDecoded']) ?? 0,
+            ...pick(s, ['framesPerSecond', 'frameWidth', 'frameHeight']),
+            ...(jitter !== undefined ? { jitterMs: Math.round(jitter * 10_000) / 10 } : {}),
+          });
+        } else if (s['kind'] === 'audio') {
+          result.inboundAudio.push({
+            ...counts,
+            ...pick(s, ['totalSamplesReceived', 'concealedSamples']),
+          });
+        }
+      });
+    }
+    return result;
+  });
+}
