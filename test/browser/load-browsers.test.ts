@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../harness/client.js';
 import { scrape } from '../harness/metrics.js';
 import { waitFor } from '../harness/sfu.js';
-import { startBrowserReceivers, type BrowserReceivers } from '../load/browsers.js';
+import {
+  startBrowserReceivers,
+  type BrowserReceiverSample,
+  type BrowserReceivers,
+} from '../load/browsers.js';
 import { startFleet, type Fleet } from '../load/fleet.js';
 import { planBots } from '../load/plan.js';
 import { waitForJoins } from '../load/run.js';
@@ -17,6 +21,8 @@ const PUBLISHERS = 2;
 const RECEIVERS = 2;
 /** The clip's simulcast layers (docs/load-media.md). */
 const LAYER_SIZES = ['320x180', '640x360', '1280x720'];
+/** Frames a decoding camera gives in a 3 s window, at the least, on a loaded machine. */
+const MIN_FRAMES = 10;
 
 describe('Chromium receivers of a load', () => {
   let target: LoadTarget;
@@ -57,22 +63,30 @@ describe('Chromium receivers of a load', () => {
       "every receiver shows both publishers' video",
       60_000,
     );
-    const samples = await receivers.sample(3000);
-    for (const { name, video, audioPacketsPerSecond } of samples) {
-      const streams = video.map(
-        (v) => `${v.peer}: ${v.framesDecodedPerSecond} fps ${v.frameWidth}x${v.frameHeight}`,
-      );
-      console.log(`${name}: ${streams.join(', ')}; audio ${audioPacketsPerSecond} packets/s`);
-    }
+    // Frames decoded over a 3 s window; right after the join a layer switch may
+    // still hold a picture back until its keyframe, so windows are read until
+    // every publisher's camera decodes (at 30 fps a window holds about 90).
+    let samples: BrowserReceiverSample[] = [];
+    const decodes = (sample: BrowserReceiverSample, name: string) =>
+      (sample.video.find((v) => v.peer === name)?.framesDecoded ?? 0) > MIN_FRAMES;
+    await waitFor(
+      async () => {
+        samples = await receivers.sample(3000);
+        for (const { name, video, audioPacketsPerSecond } of samples) {
+          const streams = video.map(
+            (v) => `${v.peer}: ${v.framesDecodedPerSecond} fps ${v.frameWidth}x${v.frameHeight}`,
+          );
+          console.log(`${name}: ${streams.join(', ')}; audio ${audioPacketsPerSecond} packets/s`);
+        }
+        return samples.every((sample) => publisherNames.every((name) => decodes(sample, name)));
+      },
+      "every receiver decodes both publishers' cameras",
+      60_000,
+    );
     for (const sample of samples) {
       for (const name of publisherNames) {
         const stream = sample.video.find((v) => v.peer === name);
-        expect(stream, `${sample.name} receives ${name}'s camera`).toBeDefined();
-        // At 30 fps a 3 s window holds about 90 frames; a loaded machine still decodes many.
-        expect(stream!.framesDecoded, `${sample.name} decodes ${name}'s camera`).toBeGreaterThan(
-          10,
-        );
-        expect(LAYER_SIZES).toContain(`${stream!.frameWidth}x${stream!.frameHeight}`);
+        expect(LAYER_SIZES).toContain(`${stream?.frameWidth}x${stream?.frameHeight}`);
       }
       expect(sample.audioPacketsPerSecond, `${sample.name} hears the publishers`).toBeGreaterThan(
         0,

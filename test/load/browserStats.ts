@@ -35,67 +35,102 @@ export interface PageMediaStats {
   tilesWithVideo: number;
 }
 
-/** Reads the page's connections and tiles in one go. */
-export function readPageMedia(page: Page): Promise<PageMediaStats> {
+interface RawPage {
+  /** Remote tiles with a camera track: who, which track, whether it plays a decoded picture. */
+  tiles: { peer: string; trackId: string; playing: boolean }[];
+  /** The inbound-rtp and outbound-rtp entries of every open connection. */
+  rtp: Record<string, unknown>[];
+}
+
+/**
+ * Collects the page's tiles and RTP statistics as they are. The function runs
+ * in the page and declares no named helpers: a loader that keeps function
+ * names (tsx) would wrap them in a helper the page does not have.
+ */
+function collect(page: Page): Promise<RawPage> {
   return page.evaluate(async () => {
     const made =
       (window as unknown as { vechePeerConnections?: { pc: RTCPeerConnection }[] })
         .vechePeerConnections ?? [];
-    /** trackId → the name on the tile that plays it. */
-    const peers = new Map<string, string>();
-    let tilesWithVideo = 0;
+    const raw: RawPage = { tiles: [], rtp: [] };
     for (const tile of document.querySelectorAll('[data-testid="tile"]')) {
       const video = tile.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
       const stream = video?.srcObject;
       if (!video || !(stream instanceof MediaStream)) continue;
       const track = stream.getVideoTracks()[0];
       if (!track) continue;
-      peers.set(track.id, tile.getAttribute('data-peer-name') ?? '');
-      const playing = track.readyState === 'live' && !video.paused && video.videoWidth > 0;
-      if (playing && tile.getAttribute('data-camera') === 'on') tilesWithVideo += 1;
+      raw.tiles.push({
+        peer: tile.getAttribute('data-peer-name') ?? '',
+        trackId: track.id,
+        playing:
+          tile.getAttribute('data-camera') === 'on' &&
+          track.readyState === 'live' &&
+          !video.paused &&
+          video.videoWidth > 0,
+      });
     }
-    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-    /** The numeric fields of `s` that are present, under their own names. */
-    const pick = (s: Record<string, unknown>, keys: string[]) =>
-      Object.fromEntries(keys.flatMap((k) => (num(s[k]) === undefined ? [] : [[k, num(s[k])]])));
-    const result: PageMediaStats = {
-      inboundVideo: [],
-      inboundAudio: [],
-      packetsSent: 0,
-      tilesWithVideo,
-    };
     for (const { pc } of made) {
       if (pc.connectionState === 'closed') continue;
       const report = await pc.getStats();
       report.forEach((s: Record<string, unknown>) => {
-        if (s['type'] === 'outbound-rtp') result.packetsSent += num(s['packetsSent']) ?? 0;
-        if (s['type'] !== 'inbound-rtp') return;
-        const trackId = String(s['trackIdentifier'] ?? s['id']);
-        // mediasoup's bandwidth probe, not anybody's camera.
-        if (trackId === 'probator') return;
-        const counts = {
-          trackId,
-          packetsReceived: num(s['packetsReceived']) ?? 0,
-          packetsLost: num(s['packetsLost']) ?? 0,
-        };
-        if (s['kind'] === 'video') {
-          const jitter = num(s['jitter']);
-          const peer = peers.get(trackId);
-          result.inboundVideo.push({
-            ...(peer !== undefined ? { peer } : {}),
-            ...counts,
-            framesDecoded: num(s['framesDecoded']) ?? 0,
-            ...pick(s, ['framesPerSecond', 'frameWidth', 'frameHeight']),
-            ...(jitter !== undefined ? { jitterMs: Math.round(jitter * 10_000) / 10 } : {}),
-          });
-        } else if (s['kind'] === 'audio') {
-          result.inboundAudio.push({
-            ...counts,
-            ...pick(s, ['totalSamplesReceived', 'concealedSamples']),
-          });
-        }
+        if (s['type'] === 'inbound-rtp' || s['type'] === 'outbound-rtp') raw.rtp.push({ ...s });
       });
     }
-    return result;
+    return raw;
   });
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** The numeric fields of `s` among `keys` that are present, under their own names. */
+const pick = (s: Record<string, unknown>, keys: readonly string[]): Record<string, number> => {
+  const picked: Record<string, number> = {};
+  for (const k of keys) {
+    const v = num(s[k]);
+    if (v !== undefined) picked[k] = v;
+  }
+  return picked;
+};
+
+/** Reads the page's connections and tiles in one go. */
+export async function readPageMedia(page: Page): Promise<PageMediaStats> {
+  const { tiles, rtp } = await collect(page);
+  const peers = new Map(tiles.map((t) => [t.trackId, t.peer]));
+  const result: PageMediaStats = {
+    inboundVideo: [],
+    inboundAudio: [],
+    packetsSent: 0,
+    tilesWithVideo: tiles.filter((t) => t.playing).length,
+  };
+  for (const s of rtp) {
+    if (s['type'] === 'outbound-rtp') {
+      result.packetsSent += num(s['packetsSent']) ?? 0;
+      continue;
+    }
+    const trackId = String(s['trackIdentifier'] ?? s['id']);
+    // mediasoup's bandwidth probe, not anybody's camera.
+    if (trackId === 'probator') continue;
+    const counts = {
+      trackId,
+      packetsReceived: num(s['packetsReceived']) ?? 0,
+      packetsLost: num(s['packetsLost']) ?? 0,
+    };
+    if (s['kind'] === 'video') {
+      const jitter = num(s['jitter']);
+      const peer = peers.get(trackId);
+      result.inboundVideo.push({
+        ...(peer !== undefined ? { peer } : {}),
+        ...counts,
+        framesDecoded: num(s['framesDecoded']) ?? 0,
+        ...pick(s, ['framesPerSecond', 'frameWidth', 'frameHeight']),
+        ...(jitter !== undefined ? { jitterMs: Math.round(jitter * 10_000) / 10 } : {}),
+      });
+    } else if (s['kind'] === 'audio') {
+      result.inboundAudio.push({
+        ...counts,
+        ...pick(s, ['totalSamplesReceived', 'concealedSamples']),
+      });
+    }
+  }
+  return result;
 }

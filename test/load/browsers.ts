@@ -67,6 +67,7 @@ interface Receiver {
 }
 
 const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
+const KEEP_NAMES_HELPER = 'globalThis.__name ??= (target) => target;';
 
 async function joinReceiver(
   browser: Browser,
@@ -74,6 +75,10 @@ async function joinReceiver(
   name: string,
 ): Promise<Receiver> {
   const context = await browser.newContext();
+  // Run from tsx (as the load is), functions handed to the page carry calls to
+  // esbuild's name-keeping helper, which the page lacks; a plain script gives it
+  // one first (the recorder of connections declares a class, and would fail).
+  await context.addInitScript({ content: KEEP_NAMES_HELPER });
   await refuseDevices(context, 'denied');
   await recordPeerConnections(context);
   if (options.pageSize !== undefined) {
@@ -96,6 +101,10 @@ async function joinReceiver(
 export async function startBrowserReceivers(
   options: BrowserReceiverOptions,
 ): Promise<BrowserReceivers> {
+  const size = options.pageSize;
+  if (size !== undefined && !(Number.isInteger(size) && size >= 1 && size <= 49)) {
+    throw new Error(`pageSize ${size}: the client takes 1 to 49 tiles per page`);
+  }
   const before = chromiumChildren();
   const browser = await launchChromium();
   const root = [...chromiumChildren()].find((pid) => !before.has(pid));
