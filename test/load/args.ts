@@ -23,6 +23,8 @@ export const loadArgsSchema = z.object({
     .optional(),
   pageSize: count(1).max(49).default(9),
   windowWidth: count(160).default(1280),
+  /** Real Chromium participants (receive only) in the first room, whose getStats the report reads. */
+  browsers: count(0).max(10).default(0),
   /** Bots started per second, over all bot processes. */
   joinRate: z.coerce.number().positive().max(1000).default(10),
   /** One packet in N of each stream has its SRTP authentication tag checked (1: all). */

@@ -28,8 +28,27 @@ async function main(): Promise<number> {
       windowRows({ ...w, join: result.whole.join, firstMedia: result.whole.firstMedia }),
     ),
   );
+  for (const b of result.browsers?.samples ?? []) {
+    const video = b.video.map(
+      (v) =>
+        `${v.peer ?? v.trackId}: ${v.framesDecodedPerSecond} frames/s ${v.frameWidth ?? '?'}x${v.frameHeight ?? '?'}`,
+    );
+    console.log(
+      `Chromium ${b.name}: ${b.tilesWithVideo} tile(s) with video; ${video.join(', ') || 'no video'}; ` +
+        `audio ${b.audioPacketsPerSecond} packets/s`,
+    );
+  }
+  if (result.browsers)
+    console.log(`Chromium CPU: ${Math.round(result.browsers.cpu * 100)} % of a core`);
   if (args.json) await writeFile(args.json, `${JSON.stringify(result, null, 2)}\n`);
   const silent = w.flowing === 0 && args.publishers > 0;
+  const blind = (result.browsers?.samples ?? []).filter(
+    (b) => args.publishers > 0 && b.video.every((v) => v.framesDecoded === 0),
+  );
+  if (blind.length > 0) {
+    console.error(`load: Chromium ${blind.map((b) => b.name).join(', ')} decoded no video`);
+    return 1;
+  }
   if (w.failed > 0 || silent || w.forged > 0) {
     console.error(
       `load: ${w.failed} bot(s) failed${silent ? '; no media flowed' : ''}` +

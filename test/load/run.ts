@@ -3,6 +3,11 @@
 // `duration` seconds measured, the figures of that window, and everything
 // stopped again — also when something fails on the way.
 import type { LoadArgs } from './args.js';
+import {
+  startBrowserReceivers,
+  type BrowserReceivers,
+  type BrowserReceiverSample,
+} from './browsers.js';
 import { startFleet, type Fleet } from './fleet.js';
 import { loadWindow, takeReading, type LoadWindow, type Reading } from './measure.js';
 import { planBots } from './plan.js';
@@ -18,6 +23,8 @@ export interface LoadResult {
   window: LoadWindow;
   /** From the first reading to the end: joins of every bot. */
   whole: LoadWindow;
+  /** The Chromium receivers over the measured window, and Chromium's CPU in cores. */
+  browsers?: { samples: BrowserReceiverSample[]; cpu: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,18 +59,20 @@ export async function runLoad(
     ? remoteTarget(args.target, process.env['METRICS_TOKEN'])
     : await startOwnTarget({ mode: args.cluster ? 'cluster' : 'embedded', workers: args.workers });
   let fleet: Fleet | undefined;
+  let browsers: BrowserReceivers | undefined;
   try {
     progress(`target: ${target.description}`);
     fleet = await startFleet({
       processes: args.botProcesses,
       ...(args.botCpus ? { cpus: args.botCpus } : {}),
     });
+    const roomPrefix = `load-${Date.now().toString(36)}`;
     const specs = planBots(
       {
         rooms: args.rooms,
         publishers: args.publishers,
         subscribers: args.subscribers,
-        roomPrefix: `load-${Date.now().toString(36)}`,
+        roomPrefix,
         tiles: { pageSize: args.pageSize, windowWidth: args.windowWidth },
         ...(auth ? { auth } : {}),
       },
@@ -73,8 +82,20 @@ export async function runLoad(
     fleet.start(specs, 1000 / args.joinRate, args.verifyEvery);
     const joinLimit = (specs.length / args.joinRate) * 1000 * 3 + 60_000;
     await waitForJoins(fleet, target, specs.length, joinLimit, progress);
+    if (args.browsers > 0) {
+      progress(`${args.browsers} Chromium receiver(s) joining ${roomPrefix}-1`);
+      browsers = await startBrowserReceivers({
+        url: target.urls[0]!,
+        room: `${roomPrefix}-1`,
+        count: args.browsers,
+        pageSize: args.pageSize,
+        joinTimeoutMs: 180_000,
+      });
+    }
     await sleep(SETTLE_MS);
     const start = await takeReading(fleet, target);
+    const chromeCpuBefore = (await browsers?.cpuSeconds()) ?? 0;
+    const sampling = browsers?.sample(args.duration * 1000);
     const end = performance.now() + args.duration * 1000;
     let last = start;
     while (performance.now() < end) {
@@ -88,12 +109,17 @@ export async function runLoad(
       );
       last = now;
     }
+    const window = loadWindow(start, last);
+    const samples = await sampling;
+    const chromeCpu = ((await browsers?.cpuSeconds()) ?? 0) - chromeCpuBefore;
     return {
       target: target.description,
-      window: loadWindow(start, last),
+      window,
       whole: loadWindow(first, last),
+      ...(samples ? { browsers: { samples, cpu: chromeCpu / window.seconds } } : {}),
     };
   } finally {
+    await browsers?.close();
     await fleet?.stop();
     await target.stop();
   }
