@@ -216,7 +216,7 @@ async function main(): Promise<void> {
         `3 layers); +${args.step} subscriber(s) per room per step; ${args.window} s per step; ` +
         (noPinning
           ? `NOT pinned (${noPinning}): worker, signaling and bots share every core`
-          : `worker pid ${workerPid} pinned to core 0; signaling and ${args.botProcesses} bot process(es) on core 1`),
+          : `worker pid ${workerPid} pinned to core 0; signaling and ${args.botProcesses + 1} bot processes (one for the publishers) on core 1`),
     );
     let total = 0;
     const publishers = planBots(plan, target, 0);

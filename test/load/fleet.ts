@@ -1,6 +1,9 @@
 // The bot processes of a load: started (pinned to the given cores with
 // taskset when asked), handed their bots, asked for snapshots, stopped. Bots
-// go to the processes in turn, so each process carries a share of every room.
+// go to the processes in turn, so each process carries a share of every room;
+// publishers go to a process of their own, so the receiving bots' load never
+// holds up the pace of what they send (a browser's encoder has its own
+// machine).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BotSpec } from './bot.js';
@@ -24,6 +27,7 @@ export interface FleetSnapshot {
 }
 
 export interface Fleet {
+  /** Bot processes, the publishers' included. */
   readonly processes: number;
   /** Hands the bots out in turn; each process starts its share `intervalMs` apart. */
   start(specs: readonly BotSpec[], intervalMs: number, verifyEvery: number): void;
@@ -32,6 +36,7 @@ export interface Fleet {
 }
 
 export interface FleetOptions {
+  /** Processes for the receiving bots (the publishers get one more of their own). */
   processes: number;
   /** A taskset CPU list (`1`, `2-3`) every bot process is pinned to. */
   cpus?: string;
@@ -87,7 +92,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
   try {
     const started = await Promise.allSettled(
-      Array.from({ length: options.processes }, () => startHost(options.cpus)),
+      // One more than asked: the publishers' own (the first).
+      Array.from({ length: options.processes + 1 }, () => startHost(options.cpus)),
     );
     for (const s of started) if (s.status === 'fulfilled') hosts.push(s.value);
     const failure = started.find((s) => s.status === 'rejected');
@@ -102,14 +108,19 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     processes: hosts.length,
     start(specs, intervalMs, verifyEvery) {
       const shares = hosts.map(() => [] as BotSpec[]);
-      for (const spec of specs) shares[next++ % hosts.length]!.push(spec);
-      // Each process starts its share at `intervalMs × processes`: together, one bot per `intervalMs`.
+      const receivers = hosts.length - 1;
+      for (const spec of specs) {
+        if (spec.publish) shares[0]!.push(spec);
+        else shares[1 + (next++ % receivers)]!.push(spec);
+      }
+      // Together the processes start about one bot per `intervalMs`.
+      const busy = shares.filter((share) => share.length > 0).length;
       shares.forEach((share, i) => {
         if (share.length === 0) return;
         const message: ToHost = {
           type: 'start',
           specs: share,
-          intervalMs: intervalMs * hosts.length,
+          intervalMs: intervalMs * busy,
           verifyEvery,
         };
         hosts[i]!.child.send(message);

@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   console.log(
     `\n${args.rooms} room(s) × (${args.publishers} publishers + ${args.subscribers} subscribers), ` +
       `${w.seconds.toFixed(0)} s measured after every bot joined; ${result.target}; ` +
-      `${args.botProcesses} bot process(es)${args.botCpus ? ` on CPU ${args.botCpus}` : ''}\n`,
+      `${args.botProcesses} receiving bot process(es) + 1 for the publishers${args.botCpus ? ` on CPU ${args.botCpus}` : ''}\n`,
   );
   console.log(
     keyValueTable(
