@@ -126,7 +126,7 @@ export async function startChaosDeployment(log: (line: string) => void): Promise
           SFU_NODE_ID: id,
           REDIS_URL: redis.url,
           SFU_HEARTBEAT_MS: String(HEARTBEAT_MS),
-          LOG_LEVEL: 'warn',
+          LOG_LEVEL: 'info',
           ...media,
         },
       });
