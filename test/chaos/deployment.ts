@@ -28,9 +28,9 @@ import { createSignalingNode, type SignalingNode } from './signalingNode.js';
 /** Registry and presence beats (SFU_HEARTBEAT_MS, CLUSTER_HEARTBEAT_MS). */
 export const HEARTBEAT_MS = 500;
 /** A dropped participant's place is kept this long (RECONNECT_GRACE_SECONDS). */
-export const GRACE_SECONDS = 4;
+export const GRACE_SECONDS = 3;
 /** An SFU peer outlives its owner's last lease renewal by this much (SFU_LEASE_SECONDS). */
-export const LEASE_SECONDS = 5;
+export const LEASE_SECONDS = 4;
 
 export interface SfuNode {
   readonly id: string;

@@ -18,7 +18,7 @@ export const RECOVERY_BOUND_MS = 60_000;
  * peer nobody adopted is reaped when its lease runs out, which is when a
  * lost owner would show.
  */
-const OBSERVE_MS = (LEASE_SECONDS + 3) * 1000;
+const OBSERVE_MS = (LEASE_SECONDS + 2) * 1000;
 const HEALTHY_MS = 60_000;
 
 export interface ChaosOptions {
@@ -47,6 +47,8 @@ export interface RoundResult {
   lost: string[];
   chainOk: boolean;
   chain: string;
+  /** The whole round, health checks and read-back included, ms. */
+  tookMs: number;
   note?: string;
 }
 
@@ -81,21 +83,25 @@ interface RoundContext {
   impairMs: number;
 }
 
+const emptyRound = (fault: FaultName, round: number): RoundResult => ({
+  fault,
+  round,
+  what: '',
+  recovered: false,
+  recoveryMs: Number.NaN,
+  longestGapMs: Number.NaN,
+  ackedDuring: 0,
+  checked: 0,
+  lost: [],
+  chainOk: false,
+  chain: 'unchecked',
+  tookMs: 0,
+});
+
 async function runRound(ctx: RoundContext, name: FaultName, round: number): Promise<RoundResult> {
   const { deployment, meetings, watch, ledger } = ctx;
-  const result: RoundResult = {
-    fault: name,
-    round,
-    what: '',
-    recovered: false,
-    recoveryMs: Number.NaN,
-    longestGapMs: Number.NaN,
-    ackedDuring: 0,
-    checked: 0,
-    lost: [],
-    chainOk: false,
-    chain: 'unchecked',
-  };
+  const result = emptyRound(name, round);
+  const started = performance.now();
   const notes: string[] = [];
   await healthy(deployment, watch);
   await ledger.writeAll(meetings, `${name} ${round} before`);
@@ -136,6 +142,7 @@ async function runRound(ctx: RoundContext, name: FaultName, round: number): Prom
   const check = await ledger.check(meetings);
   Object.assign(result, check);
   if (notes.length > 0) result.note = notes.join('; ');
+  result.tookMs = performance.now() - started;
   return result;
 }
 
@@ -191,17 +198,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const rounds: RoundResult[] = [];
       for (let round = 1; round <= options.rounds; round += 1) {
         const result = await runRound(ctx, name, round).catch((error: unknown): RoundResult => ({
-          fault: name,
-          round,
-          what: '',
-          recovered: false,
-          recoveryMs: Number.NaN,
-          longestGapMs: Number.NaN,
-          ackedDuring: 0,
-          checked: 0,
-          lost: [],
-          chainOk: false,
-          chain: 'unchecked',
+          ...emptyRound(name, round),
           note: message(error),
         }));
         rounds.push(result);
@@ -228,6 +225,7 @@ export function describeRound(r: RoundResult): string {
       : ', nothing lost';
   return (
     `${r.fault} round ${r.round}: ${r.what || '?'}: ${state}; ${r.ackedDuring} acknowledged during, ` +
-    `${r.checked} items read back${lost}; audit chain ${r.chain}${r.note ? ` (${r.note})` : ''}`
+    `${r.checked} items read back${lost}; audit chain ${r.chain}; round took ${s(r.tookMs)}` +
+    (r.note ? ` (${r.note})` : '')
   );
 }
