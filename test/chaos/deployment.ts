@@ -78,7 +78,10 @@ async function maybeTestHost(): Promise<TestHost | string> {
   return createTestHost().catch((error: Error) => `cannot make a test host: ${error.message}`);
 }
 
-export async function startChaosDeployment(log: (line: string) => void): Promise<ChaosDeployment> {
+export async function startChaosDeployment(
+  log: (line: string) => void,
+  options: { testHost: boolean } = { testHost: true },
+): Promise<ChaosDeployment> {
   const problem = prepareServerBuild();
   if (problem) throw new Error(`cannot start the deployment: ${problem}`);
   const dir = await mkdtemp(join(tmpdir(), 'veche-chaos-'));
@@ -109,7 +112,7 @@ export async function startChaosDeployment(log: (line: string) => void): Promise
       return [];
     })());
   try {
-    testHost = await maybeTestHost();
+    testHost = options.testHost ? await maybeTestHost() : 'not asked for (--no-link)';
     if (typeof testHost === 'string') log(`no test host: ${testHost}`);
     redis = await startChaosRedis(dir);
     postgres = await startChaosPostgres(dir);

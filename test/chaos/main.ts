@@ -1,5 +1,6 @@
 // npm run chaos -- [--rounds N] [--faults sfu,signaling,redis,postgres,netem,loss]
 //                  [--meetings M] [--peers P] [--senders S] [--impair SECONDS]
+//                  [--no-link]
 //
 // Starts a deployment of its own from the build (run `npm run build:server`
 // first): its own Redis and PostgreSQL — never REDIS_URL / DATABASE_URL,
@@ -22,6 +23,7 @@ function options(): ChaosOptions {
       peers: { type: 'string', default: '4' },
       senders: { type: 'string', default: '2' },
       impair: { type: 'string', default: '8' },
+      'no-link': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -44,6 +46,7 @@ function options(): ChaosOptions {
       senders: number('senders', values.senders, 1),
     },
     impairMs: number('impair', values.impair, 1) * 1000,
+    testHost: !values['no-link'],
     log: (line) => process.stdout.write(`${line}\n`),
   };
 }

@@ -27,6 +27,8 @@ export interface ChaosOptions {
   plan: MeetingPlan;
   /** How long netem / loss impair the link, ms. */
   impairMs: number;
+  /** Make a test host (network namespace) for the link faults; default true. */
+  testHost?: boolean;
   log(line: string): void;
   /** Told how to stop everything at once (an interrupted run). */
   onStarted?(stop: () => Promise<unknown>): void;
@@ -151,7 +153,7 @@ export const roundFailed = (r: RoundResult) => !r.recovered || r.lost.length > 0
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const { log } = options;
   log('starting Redis, PostgreSQL, 2 SFU nodes, 2 signaling nodes…');
-  const deployment = await startChaosDeployment(log);
+  const deployment = await startChaosDeployment(log, { testHost: options.testHost ?? true });
   let meetings: Meeting[] = [];
   let watch: MediaWatch | undefined;
   const closeAll = async () => {
