@@ -33,6 +33,8 @@ export interface Bot {
   streams(): StreamSample[];
   /** Its signaling connection now (undefined for a bot in another process). */
   client(): TestClient | undefined;
+  /** What it went through and what it receives now, for a round that did not recover. */
+  describe(): string;
   close(): Promise<void>;
 }
 
@@ -63,8 +65,20 @@ function localBot(peer: NodePeer, room: string, name: string, sends: boolean): B
       return [...peer.received.values()];
     },
     client: () => peer.client,
+    describe: () =>
+      `${name}: resumes ${peer.resumes.join(',') || 'none'}` +
+      `${peer.resumeErrors.length > 0 ? ` (refused ${peer.resumeErrors.length}×: ${peer.resumeErrors.at(-1)})` : ''}, ` +
+      `media resets ${peer.mediaResets}, rebuilds ${peer.rebuilds}, ${receiving([...peer.received.values()])}`,
     close: () => peer.close(),
   };
+}
+
+/** Open streams and how long ago the newest packet came. */
+function receiving(streams: readonly StreamSample[]): string {
+  const open = streams.filter((s) => !s.closed);
+  const newest = Math.max(0, ...open.map((s) => s.lastAt));
+  const ago = newest > 0 ? `${((performance.now() - newest) / 1000).toFixed(1)} s ago` : 'never';
+  return `${open.length} open streams, newest packet ${ago}`;
 }
 
 const reportSchema = z.object({
@@ -141,6 +155,7 @@ async function remoteBot(host: TestHost, ports: readonly number[], room: string)
     peerIds,
     streams: () => latest,
     client: () => undefined,
+    describe: () => `${name}: ${receiving(latest)}`,
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

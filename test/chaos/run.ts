@@ -78,7 +78,8 @@ async function healthy(deployment: ChaosDeployment, watch: MediaWatch): Promise<
 }
 
 interface RoundContext {
-  deployment: ChaosDeployment;
+  readonly deployment: ChaosDeployment;
+  /** Replaced by fresh ones after a round that left them broken. */
   meetings: readonly Meeting[];
   watch: MediaWatch;
   ledger: Ledger;
@@ -135,7 +136,10 @@ async function runRound(ctx: RoundContext, name: FaultName, round: number): Prom
     result.recovered = recovery.recovered && notes.length === 0;
     result.recoveryMs = recovery.recoveryMs;
     result.longestGapMs = recovery.longestGapMs;
-    if (!recovery.recovered) notes.push(`not flowing again: ${recovery.stuck.join(', ')}`);
+    if (!recovery.recovered) {
+      notes.push(`not flowing again: ${recovery.stuck.join(', ')}`);
+      notes.push(meetings.flatMap((m) => m.bots.map((b) => b.describe())).join('; '));
+    }
   } finally {
     result.ackedDuring = await writer.stop();
     if (mendLater) await mendLater().catch((e: unknown) => notes.push(`mending: ${message(e)}`));
@@ -177,15 +181,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(
       `meetings: ${plan.meetings} × ${plan.peers} bots (${plan.senders} sending)${behindLink ? ', one more bot behind the test host link' : ''}`,
     );
-    meetings = await startMeetings(plan, deployment.urls, Date.now().toString(36), behindLink);
-    watch = watchMedia(meetings);
+    const tag = Date.now().toString(36);
+    let started = 0;
+    /** New meetings in new rooms (the first, or after a round left the old ones broken). */
+    const freshMeetings = async (): Promise<void> => {
+      await closeAll();
+      started += 1;
+      meetings = await startMeetings(plan, deployment.urls, `${tag}-${started}`, behindLink);
+      watch = watchMedia(meetings);
+    };
+    await freshMeetings();
     const ledger = createLedger(
       deployment.urls,
       deployment.postgres.url,
       await deployment.token('office'),
     );
     await ledger.prepare();
-    const ctx: RoundContext = { deployment, meetings, watch, ledger, impairMs: options.impairMs };
+    const ctx: RoundContext = {
+      deployment,
+      meetings,
+      watch: watch!,
+      ledger,
+      impairMs: options.impairMs,
+    };
     for (const name of options.faults) {
       const reason = await createFault(name, {
         deployment,
@@ -205,6 +223,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         }));
         rounds.push(result);
         log(describeRound(result));
+        if (!result.recovered) {
+          // The next round starts from meetings that work, or says why it cannot.
+          log('starting fresh meetings for the next round…');
+          await freshMeetings().catch((e: unknown) => log(`fresh meetings: ${message(e)}`));
+          ctx.meetings = meetings;
+          ctx.watch = watch!;
+        }
       }
       results.push({ fault: name, rounds });
     }
