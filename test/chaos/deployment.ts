@@ -25,8 +25,13 @@ import {
 import { startChaosPostgres, startChaosRedis, type ChaosService } from './services.js';
 import { createSignalingNode, type SignalingNode } from './signalingNode.js';
 
-/** Registry and presence beats (SFU_HEARTBEAT_MS, CLUSTER_HEARTBEAT_MS). */
-export const HEARTBEAT_MS = 500;
+/**
+ * Registry and presence beats (SFU_HEARTBEAT_MS, CLUSTER_HEARTBEAT_MS): the
+ * product's default. An SFU node more than three beats late fences itself;
+ * with shorter beats a node busy taking over every meeting on two loaded
+ * cores was late by that much (2 s against 1.5 s) and dropped them all.
+ */
+export const HEARTBEAT_MS = 1000;
 /** A dropped participant's place is kept this long (RECONNECT_GRACE_SECONDS). */
 export const GRACE_SECONDS = 3;
 /** An SFU peer outlives its owner's last lease renewal by this much (SFU_LEASE_SECONDS). */
