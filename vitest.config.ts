@@ -49,6 +49,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The short form of `npm run chaos` (test/chaos/chaos.test.ts): it
+          // starts and breaks a deployment of its own, one file at a time.
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          testTimeout: 170_000,
+          hookTimeout: 170_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // The short form of `npm run fuzz` (test/fuzz/fuzz.test.ts).
           name: 'fuzz',
           include: ['test/fuzz/**/*.test.ts'],

@@ -1,8 +1,9 @@
 // The room-state store as this node uses it when Redis may lose its data: it
 // remembers the last state it read or wrote of each room, so that the node
 // can write its own part of a room again (roomRecovery.ts), and a request
-// that finds a room's state missing first lets the node make sure Redis did
-// not lose it — rebuilding it if so — before acting on "no such room".
+// that finds a room's state missing (or missing members it had) first lets
+// the node make sure Redis did not lose it — rebuilding it if so — before
+// acting on "no such room" or "no longer in this room".
 import type { RoomControl } from './control.js';
 import type { Mutation, RoomStateStore } from './stateStore.js';
 
@@ -26,6 +27,10 @@ export interface RecallingStorePorts {
   missing(room: string): Promise<boolean>;
 }
 
+/** Whether members of the state remembered are absent from the state read now. */
+const lostMembers = (remembered: RoomControl | undefined, now: RoomControl): boolean =>
+  remembered !== undefined && Object.keys(remembered.members).some((id) => !(id in now.members));
+
 /** The change's stand-in result when the state is missing and not yet checked. */
 const MISSING: unique symbol = Symbol('missing');
 
@@ -42,7 +47,12 @@ export function createRecallingStore(
   return {
     async read(room) {
       let state = await inner.read(room);
-      if (!state && (await ports.missing(room))) state = await inner.read(room);
+      // Missing, or missing members it had when this node last looked: after
+      // Redis lost its data another node may have written the room again
+      // with its own members before this node wrote its own — a request of
+      // one of them must not be refused as "no longer in this room" meanwhile.
+      if ((!state || lostMembers(seen.get(room), state)) && (await ports.missing(room)))
+        state = await inner.read(room);
       remember(room, state);
       return state;
     },

@@ -19,6 +19,12 @@ type RoomEvent = Extract<SfuEvent, { epoch: string }>;
  * burst (the reaper closes an unheld room right after its peers).
  */
 const BURST_MS = 200;
+/**
+ * A rebuild that failed (say, Redis lost the registry and no SFU node is
+ * listed until the nodes register again) is tried again this much later,
+ * for as long as this node has peers in the room.
+ */
+const RETRY_MS = 1000;
 
 export interface SfuEventPorts extends FanOutPorts {
   readonly sfu: SfuApi;
@@ -135,25 +141,29 @@ export function createSfuEventFollower(ports: SfuEventPorts): SfuEventFollower {
     if (localPeers(ports, room).length === 0) return;
     const state = { again: false, reason };
     rebuilding.set(room, state);
+    let failed = false;
     try {
       do {
         state.again = false;
         await rebuildOnce(room, state.reason);
       } while (state.again);
     } catch (error) {
-      ports.log.error({ err: error, room }, 'could not reopen room media');
+      ports.log.error({ err: error, room }, 'could not reopen room media; trying again');
+      failed = true;
     } finally {
       rebuilding.delete(room);
     }
+    // Its peers would otherwise keep media that is gone, with nobody to tell them.
+    if (failed) resetSoon(room, state.reason, RETRY_MS);
   }
 
   /** A rebuild after the burst of events it belongs to (a reaped peer's room may close next). */
-  function resetSoon(room: string, reason: string): void {
+  function resetSoon(room: string, reason: string, delayMs = BURST_MS): void {
     if (deferred.has(room)) return;
     const timer = setTimeout(() => {
       deferred.delete(room);
       void resetRoom(room, reason);
-    }, BURST_MS);
+    }, delayMs);
     timer.unref();
     deferred.set(room, timer);
   }
