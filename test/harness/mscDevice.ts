@@ -10,6 +10,10 @@ import {
   usePLI,
   useSdesMid,
 } from 'msc-node';
+import { installIceConsent } from './iceConsent.js';
+
+// Every Node peer keeps the SFU's consent to send, as a browser does.
+installIceConsent();
 
 export const OPUS_PT = 111;
 export const VP8_PT = 96;

@@ -7,7 +7,7 @@
 // about once a second (loss, jitter, last SR: the SFU's view of the path) and
 // a NACK for the sequence numbers a gap skipped. RTCP and packets of streams
 // not registered here take the WebRTC stack's own path. Every transport also
-// keeps the SFU's consent to send (consent.ts).
+// keeps the SFU's consent to send (test/harness/iceConsent.ts).
 import {
   GenericNack,
   isMedia,
@@ -21,7 +21,7 @@ import {
   RtpPacket,
   type RtcpPacket,
 } from 'msc-node';
-import { keepConsent } from './consent.js';
+import { keepConsent } from '../harness/iceConsent.js';
 import { RtpCounter } from './rtpCounter.js';
 import { authentic, TAG_LENGTH, type SrtpKeys, type SrtpProfileKind } from './srtpCheck.js';
 

@@ -1,9 +1,10 @@
 // ICE consent freshness (RFC 7675) toward the SFU: a browser sends a STUN
 // binding request on its selected pair every few seconds, and the SFU (ICE
-// lite, with a consent timeout) drops a transport that stops doing so. The
-// WebRTC stack the bots use sends none to an ICE-lite peer, so a bot's
-// transports would go silent after the SFU's timeout (30 s); this sends them.
-import type { Connection } from 'msc-node';
+// lite, with a consent timeout) stops a transport that goes 30 s without one.
+// The WebRTC stack of the Node peers (werift) sends none to an ICE-lite peer,
+// so every Node peer's media stopped, all at once, 30 s after it connected;
+// this sends them, as a browser does.
+import { RTCDtlsTransport, type Connection } from 'msc-node';
 
 const INTERVAL_MS = 5_000;
 
@@ -40,4 +41,23 @@ export function keepConsent(connection: Connection): void {
     INTERVAL_MS * (0.8 + 0.4 * Math.random()),
   );
   timer.unref();
+}
+
+let installed = false;
+
+/**
+ * Every Node WebRTC peer of this process keeps its consent: each DTLS
+ * transport starts consent checks when its SRTP starts (once connected).
+ */
+export function installIceConsent(): void {
+  if (installed) return;
+  installed = true;
+  const proto = RTCDtlsTransport.prototype as unknown as {
+    startSrtp(this: RTCDtlsTransport & { srtpStarted: boolean }): void;
+  };
+  const start = proto.startSrtp;
+  proto.startSrtp = function startSrtp() {
+    if (!this.srtpStarted) keepConsent(this.iceTransport.connection);
+    start.call(this);
+  };
 }
