@@ -43,7 +43,7 @@ export interface VideoRate {
 export interface BrowserReceiverSample {
   name: string;
   windowMs: number;
-  /** Each video stream seen at both ends of the window. */
+  /** Each video stream seen at the window's end (one that began within it counts from its start). */
   video: VideoRate[];
   /** Audio packets received per second, all streams together. */
   audioPacketsPerSecond: number;
@@ -159,9 +159,8 @@ function rates(
 ): BrowserReceiverSample {
   const before = new Map(start.inboundVideo.map((v) => [v.trackId, v]));
   const video: VideoRate[] = end.inboundVideo.flatMap((v) => {
-    const was = before.get(v.trackId);
-    if (!was) return [];
-    const framesDecoded = v.framesDecoded - was.framesDecoded;
+    // A stream that began within the window counts from nothing.
+    const framesDecoded = v.framesDecoded - (before.get(v.trackId)?.framesDecoded ?? 0);
     return [
       {
         ...(v.peer !== undefined ? { peer: v.peer } : {}),

@@ -91,6 +91,14 @@ export async function runLoad(
         pageSize: args.pageSize,
         joinTimeoutMs: 180_000,
       });
+      // Each shows the publishers' cameras on its page before the window opens.
+      const cameras = Math.min(args.publishers, args.pageSize);
+      const deadline = performance.now() + 90_000;
+      while (performance.now() < deadline) {
+        const stats = await browsers.stats();
+        if (stats.every((b) => b.inboundVideo.length >= cameras)) break;
+        await sleep(1000);
+      }
     }
     await sleep(SETTLE_MS);
     const start = await takeReading(fleet, target);
