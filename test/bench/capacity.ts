@@ -11,13 +11,19 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { startFleet, type Fleet } from '../load/fleet.js';
-import { loadWindow, takeReading, type Percentiles, type Reading } from '../load/measure.js';
+import { parseOptions } from '../load/args.js';
+import {
+  loadWindow,
+  percentiles,
+  takeReading,
+  type Percentiles,
+  type Reading,
+} from '../load/measure.js';
 import { canPin, childrenNamed, pin } from '../load/pinning.js';
 import { planBots, type LoadPlan } from '../load/plan.js';
 import { columns, cores, ms, pct } from '../load/report.js';
 import { waitForJoins } from '../load/run.js';
 import { startOwnTarget, type LoadTarget } from '../load/target.js';
-import { percentile } from './target.js';
 
 const argsSchema = z.object({
   rooms: z.coerce.number().int().min(1).default(2),
@@ -33,7 +39,6 @@ const argsSchema = z.object({
   verifyEvery: z.coerce.number().int().min(1).default(16),
   json: z.string().optional(),
 });
-type Args = z.infer<typeof argsSchema>;
 
 const LOSS_KNEE = 0.01;
 const WORKER_SATURATED = 0.95;
@@ -60,23 +65,6 @@ export interface CapacityStep {
   join: Percentiles;
   firstMedia: Percentiles;
   verdict: 'ok' | 'knee: loss' | 'knee: worker saturated' | 'lower bound, bots saturated';
-}
-
-function parseArgs(argv: string[]): Args {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) =>
-      c.toUpperCase(),
-    );
-    raw[name] = argv[i + 1] ?? '';
-  }
-  return argsSchema.parse(raw);
-}
-
-function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const p = (q: number) => percentile(sorted, q);
-  return { p50: p(50), p95: p(95), p99: p(99), count: sorted.length };
 }
 
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
@@ -191,7 +179,7 @@ function projectKnee(good: readonly CapacityStep[]): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseOptions(argsSchema, process.argv.slice(2));
   const noPinning = await canPin(2);
   const target = await startOwnTarget({ mode: 'embedded', workers: 1 });
   let fleet: Fleet | undefined;
@@ -222,13 +210,13 @@ async function main(): Promise<void> {
     const publishers = planBots(plan, target, 0);
     fleet.start(publishers, 1000 / args.joinRate, args.verifyEvery);
     total += publishers.length;
-    await waitForJoins(fleet, target, total, 120_000, () => undefined);
+    await waitForJoins(fleet, total, 120_000, () => undefined);
     for (let step = 1; step <= args.maxSteps; step += 1) {
       const specs = planBots({ ...plan, publishers: 0, subscribers: args.step }, target, total);
       fleet.start(specs, 1000 / args.joinRate, args.verifyEvery);
       total += specs.length;
       const limit = (specs.length / args.joinRate) * 3000 + 60_000;
-      await waitForJoins(fleet, target, total, limit, () => undefined);
+      await waitForJoins(fleet, total, limit, () => undefined);
       await sleep(SETTLE_MS);
       const newcomers = new Set(specs.map((s) => s.index));
       const row = await measureStep(

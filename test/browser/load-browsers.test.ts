@@ -47,7 +47,7 @@ describe('Chromium receivers of a load', () => {
     );
     publisherNames = specs.map((s) => s.displayName);
     fleet.start(specs, 500, 16);
-    await waitForJoins(fleet, target, specs.length, 60_000, () => undefined);
+    await waitForJoins(fleet, specs.length, 60_000, () => undefined);
     receivers = await startBrowserReceivers({ url: target.urls[0]!, room, count: RECEIVERS });
   }, 240_000);
 

@@ -119,8 +119,8 @@ export async function startChaosDeployment(
   try {
     testHost = options.testHost ? await maybeTestHost() : 'not asked for (--no-link)';
     if (typeof testHost === 'string') log(`no test host: ${testHost}`);
-    redis = await startChaosRedis(dir);
-    postgres = await startChaosPostgres(dir);
+    redis = await startChaosRedis();
+    postgres = await startChaosPostgres();
     const sfuSecret = newSfuSecret();
     const jwtSecret = secret();
     const media: Record<string, string> =

@@ -10,6 +10,7 @@
 // acknowledged, or left the audit chain broken. A fault that cannot run here
 // (no netem in the kernel, no network namespaces) says why and is skipped.
 import { parseArgs } from 'node:util';
+import { stopOnInterrupt } from '../harness/interrupt.js';
 import { FAULTS, type FaultName } from './faults.js';
 import { formatReport, passed } from './report.js';
 import { runChaos, type ChaosOptions } from './run.js';
@@ -60,14 +61,8 @@ try {
 }
 
 // Interrupted, the run still stops every process it started and removes the test host.
-let stopAll: (() => Promise<unknown>) | undefined;
-parsed.onStarted = (stop) => (stopAll = stop);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the deployment…\n`);
-    void (stopAll?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-}
+const interrupt = stopOnInterrupt();
+parsed.onStarted = interrupt.started;
 
 // A bot rebuilding its media in the background may be refused (its promise
 // has no one to tell): the run goes on — the round sees whether its media
@@ -80,7 +75,7 @@ process.on('unhandledRejection', (error: unknown) => {
 });
 process.once('uncaughtException', (error) => {
   console.error(error);
-  void (stopAll?.() ?? Promise.resolve()).finally(() => process.exit(1));
+  interrupt.stopAndExit(1);
 });
 
 const started = performance.now();

@@ -1,21 +1,30 @@
 // A real PostgreSQL for tests. With DATABASE_URL: fresh databases on that
-// server, dropped afterwards. Otherwise: an ephemeral server of our own in a
-// temp dir on a random port (never the machine's own cluster). Debian keeps
-// the server binaries in /usr/lib/postgresql/<version>/bin, and they refuse
-// to run as root, so as root they run as the postgres user.
+// server, dropped afterwards. Otherwise (or when the test must stop and start
+// it: `restartable`): an ephemeral server of our own in a temp dir on a
+// random port (never the machine's own cluster). Debian keeps the server
+// binaries in /usr/lib/postgresql/<version>/bin, and they refuse to run as
+// root, so as root they run as the postgres user.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './ports.js';
 
 export interface PostgresServer {
   /** Creates an empty database (optionally a copy of `template`) and returns its URL. */
   createDatabase(template?: string): Promise<string>;
   /** Stops the server, or drops every database it created on DATABASE_URL's. */
   stop(): Promise<void>;
+}
+
+/** A server of the test's own that it may take away and bring back. */
+export interface RestartablePostgres extends PostgresServer {
+  /** Stops it (fast shutdown; its port and data stay the test's); resolves once it exited. */
+  down(): Promise<void>;
+  /** Starts it again on the same port and data; resolves once it answers. */
+  up(): Promise<void>;
 }
 
 const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
@@ -66,18 +75,6 @@ function serverBinaries(): string {
   return join(root, versions[0], 'bin');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitUntilReady(url: string, child: ChildProcess, log: () => string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -95,7 +92,12 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   }
 }
 
-async function startEphemeral(): Promise<PostgresServer> {
+/**
+ * A server of our own. Durable (every acknowledged commit flushed, as in
+ * production) when the test restarts it: what it acknowledged must survive;
+ * otherwise fast (fsync and synchronous commits off).
+ */
+async function startEphemeral(durable: boolean): Promise<RestartablePostgres> {
   const bin = serverBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'veche-pg-'));
   const data = join(dir, 'data');
@@ -117,68 +119,73 @@ async function startEphemeral(): Promise<PostgresServer> {
   if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}\n${init.stderr}`);
 
   const port = await freePort();
+  const fast = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+  const args = ['-D', data, '-k', dir, '-h', '127.0.0.1', '-p', String(port)];
+  for (const setting of durable ? [] : fast) args.push('-c', setting);
   let output = '';
-  const child = spawn(
-    ...command('postgres', [
-      '-D',
-      data,
-      '-k',
-      dir,
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-    ]),
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let child: ChildProcess | undefined;
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = (c: ChildProcess | undefined) =>
+    !c || c.exitCode !== null || c.signalCode !== null;
+
+  async function up() {
+    output = '';
+    child = spawn(...command('postgres', args), { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await waitUntilReady(adminUrl, child, () => output);
+  }
+
+  async function down() {
+    const running = child;
+    if (exited(running)) return;
+    const stopped = new Promise<void>((resolve) => running!.once('exit', () => resolve()));
+    // runuser does not pass signals on: signal the postmaster itself (fast shutdown).
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(pid, name);
+      } catch {
+        running!.kill(name);
+      }
+    };
+    signal('SIGINT');
+    const timeout = setTimeout(() => signal('SIGKILL'), 10_000);
+    await stopped;
+    clearTimeout(timeout);
+  }
 
   async function stop() {
-    if (child.exitCode === null) {
-      // runuser does not pass signals on: signal the postmaster itself (fast shutdown).
-      const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      try {
-        process.kill(pid, 'SIGINT');
-      } catch {
-        child.kill('SIGINT');
-      }
-      const timeout = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-      }, 10_000);
-      await stopped;
-      clearTimeout(timeout);
-    }
+    await down();
     rmSync(dir, { recursive: true, force: true });
   }
 
   try {
-    await waitUntilReady(adminUrl, child, () => output);
+    await up();
   } catch (error) {
     await stop();
     throw error;
   }
   const databases = databasesOn(adminUrl);
-  return { createDatabase: databases.createDatabase, stop };
+  return { createDatabase: databases.createDatabase, stop, down, up };
 }
 
+export function startPostgres(
+  env: Record<string, string | undefined>,
+  options: { restartable: true },
+): Promise<RestartablePostgres>;
+export function startPostgres(
+  env?: Record<string, string | undefined>,
+  options?: { restartable?: boolean },
+): Promise<PostgresServer>;
 export async function startPostgres(
   env: Record<string, string | undefined> = process.env,
+  options: { restartable?: boolean } = {},
 ): Promise<PostgresServer> {
+  // A shared DATABASE_URL server is never stopped: a restartable one is ours.
+  if (options.restartable) return startEphemeral(true);
   const given = env.DATABASE_URL?.trim();
-  if (!given) return startEphemeral();
+  if (!given) return startEphemeral(false);
   const databases = databasesOn(given);
   return { createDatabase: databases.createDatabase, stop: databases.dropAll };
 }

@@ -130,8 +130,9 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     if (!child || !spawnServer)
       throw new Error('down() and restart() need startTestRedis({ restartable: true })');
     const old = child;
+    if (old.exitCode !== null || old.signalCode !== null) return;
     old.kill('SIGTERM');
-    if (old.exitCode === null) await new Promise((r) => old.once('exit', r));
+    await new Promise((r) => old.once('exit', r));
   };
   const up = async () => {
     if (!spawnServer) throw new Error('up() needs startTestRedis({ restartable: true })');
@@ -174,8 +175,10 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       await Promise.allSettled(clients.map((c) => (c.isReady ? c.quit() : c.destroy())));
       if (child) {
         const last = child;
-        last.kill('SIGTERM');
-        if (last.exitCode === null) await new Promise((r) => last.once('exit', r));
+        if (last.exitCode === null && last.signalCode === null) {
+          last.kill('SIGTERM');
+          await new Promise((r) => last.once('exit', r));
+        }
       }
       if (dir) await rm(dir, { recursive: true, force: true });
     },

@@ -33,17 +33,23 @@ export const loadArgsSchema = z.object({
 });
 export type LoadArgs = z.infer<typeof loadArgsSchema>;
 
-const FLAGS = new Set(['cluster']);
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Parses `--name value` pairs and flags; throws with every problem named. */
-export function parseLoadArgs(argv: readonly string[]): LoadArgs {
+/**
+ * Parses `--name value` pairs (and the boolean `flags`) against a schema of
+ * camel-cased names; throws with every problem named.
+ */
+export function parseOptions<S extends z.ZodObject>(
+  schema: S,
+  argv: readonly string[],
+  flags: readonly string[] = [],
+): z.infer<S> {
   const raw: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
     const name = camel(arg.slice(2));
-    if (FLAGS.has(name)) raw[name] = true;
+    if (flags.includes(name)) raw[name] = true;
     else {
       const value = argv[i + 1];
       if (value === undefined) throw new Error(`${arg} needs a value`);
@@ -51,16 +57,21 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
       i += 1;
     }
   }
-  const known = new Set(Object.keys(loadArgsSchema.shape));
+  const known = new Set(Object.keys(schema.shape));
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new Error(`unknown option(s): ${unknown.join(', ')}`);
-  const parsed = loadArgsSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(
       parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
     );
   }
-  if (parsed.data.target && parsed.data.cluster)
-    throw new Error('--target and --cluster exclude each other');
   return parsed.data;
+}
+
+/** `npm run load`'s options. */
+export function parseLoadArgs(argv: readonly string[]): LoadArgs {
+  const args = parseOptions(loadArgsSchema, argv, ['cluster']);
+  if (args.target && args.cluster) throw new Error('--target and --cluster exclude each other');
+  return args;
 }

@@ -31,7 +31,8 @@ export interface Fleet {
   readonly processes: number;
   /** Hands the bots out in turn; each process starts its share `intervalMs` apart. */
   start(specs: readonly BotSpec[], intervalMs: number, verifyEvery: number): void;
-  snapshot(): Promise<FleetSnapshot>;
+  /** Every bot's figures; with `drops` (the default), the processes' socket drops too. */
+  snapshot(drops?: boolean): Promise<FleetSnapshot>;
   stop(): Promise<void>;
 }
 
@@ -126,7 +127,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         hosts[i]!.child.send(message);
       });
     },
-    async snapshot() {
+    async snapshot(drops = true) {
       const id = ++snapshotId;
       const replies = await Promise.all(
         hosts.map(
@@ -140,7 +141,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
                 clearTimeout(timer);
                 resolve(reply);
               });
-              host.child.send({ type: 'snapshot', id } satisfies ToHost);
+              host.child.send({ type: 'snapshot', id, drops } satisfies ToHost);
             }),
         ),
       );

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       void startAll(message.specs, message.intervalMs);
     } else if (message.type === 'snapshot') {
       const cpu = process.cpuUsage();
-      const drops = await udpDrops([process.pid]);
+      const drops = message.drops ? await udpDrops([process.pid]) : undefined;
       send({
         type: 'snapshot',
         id: message.id,

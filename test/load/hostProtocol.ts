@@ -8,7 +8,8 @@ export type ToHost =
    * packet in `verifyEvery` of each stream has its SRTP tag checked.
    */
   | { type: 'start'; specs: BotSpec[]; intervalMs: number; verifyEvery: number }
-  | { type: 'snapshot'; id: number }
+  /** With `drops`, the process also counts its sockets' drops (it reads /proc). */
+  | { type: 'snapshot'; id: number; drops: boolean }
   | { type: 'stop' };
 
 export type FromHost =

@@ -79,7 +79,7 @@ export interface LoadWindow {
   udpDrops: { bots: number | undefined; server: number | undefined };
 }
 
-function percentiles(samples: number[]): Percentiles {
+export function percentiles(samples: readonly number[]): Percentiles {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     p50: percentile(sorted, 50),

@@ -1,7 +1,8 @@
-// Pinning processes to cores with taskset (util-linux), and finding a
-// process's children by name (a signaling process's mediasoup worker), from
-// /proc. Used by the capacity benchmark to give the worker a core of its own.
-import { execFile } from 'node:child_process';
+// Pinning processes to cores with taskset (util-linux), finding a process's
+// children by name (a signaling process's mediasoup worker) and reading a
+// process's CPU time, from /proc. The capacity benchmark gives the worker a
+// core of its own; the load reads the CPU of the processes it started.
+import { execFile, execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
@@ -41,4 +42,23 @@ export async function childrenNamed(parent: number, name: string): Promise<numbe
     }
   }
   return found;
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system) process `pid` has used so far, seconds, read now
+ * from /proc — the figures getrusage gives the process itself (mediasoup's
+ * getResourceUsage for a worker); undefined once it is gone.
+ */
+export async function cpuSeconds(pid: number): Promise<number | undefined> {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime); `fields` starts at field 3.
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }

@@ -49,6 +49,11 @@ export class RtpCounter implements RtpCounts {
     return this.packets === 0 ? 0 : this.cycles + this.maxSeq - this.baseSeq + 1;
   }
 
+  /** The interarrival jitter in ms. */
+  get jitterMs(): number {
+    return (this.jitter / this.clockRate) * 1000;
+  }
+
   get extendedMax(): number {
     return this.cycles + this.maxSeq;
   }

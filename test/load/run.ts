@@ -9,9 +9,9 @@ import {
   type BrowserReceiverSample,
 } from './browsers.js';
 import { startFleet, type Fleet } from './fleet.js';
-import { loadWindow, takeReading, type LoadWindow, type Reading } from './measure.js';
+import { loadWindow, takeReading, type LoadWindow } from './measure.js';
 import { planBots } from './plan.js';
-import { remoteTarget, startOwnTarget, type LoadTarget } from './target.js';
+import { remoteTarget, startOwnTarget } from './target.js';
 
 /** After the last bot joined: consumers resume and layers settle before the window opens. */
 const SETTLE_MS = 5_000;
@@ -32,16 +32,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until every bot has been started; reports progress; bounded by `limitMs`. */
 export async function waitForJoins(
   fleet: Fleet,
-  target: LoadTarget,
   total: number,
   limitMs: number,
   progress: (line: string) => void,
-): Promise<Reading> {
+): Promise<void> {
   const deadline = performance.now() + limitMs;
   for (;;) {
-    const reading = await takeReading(fleet, target);
-    const started = reading.fleet.bots.length;
-    if (reading.fleet.waiting === 0 && started >= total) return reading;
+    const snapshot = await fleet.snapshot(false);
+    const started = snapshot.bots.length;
+    if (snapshot.waiting === 0 && started >= total) return;
     if (performance.now() > deadline) {
       throw new Error(`only ${started} of ${total} bots started within ${limitMs / 1000} s`);
     }
@@ -81,7 +80,7 @@ export async function runLoad(
     const first = await takeReading(fleet, target);
     fleet.start(specs, 1000 / args.joinRate, args.verifyEvery);
     const joinLimit = (specs.length / args.joinRate) * 1000 * 3 + 60_000;
-    await waitForJoins(fleet, target, specs.length, joinLimit, progress);
+    await waitForJoins(fleet, specs.length, joinLimit, progress);
     if (args.browsers > 0) {
       progress(`${args.browsers} Chromium receiver(s) joining ${roomPrefix}-1`);
       browsers = await startBrowserReceivers({

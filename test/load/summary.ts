@@ -18,9 +18,6 @@ export interface MediaTotals {
   jitterMsSum: number;
 }
 
-/** RTP clock rates of the client's codecs (Opus, VP8). */
-const clockRate = { audio: 48_000, video: 90_000 } as const;
-
 export interface BotSummary {
   index: number;
   room: string;
@@ -70,7 +67,7 @@ export function summarize(bot: Bot): BotSummary {
     if (stream.kind === 'video' && stream.layer !== undefined) layers[stream.layer]! += 1;
     if (counter.packets > 0) {
       t.streams += 1;
-      t.jitterMsSum += (counter.jitter / clockRate[stream.kind]) * 1000;
+      t.jitterMsSum += counter.jitterMs;
     }
   }
   const first = bot.firstMediaMs();

@@ -19,6 +19,8 @@ export interface MetricsEndpoint {
   name: string;
   url: string;
   token?: string;
+  /** The process serving it, when started here: its CPU (and its workers') is read from /proc. */
+  pid?: number;
 }
 
 export interface LoadTarget {
@@ -45,6 +47,9 @@ export interface OwnTargetOptions {
 }
 
 const newToken = () => randomBytes(32).toString('base64url');
+
+const pidOf = (child: { pid?: number | undefined }) =>
+  child.pid === undefined ? {} : { pid: child.pid };
 
 async function withWorkers(pids: readonly number[]): Promise<number[]> {
   const workers = await Promise.all(pids.map((pid) => childrenNamed(pid, 'mediasoup-worker')));
@@ -79,7 +84,7 @@ export async function startOwnTarget(options: OwnTargetOptions): Promise<LoadTar
     return {
       description: `embedded: one signaling process with ${options.workers} worker(s), PGlite`,
       urls: [node.url],
-      metrics: [{ name: 'signaling', url: node.url, token }],
+      metrics: [{ name: 'signaling', url: node.url, token, ...pidOf(node.child) }],
       loopback: true,
       pids: node.child.pid !== undefined ? [node.child.pid] : [],
       serverPids: () => withWorkers(node.child.pid !== undefined ? [node.child.pid] : []),
@@ -111,8 +116,18 @@ export async function startOwnTarget(options: OwnTargetOptions): Promise<LoadTar
       description: `cluster: 2 signaling nodes, 2 SFU nodes of ${options.workers} worker(s), Redis, PostgreSQL`,
       urls: deployment.signaling.map((n) => n.url),
       metrics: [
-        ...deployment.signaling.map((n, i) => ({ name: `signaling-${i + 1}`, url: n.url, token })),
-        ...deployment.sfu.map((n, i) => ({ name: `sfu-${i + 1}`, url: n.url, token })),
+        ...deployment.signaling.map((n, i) => ({
+          name: `signaling-${i + 1}`,
+          url: n.url,
+          token,
+          ...pidOf(n.child),
+        })),
+        ...deployment.sfu.map((n, i) => ({
+          name: `sfu-${i + 1}`,
+          url: n.url,
+          token,
+          ...pidOf(n.child),
+        })),
       ],
       loopback: true,
       pids: [...deployment.signaling, ...deployment.sfu].flatMap((n) =>

@@ -11,6 +11,7 @@
 // Prints a table; exits 1 on anything left behind.
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { stopOnInterrupt } from '../harness/interrupt.js';
 import { formatReport } from './report.js';
 import { runSoak, type SoakOptions } from './run.js';
 
@@ -66,14 +67,7 @@ try {
 }
 
 // Interrupted, the soak still stops every process it started.
-let stopDeployment: (() => Promise<void>) | undefined;
-parsed.onStarted = (stop) => (stopDeployment = stop);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the deployment…\n`);
-    void (stopDeployment?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
-}
+parsed.onStarted = stopOnInterrupt().started;
 
 // Peers' sockets and timers may outlive their close by a moment: the run is over.
 await runSoak(parsed).then(
